@@ -1,0 +1,1 @@
+"""Numba building blocks shared by the kernels (private)."""

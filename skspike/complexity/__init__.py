@@ -1,0 +1,1 @@
+"""complexity (under construction)."""

@@ -1,0 +1,87 @@
+"""Poisson rate encoder."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ._base import BaseEncoder
+from ._kernels import poisson_kernel
+
+__all__ = ["PoissonEncoder"]
+
+
+class PoissonEncoder(BaseEncoder):
+    """Poisson rate code: each feature fires at a rate proportional to its value.
+
+    Parameters
+    ----------
+    max_rate : float, default=100.0
+        Firing rate in Hz of a feature at intensity 1.
+    n_steps : int, default=100
+        Number of time steps.
+    dt : float, default=1.0
+        Step length in milliseconds.
+    feature_range : tuple (min, max) or None, default=None
+        Fixed input range mapped to intensities [0, 1]. None learns each
+        feature's min and max in ``fit``. Values outside are clipped.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the spike draws. An int gives identical spikes at every call,
+        whatever the number of threads.
+
+    Attributes
+    ----------
+    data_min_, data_max_ : ndarray of shape (n_features,)
+        Input range mapped to intensities 0 and 1.
+    scale_ : ndarray of shape (n_features,)
+        ``data_max_ - data_min_`` (inf for constant features).
+    n_channels_ : int
+        Output channels (= n_features).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    See Also
+    --------
+    RateEncoder : Deterministic, evenly spaced spikes.
+
+    Notes
+    -----
+    A Bernoulli approximation of a homogeneous Poisson process: in each step of
+    ``dt`` ms a channel with intensity ``x`` spikes with probability
+    ``p = min(1, x * max_rate * dt / 1000)``, independently. The expected count
+    over the window is ``p * n_steps``, i.e. ``rate * duration`` while
+    ``p < 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skspike.encoding import PoissonEncoder
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> spikes = PoissonEncoder(max_rate=500, n_steps=20, random_state=0).fit_transform(X)
+    >>> spikes.shape, spikes.dtype
+    ((2, 20, 2), dtype('uint8'))
+    >>> int(spikes[0, :, 0].sum())
+    0
+    """
+
+    _parameter_constraints: dict = {
+        **BaseEncoder._parameter_constraints,
+        "max_rate": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+    _stochastic = True
+
+    def __init__(self, max_rate=100.0, *, n_steps=100, dt=1.0, feature_range=None, random_state=None):
+        self.max_rate = max_rate
+        self.n_steps = n_steps
+        self.dt = dt
+        self.feature_range = feature_range
+        self.random_state = random_state
+
+    def spike_probability(self, intensities):
+        """Per-step spike probability for intensities in [0, 1]."""
+        return np.minimum(intensities * (self.max_rate * self.dt / 1000.0), 1.0)
+
+    def _encode(self, intensities, seed):
+        prob = np.ascontiguousarray(self.spike_probability(intensities))
+        return poisson_kernel(prob, int(self.n_steps), seed)

@@ -1,0 +1,1 @@
+"""plotting (under construction)."""

@@ -1,0 +1,35 @@
+"""The one place where sklearn common-check exceptions are declared.
+
+``EXPECTED_FAILED_CHECKS`` maps an estimator class name to
+``{check_name: reason}``; ``CHECK_PARAMS`` gives the constructor parameters
+used by the common tests (small networks so the ~40 checks stay fast).
+Both are read by ``tests/test_common.py``; nothing else may silence a check.
+"""
+
+_STOCHASTIC_BY_POSITION = (
+    "stochastic encoder: each sample draws from the random stream of its row "
+    "position in the call (so results do not depend on the number of threads), "
+    "hence a sample encoded alone or in another order gets other (equally "
+    "distributed) spikes"
+)
+
+EXPECTED_FAILED_CHECKS = {
+    "PoissonEncoder": {
+        "check_methods_subset_invariance": _STOCHASTIC_BY_POSITION,
+        "check_methods_sample_order_invariance": _STOCHASTIC_BY_POSITION,
+    },
+}
+
+CHECK_PARAMS = {
+    "PoissonEncoder": {"n_steps": 20, "random_state": 0},
+}
+
+
+def expected_failed_checks(estimator):
+    """Callable for ``parametrize_with_checks(expected_failed_checks=...)``."""
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+def check_instance(cls):
+    """Instance of ``cls`` configured for the common checks."""
+    return cls(**CHECK_PARAMS.get(cls.__name__, {}))

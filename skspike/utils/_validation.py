@@ -1,0 +1,180 @@
+"""Input validation shared by every skspike estimator."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+__all__ = ["check_spikes", "validate_spiking_input", "check_n_steps"]
+
+
+def check_spikes(X, *, name="X", ensure_min_samples=1):
+    """Validate a spike array and return it as uint8.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_steps, n_channels)
+        Spike trains, 0/1 (bool, integer or float dtype accepted).
+    name : str, default="X"
+        Name used in error messages.
+    ensure_min_samples : int, default=1
+        Minimum number of samples.
+
+    Returns
+    -------
+    spikes : ndarray of shape (n_samples, n_steps, n_channels), dtype uint8
+        The same values; a new array unless ``X`` already was uint8.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not 3-D, is empty, contains NaN or inf, or holds values
+        other than 0 and 1.
+    """
+    X = np.asarray(X)
+    if X.ndim != 3:
+        raise ValueError(
+            f"{name} must be spike trains of shape (n_samples, n_steps, n_channels); "
+            f"got an array with {X.ndim} dimension(s), shape {X.shape}."
+        )
+    if X.dtype == np.uint8:
+        spikes = X
+    else:
+        if X.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold numbers 0/1, got dtype {X.dtype}.")
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError(f"{name} contains NaN or infinity; spike trains must be 0/1.")
+        spikes = None
+    if X.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a minimum "
+            f"of {ensure_min_samples} is required."
+        )
+    if X.shape[1] < 1 or X.shape[2] < 1:
+        raise ValueError(f"{name} has no time steps or no channels: shape {X.shape}.")
+    if spikes is None:
+        if not np.isin(X, (0, 1)).all():
+            raise ValueError(
+                f"{name} must be binary spike trains (values 0 or 1); found other values "
+                f"such as {X[~np.isin(X, (0, 1))].ravel()[0]!r}."
+            )
+        spikes = X.astype(np.uint8)
+    elif spikes.max(initial=0) > 1:
+        raise ValueError(
+            f"{name} must be binary spike trains (values 0 or 1); found values up to "
+            f"{int(spikes.max())}."
+        )
+    return spikes
+
+
+def check_n_steps(estimator, n_steps, name="X"):
+    """Raise if ``n_steps`` differs from what ``estimator`` was fitted on."""
+    expected = getattr(estimator, "n_steps_in_", None)
+    if expected is not None and n_steps != expected:
+        raise ValueError(
+            f"{name} has {n_steps} time steps, but {type(estimator).__name__} was "
+            f"fitted on spike trains of {expected} steps."
+        )
+
+
+def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
+    """Validate input of a spiking estimator: static ``X`` or spike trains.
+
+    2-D input ``(n_samples, n_features)`` goes through
+    :func:`sklearn.utils.validation.validate_data` and then, if the estimator's
+    ``encoder`` parameter is not None, through a clone of that encoder, fitted
+    on ``X`` when ``reset`` (stored as ``encoder_``). 3-D input is used as
+    spikes ``(n_samples, n_steps, n_channels)`` after :func:`check_spikes`.
+
+    On ``reset`` the estimator records ``input_kind_`` (``"static"`` or
+    ``"spikes"``), ``n_features_in_`` (features for static input, channels for
+    spike input) and, for spike input, ``n_steps_in_``. Later calls must match.
+
+    Returns
+    -------
+    data : ndarray
+        Spikes (uint8, 3-D) or, with ``encoder=None``, static float64 ``X``
+        used as direct input current.
+    y : ndarray or None
+        Validated targets when ``y`` is given.
+    """
+    ndim = getattr(X, "ndim", None)
+    if ndim is None and not hasattr(X, "__array__") and not hasattr(X, "iloc"):
+        try:
+            ndim = np.ndim(X)
+        except Exception:  # ragged lists: let validate_data explain
+            ndim = None
+    if ndim == 3:
+        spikes = check_spikes(X)
+        if y is not None:
+            y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+            if y.ndim != 1:
+                y = np.ravel(y) if y.ndim == 2 and y.shape[1] == 1 else y
+            if len(y) != spikes.shape[0]:
+                raise ValueError(
+                    f"Found input variables with inconsistent numbers of samples: "
+                    f"[{spikes.shape[0]}, {len(y)}]"
+                )
+        n_steps, n_channels = spikes.shape[1], spikes.shape[2]
+        if reset:
+            estimator.input_kind_ = "spikes"
+            estimator.n_features_in_ = n_channels
+            estimator.n_steps_in_ = n_steps
+            if hasattr(estimator, "feature_names_in_"):
+                del estimator.feature_names_in_
+        else:
+            _check_kind(estimator, "spikes")
+            if n_channels != estimator.n_features_in_:
+                raise ValueError(
+                    f"X has {n_channels} channels, but {type(estimator).__name__} is "
+                    f"expecting {estimator.n_features_in_} channels as input."
+                )
+            check_n_steps(estimator, n_steps)
+        return spikes, y
+
+    if y is not None:
+        X, y = validate_data(estimator, X, y, reset=reset, dtype=np.float64)
+    else:
+        X = validate_data(estimator, X, reset=reset, dtype=np.float64)
+    if reset:
+        estimator.input_kind_ = "static"
+        if hasattr(estimator, "n_steps_in_"):
+            del estimator.n_steps_in_
+    else:
+        _check_kind(estimator, "static")
+    enc = getattr(estimator, encoder, None) if encoder else None
+    if enc is None:
+        return X, y
+    if reset:
+        estimator.encoder_ = clone(enc).fit(X)
+    return estimator.encoder_.transform(X), y
+
+
+def _check_kind(estimator, kind):
+    check_is_fitted(estimator)
+    fitted = getattr(estimator, "input_kind_", kind)
+    if fitted != kind:
+        shape = "(n_samples, n_steps, n_channels) spike trains" if fitted == "spikes" else (
+            "(n_samples, n_features) static data"
+        )
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on {shape}; got "
+            f"{'spike trains' if kind == 'spikes' else 'static 2-D data'} instead."
+        )
+
+
+def check_scalar_or_array(value, name, n, *, dtype=np.float64):
+    """Broadcast a scalar or per-neuron array parameter to shape ``(n,)``."""
+    arr = np.asarray(value, dtype=dtype)
+    if arr.ndim == 0:
+        return np.full(n, arr, dtype=dtype)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must be a scalar or have shape ({n},), got {arr.shape}.")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return np.ascontiguousarray(arr)
+
+
+def is_integer(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
