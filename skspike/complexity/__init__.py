@@ -7,5 +7,6 @@ Importing this package compiles nothing; kernels compile on first call.
 """
 
 from ._lempel_ziv import lempel_ziv_complexity
+from ._transformer import LZCTransformer
 
-__all__ = ["lempel_ziv_complexity"]
+__all__ = ["LZCTransformer", "lempel_ziv_complexity"]

@@ -6,6 +6,8 @@ used by the common tests (small networks so the ~40 checks stay fast).
 Both are read by ``tests/test_common.py``; nothing else may silence a check.
 """
 
+from ..encoding._poisson import PoissonEncoder
+
 _STOCHASTIC_BY_POSITION = (
     "stochastic encoder: each sample draws from the random stream of its row "
     "position in the call (so results do not depend on the number of threads), "
@@ -18,10 +20,18 @@ EXPECTED_FAILED_CHECKS = {
         "check_methods_subset_invariance": _STOCHASTIC_BY_POSITION,
         "check_methods_sample_order_invariance": _STOCHASTIC_BY_POSITION,
     },
+    "LZCTransformer": {
+        "check_methods_subset_invariance": "encodes static X with the stochastic "
+        "PoissonEncoder of CHECK_PARAMS; " + _STOCHASTIC_BY_POSITION,
+        "check_methods_sample_order_invariance": "encodes static X with the stochastic "
+        "PoissonEncoder of CHECK_PARAMS; " + _STOCHASTIC_BY_POSITION,
+    },
 }
 
 CHECK_PARAMS = {
     "PoissonEncoder": {"n_steps": 20, "random_state": 0},
+    # the common checks feed static float X: encode it (LZC needs binary trains)
+    "LZCTransformer": {"encoder": PoissonEncoder(max_rate=500.0, n_steps=20, random_state=0)},
 }
 
 
