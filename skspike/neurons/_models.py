@@ -1,0 +1,470 @@
+"""Neuron parameter objects: small, immutable, kernel-ready on demand.
+
+Each model is a frozen dataclass holding scalars or per-neuron arrays. It
+knows its equations (in its docstring) and how to turn itself into the packed
+parameter matrix the numba kernels of :mod:`skspike.neurons._kernels` read
+(:meth:`kernel_params`). Nothing here compiles anything.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernels as K
+
+__all__ = ["LIF", "AdaptiveLIF", "Izhikevich", "MetaNeuron", "NeuronModel"]
+
+_RESETS = ("zero", "subtract")
+
+
+def _as_param(value, name):
+    """A scalar float, or a read-only contiguous 1-D float64 array."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.")
+    arr = arr.astype(np.float64)
+    if arr.ndim == 0:
+        value = float(arr)
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value}.")
+        return value
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a scalar or a 1-D per-neuron array, got shape {arr.shape}."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity.")
+    arr = np.array(arr, dtype=np.float64, order="C", copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def _check(condition, message):
+    if not np.all(condition):
+        raise ValueError(message)
+
+
+@dataclass(frozen=True, eq=False)
+class NeuronModel:
+    """Base of the neuron parameter objects (not instantiated directly).
+
+    Numeric parameters are floats or per-neuron arrays of shape
+    ``(n_neurons,)``; all arrays of one object share that shape. Objects are
+    immutable, compare by value and pickle.
+    """
+
+    def __post_init__(self):
+        size = None
+        for field in self._numeric_fields():
+            value = _as_param(getattr(self, field.name), field.name)
+            object.__setattr__(self, field.name, value)
+            if isinstance(value, np.ndarray):
+                if size is not None and value.shape[0] != size:
+                    raise ValueError(
+                        f"Per-neuron parameters of {type(self).__name__} must all have the "
+                        f"same length; {field.name} has {value.shape[0]}, another has {size}."
+                    )
+                size = value.shape[0]
+        object.__setattr__(self, "_n_neurons", size)
+        self._validate()
+
+    @classmethod
+    def _numeric_fields(cls):
+        return [f for f in dataclasses.fields(cls) if f.name != "reset"]
+
+    def _validate(self):  # pragma: no cover - overridden
+        pass
+
+    @property
+    def n_neurons(self):
+        """Length of the per-neuron arrays, or None when all are scalars."""
+        return self._n_neurons
+
+    def broadcast(self, n_out):
+        """The same model with every numeric parameter a float64 array ``(n_out,)``.
+
+        Raises ValueError if a per-neuron array has another length.
+        """
+        n_out = int(n_out)
+        if n_out < 1:
+            raise ValueError(f"n_out must be >= 1, got {n_out}.")
+        if self._n_neurons is not None and self._n_neurons != n_out:
+            raise ValueError(
+                f"{type(self).__name__} has per-neuron parameters for {self._n_neurons} "
+                f"neurons, but the layer has {n_out} neurons."
+            )
+        values = {}
+        for field in self._numeric_fields():
+            value = getattr(self, field.name)
+            values[field.name] = np.full(n_out, value) if np.ndim(value) == 0 else value
+        return dataclasses.replace(self, **values)
+
+    def kernel_params(self, n_out, dt, dtype=np.float64):
+        """Packed per-neuron parameters for the kernels.
+
+        Parameters
+        ----------
+        n_out : int
+            Number of neurons of the layer.
+        dt : float
+            Step length in ms.
+        dtype : {np.float32, np.float64}, default=np.float64
+            Floating type of the simulation.
+
+        Returns
+        -------
+        model : int
+            Model code understood by :func:`skspike.neurons._kernels.step_neurons`.
+        params : ndarray of shape (N_PARAMS, n_out)
+            Rows indexed by the ``P_*`` constants of ``_kernels``.
+        """
+        dt = float(dt)
+        if not (np.isfinite(dt) and dt > 0):
+            raise ValueError(f"dt must be a positive number of ms, got {dt}.")
+        full = self.broadcast(n_out)
+        params = np.zeros((K.N_PARAMS, n_out), dtype=np.float64)
+        model = full._pack(params, dt)
+        return model, np.ascontiguousarray(params, dtype=dtype)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f.name), getattr(other, f.name))
+            for f in dataclasses.fields(self)
+        )
+
+    def __hash__(self):
+        items = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            items.append(tuple(value.tolist()) if isinstance(value, np.ndarray) else value)
+        return hash((type(self).__name__, *items))
+
+
+def _pack_lif_common(p, params, dt, decay_m):
+    """Rows shared by the LIF family (p holds (n_out,) float64 arrays)."""
+    params[K.P_DECAY_SYN] = _syn_decay(p.tau_syn, dt)
+    params[K.P_DECAY_M] = decay_m
+    params[K.P_GAIN] = (1.0 - decay_m) * p.r_m
+    params[K.P_REST_DRIVE] = (1.0 - decay_m) * p.v_rest
+    params[K.P_V_REST] = p.v_rest
+    params[K.P_V_RESET] = p.v_reset
+    params[K.P_V_THRESH] = p.v_thresh
+    params[K.P_REF_STEPS] = np.rint(p.t_ref / dt)
+    params[K.P_SUBTRACT] = 1.0 if p.reset == "subtract" else 0.0
+
+
+def _syn_decay(tau_syn, dt):
+    with np.errstate(divide="ignore"):
+        return np.where(tau_syn > 0, np.exp(-dt / np.where(tau_syn > 0, tau_syn, 1.0)), 0.0)
+
+
+def _validate_lif(self):
+    name = type(self).__name__
+    if self.reset not in _RESETS:
+        raise ValueError(f"{name}: reset must be 'zero' or 'subtract', got {self.reset!r}.")
+    _check(self.tau_m > 0, f"{name}: tau_m must be > 0 ms, got {self.tau_m}.")
+    _check(self.tau_syn >= 0, f"{name}: tau_syn must be >= 0 ms (0 = instantaneous).")
+    _check(self.t_ref >= 0, f"{name}: t_ref must be >= 0 ms, got {self.t_ref}.")
+    _check(
+        self.v_thresh > self.v_reset,
+        f"{name}: v_thresh must be above v_reset (got v_thresh={self.v_thresh}, "
+        f"v_reset={self.v_reset}).",
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class LIF(NeuronModel):
+    """Leaky integrate-and-fire neuron.
+
+    Parameters
+    ----------
+    tau_m : float or ndarray of shape (n_neurons,), default=20.0
+        Membrane time constant in ms.
+    v_rest : float or ndarray, default=0.0
+        Resting potential.
+    v_reset : float or ndarray, default=0.0
+        Potential after a spike (``reset="zero"``).
+    v_thresh : float or ndarray, default=1.0
+        Firing threshold; must exceed ``v_reset``.
+    t_ref : float or ndarray, default=0.0
+        Absolute refractory period in ms (rounded to whole steps).
+    reset : {"zero", "subtract"}, default="zero"
+        ``"zero"`` sets ``v = v_reset`` after a spike; ``"subtract"`` sets
+        ``v -= v_thresh - v_reset`` (keeps the overshoot).
+    tau_syn : float or ndarray, default=0.0
+        Time constant in ms of the current-based synapse; 0 = instantaneous.
+    r_m : float or ndarray, default=1.0
+        Membrane resistance (input gain).
+
+    Notes
+    -----
+    Potentials are dimensionless by default (threshold 1, rest 0); times are
+    in ms. The membrane obeys
+
+    .. math:: \\tau_m \\frac{dv}{dt} = v_{rest} - v + r_m I(t),
+
+    and a spike is emitted when ``v >= v_thresh`` at the end of a step. The
+    input current is piecewise constant over a step of ``dt`` ms, so the
+    exponential-Euler step is exact:
+    ``v <- v_rest + (v - v_rest) e^{-dt/tau_m} + r_m I (1 - e^{-dt/tau_m})``.
+    During ``t_ref`` the potential stays at its post-spike value and input is
+    ignored. Under constant ``I`` with ``r_m I > v_thresh`` the rate is
+    ``1 / (t_ref + tau_m ln((r_m I - v_reset) / (r_m I - v_thresh)))``
+    (for ``v_rest = 0``); the discrete model fires at the first step after
+    each crossing, so each interval is at most ``dt`` longer.
+
+    With ``tau_syn > 0`` the step input ``x[t]`` (weighted spikes or a static
+    current) feeds ``I[t] = e^{-dt/tau_syn} I[t-1] + x[t]``; a spike through
+    weight ``w`` then injects a total charge ``w dt / (1 - e^{-dt/tau_syn})``.
+
+    Examples
+    --------
+    >>> from skspike.neurons import LIF
+    >>> LIF(tau_m=10.0, t_ref=2.0).broadcast(3).tau_m
+    array([10., 10., 10.])
+    """
+
+    tau_m: object = 20.0
+    v_rest: object = 0.0
+    v_reset: object = 0.0
+    v_thresh: object = 1.0
+    t_ref: object = 0.0
+    reset: str = "zero"
+    tau_syn: object = 0.0
+    r_m: object = 1.0
+
+    _validate = _validate_lif
+
+    def _pack(self, params, dt):
+        _pack_lif_common(self, params, dt, np.exp(-dt / self.tau_m))
+        return K.MODEL_LIF
+
+
+@dataclass(frozen=True, eq=False)
+class AdaptiveLIF(NeuronModel):
+    """LIF neuron with an adaptive threshold (spike-frequency adaptation).
+
+    Parameters
+    ----------
+    tau_m, v_rest, v_reset, v_thresh, t_ref, reset, tau_syn, r_m
+        As in :class:`LIF`.
+    tau_adapt : float or ndarray, default=100.0
+        Time constant in ms of the threshold adaptation ``theta``.
+    theta_jump : float or ndarray, default=0.05
+        Increase of ``theta`` at each spike (>= 0).
+
+    Notes
+    -----
+    The membrane follows :class:`LIF`; the threshold is
+    ``v_thresh + theta`` with ``tau_adapt dtheta/dt = -theta`` (exact step
+    ``theta <- theta e^{-dt/tau_adapt}``, applied before the threshold test)
+    and ``theta += theta_jump`` after each spike. With ``reset="subtract"``
+    the potential drops by ``v_thresh + theta - v_reset``.
+
+    Examples
+    --------
+    >>> from skspike.neurons import AdaptiveLIF
+    >>> AdaptiveLIF(theta_jump=0.1).theta_jump
+    0.1
+    """
+
+    tau_m: object = 20.0
+    v_rest: object = 0.0
+    v_reset: object = 0.0
+    v_thresh: object = 1.0
+    t_ref: object = 0.0
+    reset: str = "zero"
+    tau_syn: object = 0.0
+    r_m: object = 1.0
+    tau_adapt: object = 100.0
+    theta_jump: object = 0.05
+
+    def _validate(self):
+        _validate_lif(self)
+        _check(self.tau_adapt > 0, "AdaptiveLIF: tau_adapt must be > 0 ms.")
+        _check(self.theta_jump >= 0, "AdaptiveLIF: theta_jump must be >= 0.")
+
+    def _pack(self, params, dt):
+        _pack_lif_common(self, params, dt, np.exp(-dt / self.tau_m))
+        params[K.P_DECAY_W] = np.exp(-dt / self.tau_adapt)
+        params[K.P_JUMP] = self.theta_jump
+        return K.MODEL_ADAPTIVE
+
+
+@dataclass(frozen=True, eq=False)
+class MetaNeuron(NeuronModel):
+    """Second-order neuron: membrane ``v`` coupled to a recovery variable ``u``.
+
+    Parameters
+    ----------
+    tau_m : float or ndarray, default=20.0
+        Membrane time constant in ms.
+    tau_u : float or ndarray, default=100.0
+        Time constant in ms of ``u``.
+    v_thresh : float or ndarray, default=1.0
+        Firing threshold.
+    a : float or ndarray, default=0.0
+        Sub-threshold coupling of ``u`` to ``v`` (``a > 0`` with ``b > 0``
+        gives adaptation, ``a < 0`` resonance-like rebound).
+    b : float or ndarray, default=0.0
+        Coupling of ``u`` back onto ``v`` (as a current).
+    d : float or ndarray, default=0.0
+        Jump of ``u`` at each spike (spike-triggered adaptation if ``b*d > 0``).
+    v_rest, v_reset, reset, tau_syn, r_m, t_ref
+        As in :class:`LIF`.
+
+    Notes
+    -----
+    Dimensionless potentials, times in ms:
+
+    .. math::
+
+        \\tau_m \\frac{dv}{dt} = v_{rest} - v + r_m I - b u, \\qquad
+        \\tau_u \\frac{du}{dt} = a (v - v_{rest}) - u,
+
+    spike when ``v >= v_thresh``; then ``v`` is reset as in :class:`LIF` and
+    ``u += d``. Each step applies the exact exponential-Euler update to both
+    equations with the other variable held at its value at the start of the
+    step. With ``a = b = d = 0`` the membrane update is the same arithmetic as
+    :class:`LIF`, so the spike trains are identical. Every parameter may be
+    a per-neuron array (these are what :class:`SNNLZCClassifier` learns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skspike.neurons import MetaNeuron
+    >>> MetaNeuron(tau_m=np.array([10.0, 20.0]), b=0.5, d=0.2).n_neurons
+    2
+    """
+
+    tau_m: object = 20.0
+    tau_u: object = 100.0
+    v_thresh: object = 1.0
+    a: object = 0.0
+    b: object = 0.0
+    d: object = 0.0
+    v_rest: object = 0.0
+    v_reset: object = 0.0
+    reset: str = "zero"
+    tau_syn: object = 0.0
+    r_m: object = 1.0
+    t_ref: object = 0.0
+
+    def _validate(self):
+        _validate_lif(self)
+        _check(self.tau_u > 0, "MetaNeuron: tau_u must be > 0 ms.")
+
+    def _pack(self, params, dt):
+        decay_m = np.exp(-dt / self.tau_m)
+        _pack_lif_common(self, params, dt, decay_m)
+        decay_u = np.exp(-dt / self.tau_u)
+        params[K.P_DECAY_W] = decay_u
+        params[K.P_JUMP] = self.d
+        params[K.P_U_DRIVE] = (1.0 - decay_u) * self.a
+        params[K.P_COUPLING] = (1.0 - decay_m) * self.b
+        return K.MODEL_META
+
+
+_IZHIKEVICH_PRESETS = {
+    # Izhikevich (2003), Fig. 2: (a, b, c, d)
+    "regular_spiking": (0.02, 0.2, -65.0, 8.0),
+    "intrinsically_bursting": (0.02, 0.2, -55.0, 4.0),
+    "chattering": (0.02, 0.2, -50.0, 2.0),
+    "fast_spiking": (0.1, 0.2, -65.0, 2.0),
+    "low_threshold_spiking": (0.02, 0.25, -65.0, 2.0),
+    "thalamo_cortical": (0.02, 0.25, -65.0, 0.05),
+    "resonator": (0.1, 0.26, -65.0, 2.0),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Izhikevich(NeuronModel):
+    """Izhikevich (2003) simple model (potentials in mV, times in ms).
+
+    Parameters
+    ----------
+    a : float or ndarray, default=0.02
+        Recovery rate of ``u`` (1/ms).
+    b : float or ndarray, default=0.2
+        Sensitivity of ``u`` to ``v``.
+    c : float or ndarray, default=-65.0
+        Reset potential in mV.
+    d : float or ndarray, default=8.0
+        Jump of ``u`` after a spike.
+    v_peak : float or ndarray, default=30.0
+        Spike cut-off in mV.
+    v_init : float or ndarray, default=-65.0
+        Initial potential in mV (``u`` starts at ``b * v_init``).
+    tau_syn : float or ndarray, default=0.0
+        Synaptic time constant in ms, as in :class:`LIF`.
+
+    Notes
+    -----
+    .. math::
+
+        \\frac{dv}{dt} = 0.04 v^2 + 5 v + 140 - u + I, \\qquad
+        \\frac{du}{dt} = a (b v - u),
+
+    with ``v >= v_peak`` a spike, then ``v = c`` and ``u += d``. Integrated
+    with forward Euler in ``ceil(dt / 0.5)`` sub-steps of ``h <= 0.5`` ms
+    (Izhikevich's own code uses 0.5 ms for ``v``); the spike test runs after
+    every sub-step and ends the step. ``I`` is the raw input current (the
+    paper's units, ``I = 10`` drives regular spiking at about 10 Hz-40 Hz).
+    Named parameter sets: :meth:`preset`.
+
+    References
+    ----------
+    .. [1] E. M. Izhikevich, "Simple model of spiking neurons", IEEE Trans.
+       Neural Networks 14(6), 1569-1572, 2003.
+
+    Examples
+    --------
+    >>> from skspike.neurons import Izhikevich
+    >>> Izhikevich.preset("chattering").c
+    -50.0
+    """
+
+    a: object = 0.02
+    b: object = 0.2
+    c: object = -65.0
+    d: object = 8.0
+    v_peak: object = 30.0
+    v_init: object = -65.0
+    tau_syn: object = 0.0
+
+    PRESETS = tuple(_IZHIKEVICH_PRESETS)
+
+    @classmethod
+    def preset(cls, name, **overrides):
+        """Parameters of a named cell class of Izhikevich (2003), Fig. 2.
+
+        ``name`` is one of "regular_spiking", "intrinsically_bursting",
+        "chattering", "fast_spiking", "low_threshold_spiking",
+        "thalamo_cortical", "resonator". ``overrides`` replace fields.
+        """
+        if name not in _IZHIKEVICH_PRESETS:
+            raise ValueError(
+                f"Unknown Izhikevich preset {name!r}; choose one of {sorted(_IZHIKEVICH_PRESETS)}."
+            )
+        a, b, c, d = _IZHIKEVICH_PRESETS[name]
+        return cls(**{"a": a, "b": b, "c": c, "d": d, **overrides})
+
+    def _validate(self):
+        _check(self.v_peak > self.c, "Izhikevich: v_peak must be above the reset c.")
+        _check(self.tau_syn >= 0, "Izhikevich: tau_syn must be >= 0 ms.")
+
+    def _pack(self, params, dt):
+        n_sub = max(1, int(np.ceil(dt / 0.5 - 1e-9)))
+        params[K.P_DECAY_SYN] = _syn_decay(self.tau_syn, dt)
+        params[K.P_IZ_A] = self.a
+        params[K.P_IZ_B] = self.b
+        params[K.P_IZ_C] = self.c
+        params[K.P_IZ_D] = self.d
+        params[K.P_IZ_PEAK] = self.v_peak
+        params[K.P_IZ_INIT] = self.v_init
+        params[K.P_IZ_NSUB] = n_sub
+        params[K.P_IZ_H] = dt / n_sub
+        return K.MODEL_IZHIKEVICH
