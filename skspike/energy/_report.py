@@ -114,7 +114,7 @@ class EnergyReport:
 
     def __str__(self):
         hw = self.hardware
-        kind = "spiking (pays per event)" if hw.spiking else "non-spiking (pays per dense op)"
+        kind = "a spiking device, pays per event" if hw.spiking else "a non-spiking device, pays per dense op"
         header = ("step", "estimator", "syn AC", "syn MAC", "dense ops", "neuron upd",
                   "spikes", "act. sparsity", "J/sample", "dense J/sample")
         rows = [header]
