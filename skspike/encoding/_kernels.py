@@ -41,3 +41,119 @@ def poisson_kernel(prob, n_steps, seed):
                 state, bits = next_uint64(state)
                 out[s, t, c] = (bits & _LOW32) < thresh[c]
     return out
+
+
+@jit(parallel=True)
+def rate_kernel(counts, n_steps):
+    """Evenly spaced spikes: ``counts[s, c]`` spikes spread over ``n_steps``.
+
+    Spike ``j`` of ``n`` falls on step ``floor((2 j + 1) n_steps / (2 n))``,
+    the centre of the j-th of ``n`` equal slices of the window, in exact
+    integer arithmetic. ``counts`` is ``(n_samples, n_channels)`` int64 in
+    ``[0, n_steps]``.
+    """
+    n_samples, n_channels = counts.shape
+    out = np.zeros((n_samples, n_steps, n_channels), dtype=np.uint8)
+    for s in prange(n_samples):
+        for c in range(n_channels):
+            n = counts[s, c]
+            for j in range(n):
+                out[s, ((2 * j + 1) * n_steps) // (2 * n), c] = 1
+    return out
+
+
+@jit(parallel=True)
+def latency_kernel(steps, n_steps):
+    """One spike per channel at ``steps[s, c]``; a negative step or one at or
+    beyond ``n_steps`` means no spike. ``steps`` is int64
+    ``(n_samples, n_channels)``."""
+    n_samples, n_channels = steps.shape
+    out = np.zeros((n_samples, n_steps, n_channels), dtype=np.uint8)
+    for s in prange(n_samples):
+        for c in range(n_channels):
+            t = steps[s, c]
+            if 0 <= t < n_steps:
+                out[s, t, c] = 1
+    return out
+
+
+@jit(parallel=True)
+def phase_kernel(levels, n_bits, n_steps):
+    """Weighted phase code: step ``t`` carries bit ``n_bits - 1 - t % n_bits``
+    of the integer level (most significant bit first), periodically.
+    ``levels`` is int64 ``(n_samples, n_channels)`` in ``[0, 2**n_bits)``."""
+    n_samples, n_channels = levels.shape
+    out = np.empty((n_samples, n_steps, n_channels), dtype=np.uint8)
+    for s in prange(n_samples):
+        for t in range(n_steps):
+            shift = n_bits - 1 - t % n_bits
+            for c in range(n_channels):
+                out[s, t, c] = (levels[s, c] >> shift) & 1
+    return out
+
+
+@jit(parallel=True)
+def delta_kernel(series, threshold):
+    """Send-on-delta ON/OFF spikes of ``series`` ``(n_samples, n_steps, n_channels)``.
+
+    The reference starts at the first value; when ``x[t] - ref > threshold``
+    channel ``2c`` (ON) spikes, when ``ref - x[t] > threshold`` channel
+    ``2c + 1`` (OFF) spikes, and the reference becomes ``x[t]``.
+    """
+    n_samples, n_steps, n_channels = series.shape
+    out = np.zeros((n_samples, n_steps, 2 * n_channels), dtype=np.uint8)
+    for s in prange(n_samples):
+        ref = np.empty(n_channels)
+        for c in range(n_channels):
+            ref[c] = series[s, 0, c]
+        for t in range(1, n_steps):
+            for c in range(n_channels):
+                x = series[s, t, c]
+                if x - ref[c] > threshold:
+                    out[s, t, 2 * c] = 1
+                    ref[c] = x
+                elif ref[c] - x > threshold:
+                    out[s, t, 2 * c + 1] = 1
+                    ref[c] = x
+    return out
+
+
+@jit(parallel=True)
+def bsa_kernel(series, fir, threshold):
+    """Ben's Spiker Algorithm (Schrauwen & Van Campenhout 2003).
+
+    At each step ``t`` the filter ``fir`` is compared with the residual signal
+    ahead, ``r[t:t+F]``: if subtracting it lowers the summed absolute error by
+    at least ``threshold`` times the filter mass in the window, i.e.
+    ``sum|r - fir| <= sum|r| - threshold * sum(fir)``, a spike is emitted and
+    the filter subtracted. Near the end the window and its mass are
+    truncated, so the last steps are coded like the others. ``series`` is
+    ``(n_samples, n_steps, n_channels)`` float64, normally in [0, 1]; it is
+    not modified.
+    """
+    n_samples, n_steps, n_channels = series.shape
+    n_taps = fir.shape[0]
+    out = np.zeros((n_samples, n_steps, n_channels), dtype=np.uint8)
+    # required gain per window length m: threshold * sum(fir[:m])
+    gain = np.empty(n_taps + 1)
+    gain[0] = 0.0
+    for j in range(n_taps):
+        gain[j + 1] = gain[j] + fir[j]
+    gain *= threshold
+    for s in prange(n_samples):
+        resid = np.empty(n_steps)
+        for c in range(n_channels):
+            for t in range(n_steps):
+                resid[t] = series[s, t, c]
+            for t in range(n_steps):
+                m = min(n_taps, n_steps - t)
+                err_spike = 0.0
+                err_none = 0.0
+                for j in range(m):
+                    err_spike += abs(resid[t + j] - fir[j])
+                    err_none += abs(resid[t + j])
+                if err_spike <= err_none - gain[m]:
+                    out[s, t, c] = 1
+                    for j in range(m):
+                        resid[t + j] -= fir[j]
+    return out

@@ -30,6 +30,12 @@ EXPECTED_FAILED_CHECKS = {
 
 CHECK_PARAMS = {
     "PoissonEncoder": {"n_steps": 20, "random_state": 0},
+    "RateEncoder": {"n_steps": 20},
+    "LatencyEncoder": {"n_steps": 20},
+    "PhaseEncoder": {"n_bits": 4, "n_steps": 16},
+    "PopulationEncoder": {"n_receptive": 3, "n_steps": 20},
+    "DeltaEncoder": {"threshold": 0.1},
+    "BSAEncoder": {"n_taps": 8},
     # the common checks feed static float X: encode it (LZC needs binary trains)
     "LZCTransformer": {"encoder": PoissonEncoder(max_rate=500.0, n_steps=20, random_state=0)},
 }
