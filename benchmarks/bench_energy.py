@@ -31,7 +31,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skspike.encoding import PoissonEncoder
+from skspike.encoding import LatencyEncoder, PoissonEncoder
 from skspike.energy import HARDWARE_PROFILES, count_operations, energy_report
 from skspike.neurons import LIF, simulate
 
@@ -73,6 +73,8 @@ def build_models(X_train, y_train):
     models = [
         ("PoissonEncoder (50 steps)", make_pipeline(encoder)),
         ("Poisson -> LIF layer (100)", make_pipeline(encoder, LIFLayer())),
+        ("Latency (1 spike/feature) -> LIF layer (100)",
+         make_pipeline(LatencyEncoder(n_steps=N_STEPS), LIFLayer(scale=3.0))),
         ("Poisson -> LIF layer -> LogisticRegression",
          make_pipeline(encoder, LIFLayer(), StandardScaler(), LogisticRegression(max_iter=500))),
         ("StandardScaler -> LogisticRegression (no spikes)",
