@@ -8,6 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils import estimator_checks as ec
 
@@ -403,6 +407,29 @@ def test_fit_contract_and_pickle():
     np.testing.assert_array_equal(clone(binner).fit_transform(X), ref)
     restored = pickle.loads(pickle.dumps(binner))
     np.testing.assert_array_equal(restored.transform(X), ref)
+
+
+def sum_over_time(spikes):
+    return spikes.sum(axis=1, dtype=np.float64)
+
+
+def test_pipeline_grid_search_on_event_lists():
+    # the class is where the events fall (left or right half of the sensor)
+    rng = np.random.default_rng(7)
+    X, y = [], np.arange(30) % 2
+    for label in y:
+        ev = random_stream(rng, 40, sensor=(2, 4, 2))
+        ev["x"] += 2 * label
+        X.append(ev)
+    pipe = Pipeline([
+        ("binner", EventBinner((4, 4, 2))),
+        ("counts", FunctionTransformer(sum_over_time)),
+        ("clf", LogisticRegression()),
+    ])
+    search = GridSearchCV(pipe, {"binner__n_steps": [2, 5]}, cv=3).fit(X, y)
+    assert search.best_score_ == 1.0
+    assert search.best_estimator_.named_steps["binner"].n_steps_ in (2, 5)
+    assert search.predict(X[:4]).tolist() == y[:4].tolist()
 
 
 def test_count_operations():

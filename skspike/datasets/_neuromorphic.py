@@ -285,7 +285,11 @@ def load_nmnist(
     -----
     Each event is 40 bits: byte 0 ``x``, byte 1 ``y``, bit 7 of byte 2 the
     polarity, the remaining 23 bits the time stamp in microseconds. Fields
-    of the returned arrays: ``x``, ``y``, ``t``, ``p`` (int64).
+    of the returned arrays: ``x``, ``y``, ``t``, ``p`` (int64, 32 bytes per
+    event as tonic returns them): the full training set (about 4 000 events
+    per stream) takes about 8 GB in memory, so use ``n_samples`` or
+    ``lazy=True`` (and :class:`~skspike.encoding.EventBinner` batches) for
+    it.
 
     References
     ----------

@@ -92,7 +92,10 @@ class EventBinner(TransformerMixin, BaseEstimator):
     events before the first or after the last step are ignored, so a
     longer stream than seen in ``fit`` is truncated. The channel of an
     event is ``(p * height + y) * width + x`` (``p = 0`` when merging), the
-    order of a flattened tonic frame ``(P, H, W)``.
+    order of a flattened tonic frame ``(P, H, W)``. Unlike tonic's
+    ``ToFrame(n_time_bins=...)``, which stretches each recording over its own
+    bins, the grid is shared by all samples, so a step always lasts ``dt_``
+    milliseconds, as spiking estimators assume.
 
     Defined behaviour of awkward input: an empty stream (or one emptied by
     ``transforms``) gives an all-zero sample; a stream whose times are not
