@@ -161,7 +161,7 @@ class BaseEncoder(_SpikeEncoderMixin, TransformerMixin, BaseEstimator, metaclass
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return np.clip((X - self.data_min_) / self.scale_, 0.0, 1.0)
+        return _to_unit(X, self.data_min_, self.scale_)
 
     def _n_channels(self, n_features):
         return n_features
@@ -331,6 +331,13 @@ def _fit_range(X, feature_range, axis):
         np.full(shape, float(feature_range[0])),
         np.full(shape, float(feature_range[1])),
     )
+
+
+def _to_unit(X, data_min, scale):
+    """``(X - data_min) / scale`` clipped to [0, 1] (a new array)."""
+    # Far outside a narrow range the quotient may overflow to inf: clipped anyway.
+    with np.errstate(over="ignore"):
+        return np.clip((X - data_min) / scale, 0.0, 1.0)
 
 
 def _scale(data_min, data_max):

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import check_spikes
-from ._base import BaseTimeSeriesEncoder, _fit_range, _scale
+from ._base import BaseTimeSeriesEncoder, _fit_range, _scale, _to_unit
 from ._kernels import bsa_kernel
 
 __all__ = ["BSAEncoder"]
@@ -125,7 +125,7 @@ class BSAEncoder(BaseTimeSeriesEncoder):
         self.scale_ = _scale(data_min, data_max)
 
     def _prepare_series(self, series):
-        return np.ascontiguousarray(np.clip((series - self.data_min_) / self.scale_, 0.0, 1.0))
+        return np.ascontiguousarray(_to_unit(series, self.data_min_, self.scale_))
 
     def _encode(self, series, seed):
         return bsa_kernel(series, self.filter_, float(self.threshold))
