@@ -169,6 +169,8 @@ def test_input_not_modified():
     [
         ([0, 1, 2], "binary"),
         (np.array([0, 1, 0], dtype=np.uint8) * 3, "binary"),
+        (np.array([[0, 1, 0], [1, 1, 2]], dtype=np.uint8), "binary"),
+        (np.full((2, 5, 3), 7, dtype=np.uint8), "binary"),
         ([0.0, 0.5, 1.0], "binary"),
         ([0.0, np.nan, 1.0], "NaN"),
         ([], "no time steps"),

@@ -20,7 +20,7 @@ _ROWS_PER_TASK = 16
 
 @jit()
 def _lz76_count(seq, n, nxt, link, length):
-    """LZ76 phrase count of ``seq[:n]`` (values 0/1).
+    """LZ76 phrase count of ``seq[:n]`` (values 0/1), or -1 if a value exceeds 1.
 
     The phrase starting at ``l`` is the longest prefix of ``seq[l:]`` that
     occurs starting before ``l`` (overlaps allowed), plus one symbol.
@@ -41,6 +41,8 @@ def _lz76_count(seq, n, nxt, link, length):
     match_len = 0
     for j in range(n):
         ch = np.intp(seq[j])
+        if ch > 1:
+            return -1  # not binary: the wrapper raises
         target = nxt[state, ch]
         if target >= 0:
             match_len += 1

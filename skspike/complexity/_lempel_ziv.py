@@ -100,18 +100,24 @@ def lempel_ziv_complexity(x, normalize=True, *, axis=None):
     if not isinstance(normalize, (bool, np.bool_)):
         raise TypeError(f"normalize must be a bool, got {normalize!r}.")
     seqs, batch_shape = _as_binary_batch(x, axis)
+    n_steps = seqs.shape[1]
     if batch_shape is None:
         from ._kernels import lzc_one
 
-        count = int(lzc_one(seqs.reshape(-1)))
-        return count / _normaliser(seqs.shape[1]) if normalize else count
+        count = int(lzc_one(seqs.reshape(n_steps)))
+        if count < 0:
+            _check_counts(count)
+        return count / _normaliser(n_steps) if normalize else count
     counts = _count(seqs)
-    n_steps = seqs.shape[1]
     if normalize:
-        out = counts / _normaliser(n_steps)
-    else:
-        out = counts
-    return out.reshape(batch_shape)
+        counts = counts / _normaliser(n_steps)
+    return counts.reshape(batch_shape)
+
+
+def _check_counts(counts):
+    # uint8 input is range-checked inside the kernel (-1 marks a value > 1)
+    if np.min(counts) < 0:
+        raise ValueError("x must be binary (values 0 or 1); found values greater than 1.")
 
 
 def _normaliser(n_steps):
@@ -127,8 +133,11 @@ def _count(seqs):
 
     n_outer, n_steps, n_inner = seqs.shape
     if n_inner == 1:
-        return lzc_rows(np.ascontiguousarray(seqs.reshape(n_outer, n_steps)))
-    return lzc_middle_axis(np.ascontiguousarray(seqs)).ravel()
+        counts = lzc_rows(np.ascontiguousarray(seqs.reshape(n_outer, n_steps)))
+    else:
+        counts = lzc_middle_axis(np.ascontiguousarray(seqs)).ravel()
+    _check_counts(counts)
+    return counts
 
 
 def _as_binary_batch(x, axis):
@@ -147,6 +156,10 @@ def _as_binary_batch(x, axis):
         x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("x must be a sequence (at least 1-D), got a scalar.")
+    if axis is None and x.ndim == 1:
+        if x.shape[0] == 0:
+            raise ValueError("x has no time steps (shape (0,)).")
+        return np.ascontiguousarray(_binary_uint8(x)).reshape(1, x.shape[0], 1), None
     if axis is None:
         axis = 1 if x.ndim == 3 else x.ndim - 1
     elif not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
@@ -159,8 +172,8 @@ def _as_binary_batch(x, axis):
     if x.size == 0:
         raise ValueError(f"x is empty (shape {x.shape}).")
     x = _binary_uint8(x)
-    outer = int(np.prod(x.shape[:axis], dtype=np.int64))
-    inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+    outer = math.prod(x.shape[:axis])
+    inner = math.prod(x.shape[axis + 1:])
     seqs = np.ascontiguousarray(x).reshape(outer, x.shape[axis], inner)
     batch_shape = None if x.ndim == 1 else x.shape[:axis] + x.shape[axis + 1:]
     return seqs, batch_shape
@@ -170,11 +183,7 @@ def _binary_uint8(x):
     if x.dtype == np.bool_:
         return x.view(np.uint8)
     if x.dtype == np.uint8:
-        if x.max() > 1:
-            raise ValueError(
-                f"x must be binary (values 0 or 1); found values up to {int(x.max())}."
-            )
-        return x
+        return x  # values > 1 are caught by the kernel
     if x.dtype.kind not in "biuf":
         raise ValueError(f"x must hold numbers 0/1, got dtype {x.dtype}.")
     if x.dtype.kind == "f" and not np.isfinite(x).all():
