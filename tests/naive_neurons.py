@@ -73,7 +73,7 @@ def _lif_family_trace(neuron, p, j, x, bias, decay_syn, dt):
         if v_new >= threshold:
             spikes[t] = 1
             if neuron.reset == "subtract":
-                v_new = v_new - (threshold - p.v_reset[j])
+                v_new = p.v_reset[j] + (v_new - threshold)
             else:
                 v_new = p.v_reset[j]
             if isinstance(neuron, AdaptiveLIF):

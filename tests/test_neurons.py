@@ -223,13 +223,12 @@ def test_building_block_kernels_reproduce_simulate():
         out = np.zeros((n_samples, n_steps, n_out), dtype=np.uint8)
         events = 0
         for s in range(n_samples):
-            state = np.empty((K.N_STATE, n_out))
-            K.init_state(model, params, state)
+            v, syn, w, ref = K.new_state(model, params)
             drive = np.empty(n_out)
             for t in range(n_steps):
                 drive[:] = 0.0
                 events += K.accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
-                K.step_neurons(model, params, state, drive, bias, out[s, t])
+                K.step_neurons(model, params, v, syn, w, ref, drive, bias, out[s, t])
         return out, events
 
     rng = np.random.default_rng(11)

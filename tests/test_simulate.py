@@ -142,8 +142,8 @@ def test_event_driven_matches_dense_reference(neuron):
 
 def test_static_input_equals_repeated_current_input():
     rng = np.random.default_rng(2)
-    x = rng.random((6, 10))
-    weights = rng.normal(0, 0.5, (10, 7))
+    x = np.round(rng.random((6, 10)) * 16) / 16
+    weights = dyadic_weights(rng, 10, 7, scale=0.5)
     neuron = LIF(tau_m=8.0, tau_syn=4.0)
     static, _ = simulate(neuron, x, weights, bias=0.2, n_steps=25)
     repeated = np.repeat((x @ weights)[:, None, :], 25, axis=1)
@@ -228,7 +228,7 @@ def test_operation_counts_hand_counted():
         n_activations=8,
         n_connections=6,
         n_zero_connections=3,
-        footprint_bytes=6 * 8 + 2 * 8 + 13 * 2 * 8 + 4 * 2 * 8,
+        footprint_bytes=6 * 8 + 2 * 8 + 14 * 2 * 8 + (3 * 8 + 4) * 2,
     )
     assert ops.activation_sparsity == 1 - 1 / 8
     assert ops.connection_sparsity == 0.5

@@ -3,28 +3,34 @@
 Neuron parameters arrive packed as ``params`` of shape ``(N_PARAMS, n_out)``
 (rows indexed by the ``P_*`` constants, built by
 ``neuron.kernel_params(n_out, dt, dtype)``) with an integer ``model`` code.
-The state of one sample's layer is ``state`` of shape ``(N_STATE, n_out)``:
-rows ``S_V`` (membrane), ``S_SYN`` (synaptic current), ``S_W`` (``u`` of the
-meta-neuron and Izhikevich, ``theta`` of the adaptive LIF) and ``S_REF``
-(refractory steps left).
+The state of one sample's layer is four arrays of shape ``(n_out,)``: ``v``
+(membrane), ``syn`` (synaptic current), ``w`` (``u`` of the meta-neuron and
+Izhikevich, ``theta`` of the adaptive LIF) and ``ref`` (int32, refractory
+steps left). Separate arrays, not rows of one matrix, so that the compiler
+knows they do not alias and keeps the neuron loop tight.
 
 Building blocks for estimators' own loops (all ``@jit``, callable from numba):
 
-- ``init_state(model, params, state)``: resting state.
-- ``step_neurons(model, params, state, drive, bias, spikes)``: one step:
-  ``I = decay_syn * I + drive``, then the neuron update with ``I + bias``;
-  writes 0/1 into ``spikes`` (uint8, ``(n_out,)``) and returns their number.
+- ``v, syn, w, ref = new_state(model, params)``: resting state (dtype of
+  ``params``); ``reset_state(model, params, v, syn, w, ref)`` refills it.
+- ``step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)``: one
+  step: ``syn = decay_syn * syn + drive``, then the neuron update with input
+  ``syn + bias``; writes 0/1 into ``spikes`` (uint8 ``(n_out,)``) and returns
+  their number.
 - ``accumulate_spikes(spikes_in, weights, drive, fanout)``: event-driven
-  ``drive += W[i]`` for each active input ``i``; returns the number of
+  ``drive += weights[i]`` for each active input ``i``; returns the number of
   synaptic events (sum of ``fanout[i]`` over active inputs).
+- ``accumulate_current(x, weights, drive, fanout)``: ``drive += x @ weights``
+  skipping zero inputs; returns the multiply-accumulates done.
 
 Layer kernels (``prange`` over samples; ``out_mode`` 0 = spikes, 1 = counts,
-2 = voltage; unused outputs may be empty arrays):
+2 = voltage; the unused outputs may be empty arrays):
 
-- ``spike_input_kernel``: binary spikes ``(n_samples, n_steps, n_in)`` and
-  weights, event-driven.
-- ``static_input_kernel``: a current ``(n_samples, n_out)`` held for
-  ``n_steps`` steps (direct encoding; the caller computes ``X @ W``).
+- ``spike_input_kernel``: binary spikes ``(n_samples, n_steps, n_in)`` through
+  ``weights``, event-driven.
+- ``static_input_kernel``: a current ``x @ weights`` (or ``x`` itself when
+  ``use_weights`` is False) computed once per sample and held for
+  ``n_steps`` steps (direct encoding).
 - ``current_input_kernel``: currents ``(n_samples, n_steps, n_out)``.
 
 All floating arrays of one call share a dtype (float32 or float64); numba
@@ -45,7 +51,7 @@ OUT_SPIKES = 0
 OUT_COUNTS = 1
 OUT_VOLTAGE = 2
 
-# Rows of ``params``. Row 0 is common; LIF family rows 1-12.
+# Rows of ``params``. Row 0 is common; LIF family rows 1-13.
 P_DECAY_SYN = 0  # exp(-dt/tau_syn), 0 for an instantaneous synapse
 P_DECAY_M = 1  # exp(-dt/tau_m)
 P_GAIN = 2  # (1 - decay_m) * r_m
@@ -54,11 +60,12 @@ P_V_REST = 4
 P_V_RESET = 5
 P_V_THRESH = 6
 P_REF_STEPS = 7  # round(t_ref / dt)
-P_SUBTRACT = 8  # 1.0 for reset="subtract"
+P_SUBTRACT = 8  # 1.0 for reset="subtract" (same for the whole layer)
 P_DECAY_W = 9  # exp(-dt/tau_adapt) or exp(-dt/tau_u)
 P_JUMP = 10  # theta_jump or d
 P_U_DRIVE = 11  # (1 - decay_u) * a   (meta-neuron)
 P_COUPLING = 12  # (1 - decay_m) * b   (meta-neuron)
+P_ANY_REF = 13  # 1.0 in every column if any neuron has t_ref >= one step
 # Izhikevich rows
 P_IZ_A = 1
 P_IZ_B = 2
@@ -66,147 +73,213 @@ P_IZ_C = 3
 P_IZ_D = 4
 P_IZ_PEAK = 5
 P_IZ_INIT = 6
-P_IZ_NSUB = 7
-P_IZ_H = 8
-N_PARAMS = 13
-
-S_V = 0
-S_SYN = 1
-S_W = 2
-S_REF = 3
-N_STATE = 4
+P_IZ_NSUB = 7  # forward-Euler sub-steps per step
+P_IZ_H = 8  # sub-step length in ms
+N_PARAMS = 14
+N_STATE = 4  # v, syn, w, ref
 
 
 @jit()
-def init_state(model, params, state):
-    """Fill ``state`` (N_STATE, n_out) with the resting state of the model."""
-    n_out = state.shape[1]
-    for j in range(n_out):
-        state[S_SYN, j] = 0.0
-        state[S_REF, j] = 0.0
+def reset_state(model, params, v, syn, w, ref):
+    """Refill the state arrays with the model's resting state."""
+    for j in range(v.shape[0]):
+        syn[j] = 0.0
+        ref[j] = 0
         if model == MODEL_IZHIKEVICH:
-            state[S_V, j] = params[P_IZ_INIT, j]
-            state[S_W, j] = params[P_IZ_B, j] * params[P_IZ_INIT, j]
+            v[j] = params[P_IZ_INIT, j]
+            w[j] = params[P_IZ_B, j] * params[P_IZ_INIT, j]
         else:
-            state[S_V, j] = params[P_V_REST, j]
-            state[S_W, j] = 0.0
+            v[j] = params[P_V_REST, j]
+            w[j] = 0.0
 
 
 @jit()
-def step_neurons(model, params, state, drive, bias, spikes):
-    """Advance one step; ``drive`` is this step's synaptic input (n_out,)."""
-    n_out = state.shape[1]
-    v = state[S_V]
-    syn = state[S_SYN]
-    w = state[S_W]
-    ref = state[S_REF]
-    decay_syn = params[P_DECAY_SYN]
-    n_spikes = 0
-    for j in range(n_out):
-        syn[j] = decay_syn[j] * syn[j] + drive[j]
-    if model == MODEL_IZHIKEVICH:
-        a = params[P_IZ_A]
-        b = params[P_IZ_B]
-        for j in range(n_out):
-            current = syn[j] + bias[j]
-            vj = v[j]
-            uj = w[j]
-            h = params[P_IZ_H, j]
-            fired = False
-            for _ in range(int(params[P_IZ_NSUB, j])):
-                dv = 0.04 * vj * vj + 5.0 * vj + 140.0 - uj + current
-                uj = uj + h * a[j] * (b[j] * vj - uj)
-                vj = vj + h * dv
-                if vj >= params[P_IZ_PEAK, j]:
-                    fired = True
-                    break
-            if fired:
-                vj = params[P_IZ_C, j]
-                uj = uj + params[P_IZ_D, j]
-                n_spikes += 1
-            v[j] = vj
-            w[j] = uj
-            spikes[j] = fired
-        return n_spikes
+def new_state(model, params):
+    """Resting state ``(v, syn, w, ref)`` of a layer of ``params.shape[1]`` neurons."""
+    n_out = params.shape[1]
+    v = np.empty(n_out, dtype=params.dtype)
+    syn = np.empty(n_out, dtype=params.dtype)
+    w = np.empty(n_out, dtype=params.dtype)
+    ref = np.empty(n_out, dtype=np.int32)
+    reset_state(model, params, v, syn, w, ref)
+    return v, syn, w, ref
 
+
+# The step functions are inlined into the layer loops (``inline="always"``):
+# as separate calls, the reference counting of their many array arguments and
+# row views cost more than the update of a 50-neuron layer. Their loops are
+# written branch-free (selects) over contiguous parameter rows, so the
+# compiler can vectorise the plain LIF update.
+
+
+@jit(inline="always")
+def _step_izhikevich(params, v, syn, w, drive, bias, spikes):
+    n_spikes = 0
+    for j in range(v.shape[0]):
+        current = params[P_DECAY_SYN, j] * syn[j] + drive[j]
+        syn[j] = current
+        current = current + bias[j]
+        a = params[P_IZ_A, j]
+        b = params[P_IZ_B, j]
+        h = params[P_IZ_H, j]
+        vj = v[j]
+        uj = w[j]
+        fired = False
+        for _ in range(int(params[P_IZ_NSUB, j])):
+            dv = 0.04 * vj * vj + 5.0 * vj + 140.0 - uj + current
+            uj = uj + h * a * (b * vj - uj)
+            vj = vj + h * dv
+            if vj >= params[P_IZ_PEAK, j]:
+                fired = True
+                break
+        if fired:
+            vj = params[P_IZ_C, j]
+            uj = uj + params[P_IZ_D, j]
+            n_spikes += 1
+            spikes[j] = 1
+        else:
+            spikes[j] = 0
+        v[j] = vj
+        w[j] = uj
+    return n_spikes
+
+
+@jit(inline="always")
+def _step_lif(params, v, syn, ref, drive, bias, spikes):
+    n_out = v.shape[0]
+    decay_syn = params[P_DECAY_SYN]
     decay_m = params[P_DECAY_M]
     gain = params[P_GAIN]
     rest_drive = params[P_REST_DRIVE]
     v_reset = params[P_V_RESET]
     v_thresh = params[P_V_THRESH]
-    if model == MODEL_LIF:
+    ref_steps = params[P_REF_STEPS]
+    subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
+    any_ref = params[P_ANY_REF, 0] != 0.0 if n_out > 0 else False
+    n_spikes = 0
+    if not any_ref:
         for j in range(n_out):
-            if ref[j] > 0.0:
-                ref[j] -= 1.0
-                spikes[j] = 0
-                continue
-            vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (syn[j] + bias[j])
-            if vj >= v_thresh[j]:
-                if params[P_SUBTRACT, j] != 0.0:
-                    vj = vj - (v_thresh[j] - v_reset[j])
-                else:
-                    vj = v_reset[j]
-                ref[j] = params[P_REF_STEPS, j]
-                spikes[j] = 1
-                n_spikes += 1
-            else:
-                spikes[j] = 0
+            current = decay_syn[j] * syn[j] + drive[j]
+            syn[j] = current
+            vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
+            fired = vj >= v_thresh[j]
+            v[j] = v_reset[j] + subtract * (vj - v_thresh[j]) if fired else vj
+            spikes[j] = fired
+            n_spikes += fired
+        return n_spikes
+    for j in range(n_out):
+        current = decay_syn[j] * syn[j] + drive[j]
+        syn[j] = current
+        r = ref[j]
+        vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
+        fired = (r <= 0) & (vj >= v_thresh[j])
+        if fired:
+            v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
+            ref[j] = np.int32(ref_steps[j])
+        elif r > 0:
+            ref[j] = r - 1
+        else:
             v[j] = vj
-    elif model == MODEL_ADAPTIVE:
-        decay_a = params[P_DECAY_W]
-        jump = params[P_JUMP]
-        for j in range(n_out):
-            w[j] = decay_a[j] * w[j]
-            if ref[j] > 0.0:
-                ref[j] -= 1.0
-                spikes[j] = 0
-                continue
-            vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (syn[j] + bias[j])
-            threshold = v_thresh[j] + w[j]
-            if vj >= threshold:
-                if params[P_SUBTRACT, j] != 0.0:
-                    vj = vj - (threshold - v_reset[j])
-                else:
-                    vj = v_reset[j]
-                w[j] = w[j] + jump[j]
-                ref[j] = params[P_REF_STEPS, j]
-                spikes[j] = 1
-                n_spikes += 1
-            else:
-                spikes[j] = 0
-            v[j] = vj
-    else:  # MODEL_META
-        decay_u = params[P_DECAY_W]
-        jump = params[P_JUMP]
-        u_drive = params[P_U_DRIVE]
-        coupling = params[P_COUPLING]
-        v_rest = params[P_V_REST]
-        for j in range(n_out):
-            v_old = v[j]
-            u_old = w[j]
-            w[j] = decay_u[j] * u_old + u_drive[j] * (v_old - v_rest[j])
-            if ref[j] > 0.0:
-                ref[j] -= 1.0
-                spikes[j] = 0
-                continue
-            vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (syn[j] + bias[j])
-            vj = vj - coupling[j] * u_old
-            if vj >= v_thresh[j]:
-                if params[P_SUBTRACT, j] != 0.0:
-                    vj = vj - (v_thresh[j] - v_reset[j])
-                else:
-                    vj = v_reset[j]
-                w[j] = w[j] + jump[j]
-                ref[j] = params[P_REF_STEPS, j]
-                spikes[j] = 1
-                n_spikes += 1
-            else:
-                spikes[j] = 0
-            v[j] = vj
+        spikes[j] = fired
+        n_spikes += fired
     return n_spikes
 
 
-@jit()
+@jit(inline="always")
+def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
+    n_out = v.shape[0]
+    decay_syn = params[P_DECAY_SYN]
+    decay_m = params[P_DECAY_M]
+    gain = params[P_GAIN]
+    rest_drive = params[P_REST_DRIVE]
+    v_reset = params[P_V_RESET]
+    v_thresh = params[P_V_THRESH]
+    ref_steps = params[P_REF_STEPS]
+    decay_a = params[P_DECAY_W]
+    jump = params[P_JUMP]
+    subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
+    n_spikes = 0
+    for j in range(n_out):
+        current = decay_syn[j] * syn[j] + drive[j]
+        syn[j] = current
+        theta = decay_a[j] * w[j]
+        r = ref[j]
+        vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
+        threshold = v_thresh[j] + theta
+        fired = (r <= 0) & (vj >= threshold)
+        if fired:
+            v[j] = v_reset[j] + subtract * (vj - threshold)
+            w[j] = theta + jump[j]
+            ref[j] = np.int32(ref_steps[j])
+        else:
+            w[j] = theta
+            if r > 0:
+                ref[j] = r - 1
+            else:
+                v[j] = vj
+        spikes[j] = fired
+        n_spikes += fired
+    return n_spikes
+
+
+@jit(inline="always")
+def _step_meta(params, v, syn, w, ref, drive, bias, spikes):
+    n_out = v.shape[0]
+    decay_syn = params[P_DECAY_SYN]
+    decay_m = params[P_DECAY_M]
+    gain = params[P_GAIN]
+    rest_drive = params[P_REST_DRIVE]
+    v_rest = params[P_V_REST]
+    v_reset = params[P_V_RESET]
+    v_thresh = params[P_V_THRESH]
+    ref_steps = params[P_REF_STEPS]
+    decay_u = params[P_DECAY_W]
+    jump = params[P_JUMP]
+    u_drive = params[P_U_DRIVE]
+    coupling = params[P_COUPLING]
+    subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
+    n_spikes = 0
+    for j in range(n_out):
+        current = decay_syn[j] * syn[j] + drive[j]
+        syn[j] = current
+        v_old = v[j]
+        u_old = w[j]
+        u_new = decay_u[j] * u_old + u_drive[j] * (v_old - v_rest[j])
+        r = ref[j]
+        vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
+        vj = vj - coupling[j] * u_old
+        fired = (r <= 0) & (vj >= v_thresh[j])
+        if fired:
+            v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
+            w[j] = u_new + jump[j]
+            ref[j] = np.int32(ref_steps[j])
+        else:
+            w[j] = u_new
+            if r > 0:
+                ref[j] = r - 1
+            else:
+                v[j] = vj
+        spikes[j] = fired
+        n_spikes += fired
+    return n_spikes
+
+
+@jit(inline="always")
+def step_neurons(model, params, v, syn, w, ref, drive, bias, spikes):
+    """Advance the layer one step; ``drive`` is this step's input (n_out,).
+
+    Returns the number of spikes, written as 0/1 into ``spikes``.
+    """
+    if model == MODEL_LIF:
+        return _step_lif(params, v, syn, ref, drive, bias, spikes)
+    if model == MODEL_ADAPTIVE:
+        return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes)
+    if model == MODEL_META:
+        return _step_meta(params, v, syn, w, ref, drive, bias, spikes)
+    return _step_izhikevich(params, v, syn, w, drive, bias, spikes)
+
+
+@jit(inline="always")
 def accumulate_spikes(spikes_in, weights, drive, fanout):
     """``drive += weights[i]`` for each ``i`` with ``spikes_in[i]``; events count."""
     n_out = drive.shape[0]
@@ -220,8 +293,23 @@ def accumulate_spikes(spikes_in, weights, drive, fanout):
     return n_events
 
 
-@jit()
-def _record(out_mode, s, t, state, spikes, out_spikes, out_counts, out_voltage):
+@jit(inline="always")
+def accumulate_current(x, weights, drive, fanout):
+    """``drive += x @ weights`` over the non-zero ``x[i]``; returns the MACs (fan-out)."""
+    n_out = drive.shape[0]
+    n_macs = 0
+    for i in range(x.shape[0]):
+        xi = x[i]
+        if xi != 0.0:
+            row = weights[i]
+            for j in range(n_out):
+                drive[j] += xi * row[j]
+            n_macs += fanout[i]
+    return n_macs
+
+
+@jit(inline="always")
+def _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage):
     n_out = spikes.shape[0]
     if out_mode == OUT_SPIKES:
         for j in range(n_out):
@@ -231,7 +319,7 @@ def _record(out_mode, s, t, state, spikes, out_spikes, out_counts, out_voltage):
             out_counts[s, j] += spikes[j]
     else:
         for j in range(n_out):
-            out_voltage[s, t, j] = state[S_V, j]
+            out_voltage[s, t, j] = v[j]
 
 
 @jit(parallel=True)
@@ -241,44 +329,58 @@ def spike_input_kernel(
     """Event-driven layer on binary input spikes ``(n_samples, n_steps, n_in)``.
 
     Per step the work is one weight row per input spike plus one update per
-    neuron. ``n_events[s]`` receives the synaptic events (spikes x fan-out)
-    and ``n_spikes[s]`` the output spikes of sample ``s``.
+    neuron. ``n_events[s]`` receives the synaptic events (spikes x non-zero
+    fan-out) and ``n_spikes[s]`` the output spikes of sample ``s``.
     """
     n_samples, n_steps, _ = spikes_in.shape
     n_out = weights.shape[1]
     for s in prange(n_samples):
-        state = np.empty((N_STATE, n_out), dtype=weights.dtype)
-        init_state(model, params, state)
+        v, syn, w, ref = new_state(model, params)
         drive = np.empty(n_out, dtype=weights.dtype)
         spikes = np.empty(n_out, dtype=np.uint8)
         if out_mode == OUT_COUNTS:
-            out_counts[s, :] = 0
+            for j in range(n_out):
+                out_counts[s, j] = 0
         events = 0
         total = 0
         for t in range(n_steps):
-            drive[:] = 0.0
+            for j in range(n_out):
+                drive[j] = 0.0
             events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
-            total += step_neurons(model, params, state, drive, bias, spikes)
-            _record(out_mode, s, t, state, spikes, out_spikes, out_counts, out_voltage)
+            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
+            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_events[s] = events
         n_spikes[s] = total
 
 
 @jit(parallel=True)
-def static_input_kernel(currents, bias, n_steps, model, params, out_mode, out_spikes, out_counts, out_voltage, n_spikes):
-    """Layer driven by a current ``(n_samples, n_out)`` held for ``n_steps`` steps."""
-    n_samples, n_out = currents.shape
+def static_input_kernel(
+    x, weights, fanout, use_weights, bias, n_steps, model, params, out_mode, out_spikes, out_counts, out_voltage,
+    n_macs, n_spikes
+):
+    """Layer driven by ``x[s] @ weights`` (or ``x[s]``) held for ``n_steps`` steps.
+
+    ``x`` is ``(n_samples, n_in)``; with ``use_weights`` False it is the
+    current ``(n_samples, n_out)`` itself and ``weights``/``fanout`` are
+    ignored. ``n_macs[s]`` receives the multiply-accumulates of the product.
+    """
+    n_samples = x.shape[0]
+    n_out = params.shape[1]
     for s in prange(n_samples):
-        state = np.empty((N_STATE, n_out), dtype=currents.dtype)
-        init_state(model, params, state)
+        v, syn, w, ref = new_state(model, params)
         spikes = np.empty(n_out, dtype=np.uint8)
         if out_mode == OUT_COUNTS:
-            out_counts[s, :] = 0
-        drive = currents[s]
+            for j in range(n_out):
+                out_counts[s, j] = 0
+        if use_weights:
+            drive = np.zeros(n_out, dtype=params.dtype)
+            n_macs[s] = accumulate_current(x[s], weights, drive, fanout)
+        else:
+            drive = x[s]
         total = 0
         for t in range(n_steps):
-            total += step_neurons(model, params, state, drive, bias, spikes)
-            _record(out_mode, s, t, state, spikes, out_spikes, out_counts, out_voltage)
+            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
+            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_spikes[s] = total
 
 
@@ -287,13 +389,13 @@ def current_input_kernel(currents, bias, model, params, out_mode, out_spikes, ou
     """Layer driven by time-varying currents ``(n_samples, n_steps, n_out)``."""
     n_samples, n_steps, n_out = currents.shape
     for s in prange(n_samples):
-        state = np.empty((N_STATE, n_out), dtype=currents.dtype)
-        init_state(model, params, state)
+        v, syn, w, ref = new_state(model, params)
         spikes = np.empty(n_out, dtype=np.uint8)
         if out_mode == OUT_COUNTS:
-            out_counts[s, :] = 0
+            for j in range(n_out):
+                out_counts[s, j] = 0
         total = 0
         for t in range(n_steps):
-            total += step_neurons(model, params, state, currents[s, t], bias, spikes)
-            _record(out_mode, s, t, state, spikes, out_spikes, out_counts, out_voltage)
+            total += step_neurons(model, params, v, syn, w, ref, currents[s, t], bias, spikes)
+            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_spikes[s] = total

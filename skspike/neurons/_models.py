@@ -40,9 +40,10 @@ def _as_param(value, name):
     return arr
 
 
-def _check(condition, message):
+def _check(condition, message, *values):
+    """Raise ``ValueError(message.format(*values))`` unless ``condition`` holds everywhere."""
     if not np.all(condition):
-        raise ValueError(message)
+        raise ValueError(message.format(*values))
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +155,7 @@ def _pack_lif_common(p, params, dt, decay_m):
     params[K.P_V_THRESH] = p.v_thresh
     params[K.P_REF_STEPS] = np.rint(p.t_ref / dt)
     params[K.P_SUBTRACT] = 1.0 if p.reset == "subtract" else 0.0
+    params[K.P_ANY_REF] = 1.0 if (params[K.P_REF_STEPS] > 0).any() else 0.0
 
 
 def _syn_decay(tau_syn, dt):
@@ -165,13 +167,15 @@ def _validate_lif(self):
     name = type(self).__name__
     if self.reset not in _RESETS:
         raise ValueError(f"{name}: reset must be 'zero' or 'subtract', got {self.reset!r}.")
-    _check(self.tau_m > 0, f"{name}: tau_m must be > 0 ms, got {self.tau_m}.")
-    _check(self.tau_syn >= 0, f"{name}: tau_syn must be >= 0 ms (0 = instantaneous).")
-    _check(self.t_ref >= 0, f"{name}: t_ref must be >= 0 ms, got {self.t_ref}.")
+    _check(self.tau_m > 0, "{}: tau_m must be > 0 ms, got {}.", name, self.tau_m)
+    _check(self.tau_syn >= 0, "{}: tau_syn must be >= 0 ms (0 = instantaneous).", name)
+    _check(self.t_ref >= 0, "{}: t_ref must be >= 0 ms, got {}.", name, self.t_ref)
     _check(
         self.v_thresh > self.v_reset,
-        f"{name}: v_thresh must be above v_reset (got v_thresh={self.v_thresh}, "
-        f"v_reset={self.v_reset}).",
+        "{}: v_thresh must be above v_reset (got v_thresh={}, v_reset={}).",
+        name,
+        self.v_thresh,
+        self.v_reset,
     )
 
 
@@ -193,7 +197,7 @@ class LIF(NeuronModel):
         Absolute refractory period in ms (rounded to whole steps).
     reset : {"zero", "subtract"}, default="zero"
         ``"zero"`` sets ``v = v_reset`` after a spike; ``"subtract"`` sets
-        ``v -= v_thresh - v_reset`` (keeps the overshoot).
+        ``v = v_reset + (v - v_thresh)`` (keeps the overshoot).
     tau_syn : float or ndarray, default=0.0
         Time constant in ms of the current-based synapse; 0 = instantaneous.
     r_m : float or ndarray, default=1.0
@@ -262,7 +266,7 @@ class AdaptiveLIF(NeuronModel):
     ``v_thresh + theta`` with ``tau_adapt dtheta/dt = -theta`` (exact step
     ``theta <- theta e^{-dt/tau_adapt}``, applied before the threshold test)
     and ``theta += theta_jump`` after each spike. With ``reset="subtract"``
-    the potential drops by ``v_thresh + theta - v_reset``.
+    the potential becomes ``v_reset + (v - v_thresh - theta)``.
 
     Examples
     --------

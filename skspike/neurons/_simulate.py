@@ -189,6 +189,8 @@ def simulate(
     empty_spikes = np.empty((0, 0, 0), dtype=np.uint8)
     empty_counts = np.empty((0, 0), dtype=np.int32)
     empty_voltage = np.empty((0, 0, 0), dtype=dtype)
+    empty_weights = np.empty((0, 0), dtype=dtype)
+    fanout_arr = fanout if fanout is not None else np.empty(0, dtype=np.int64)
 
     if batch_size is None:
         per_sample = max(n_in, n_out) * (1 if static else n_steps)
@@ -223,19 +225,17 @@ def simulate(
                 n_syn[start:stop], n_spikes[start:stop],
             )
         elif kind == "static":
-            batch = inputs[start:stop]
-            if weights is not None:
-                n_syn[start:stop] = (batch != 0) @ fanout
-                currents = np.ascontiguousarray(batch.astype(dtype, copy=False) @ weights)
-            else:
-                currents = np.ascontiguousarray(batch, dtype=dtype)
-            K.static_input_kernel(currents, bias_arr, n_steps, model, params, out_mode, *outs, n_spikes[start:stop])
+            batch = np.ascontiguousarray(inputs[start:stop], dtype=dtype)
+            K.static_input_kernel(
+                batch, weights if weights is not None else empty_weights, fanout_arr, weights is not None,
+                bias_arr, n_steps, model, params, out_mode, *outs, n_syn[start:stop], n_spikes[start:stop],
+            )
         else:
             currents = np.ascontiguousarray(inputs[start:stop], dtype=dtype)
             K.current_input_kernel(currents, bias_arr, model, params, out_mode, *outs, n_spikes[start:stop])
 
     itemsize = np.dtype(dtype).itemsize
-    footprint = bias_arr.nbytes + params.nbytes + K.N_STATE * n_out * itemsize
+    footprint = bias_arr.nbytes + params.nbytes + (3 * itemsize + 4) * n_out  # v, syn, w + int32 ref
     if weights is not None:
         footprint += weights.nbytes
         n_connections = int(weights.size)
