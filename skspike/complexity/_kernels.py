@@ -27,11 +27,12 @@ def _lz76_count(seq, n, nxt, link, length):
     ``seq[l:l+m]`` occurs starting before ``l`` iff it is a substring of
     ``seq[:l+m-1]``, so a suffix automaton of the prefix read so far, grown one
     symbol per step, answers "can the match grow by ``seq[j]``?" by one
-    transition. ``nxt`` ((2n+1, 2)), ``link`` and ``length`` ((2n+1,)) are
-    int32 work buffers of the automaton (Blumer et al. 1985).
+    transition. ``nxt`` (transitions, ``nxt[2 * state + symbol]``, size 4n+2),
+    ``link`` and ``length`` (size 2n+1) are int32 work buffers of the
+    automaton (Blumer et al. 1985).
     """
-    nxt[0, 0] = -1
-    nxt[0, 1] = -1
+    nxt[0] = -1
+    nxt[1] = -1
     link[0] = -1
     length[0] = 0
     size = 1
@@ -43,7 +44,7 @@ def _lz76_count(seq, n, nxt, link, length):
         ch = np.intp(seq[j])
         if ch > 1:
             return -1  # not binary: the wrapper raises
-        target = nxt[state, ch]
+        target = nxt[2 * state + ch]
         if target >= 0:
             match_len += 1
             if j + 1 == n:
@@ -59,27 +60,27 @@ def _lz76_count(seq, n, nxt, link, length):
         cur = size
         size += 1
         length[cur] = length[last] + 1
-        nxt[cur, 0] = -1
-        nxt[cur, 1] = -1
+        nxt[2 * cur] = -1
+        nxt[2 * cur + 1] = -1
         p = last
-        while p != -1 and nxt[p, ch] == -1:
-            nxt[p, ch] = cur
+        while p != -1 and nxt[2 * p + ch] == -1:
+            nxt[2 * p + ch] = cur
             p = link[p]
         if p == -1:
             link[cur] = 0
         else:
-            q = nxt[p, ch]
+            q = nxt[2 * p + ch]
             if length[p] + 1 == length[q]:
                 link[cur] = q
             else:
                 clone = size
                 size += 1
                 length[clone] = length[p] + 1
-                nxt[clone, 0] = nxt[q, 0]
-                nxt[clone, 1] = nxt[q, 1]
+                nxt[2 * clone] = nxt[2 * q]
+                nxt[2 * clone + 1] = nxt[2 * q + 1]
                 link[clone] = link[q]
-                while p != -1 and nxt[p, ch] == q:
-                    nxt[p, ch] = clone
+                while p != -1 and nxt[2 * p + ch] == q:
+                    nxt[2 * p + ch] = clone
                     p = link[p]
                 link[q] = clone
                 link[cur] = clone
@@ -94,7 +95,7 @@ def _lz76_count(seq, n, nxt, link, length):
 def lzc_one(seq):
     """Phrase count of one 1-D uint8 sequence (serial: no thread start-up)."""
     n = seq.shape[0]
-    nxt = np.empty((2 * n + 1, 2), dtype=np.int32)
+    nxt = np.empty(4 * n + 2, dtype=np.int32)
     link = np.empty(2 * n + 1, dtype=np.int32)
     length = np.empty(2 * n + 1, dtype=np.int32)
     return _lz76_count(seq, n, nxt, link, length)
@@ -107,7 +108,7 @@ def lzc_rows(x):
     out = np.empty(n_seq, dtype=np.int64)
     n_tasks = (n_seq + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
     for task in prange(n_tasks):
-        nxt = np.empty((2 * n_steps + 1, 2), dtype=np.int32)
+        nxt = np.empty(4 * n_steps + 2, dtype=np.int32)
         link = np.empty(2 * n_steps + 1, dtype=np.int32)
         length = np.empty(2 * n_steps + 1, dtype=np.int32)
         stop = min(n_seq, (task + 1) * _ROWS_PER_TASK)
@@ -128,7 +129,7 @@ def lzc_middle_axis(x):
     out = np.empty((n_outer, n_inner), dtype=np.int64)
     for o in prange(n_outer):
         buf = np.empty((n_inner, n_steps), dtype=np.uint8)
-        nxt = np.empty((2 * n_steps + 1, 2), dtype=np.int32)
+        nxt = np.empty(4 * n_steps + 2, dtype=np.int32)
         link = np.empty(2 * n_steps + 1, dtype=np.int32)
         length = np.empty(2 * n_steps + 1, dtype=np.int32)
         for t in range(n_steps):
