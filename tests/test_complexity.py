@@ -198,6 +198,26 @@ def test_argument_errors():
 # --------------------------------------------------------------- properties
 
 
+def _max_distinct_words(n):
+    """Most distinct non-empty binary words whose lengths sum to at most n."""
+    count, k = 0, 1
+    while True:
+        take = min(2**k, n // k)
+        count += take
+        n -= take * k
+        if take < 2**k:
+            return count
+        k += 1
+
+
+def test_max_distinct_words_bound_is_tight_enough():
+    assert [_max_distinct_words(n) for n in (1, 2, 6, 10)] == [1, 2, 4, 6]
+    # exhaustive over all strings of 12 steps: the bound holds and is nearly reached
+    idx = np.arange(2**12)
+    X = ((idx[:, None] >> np.arange(12)) & 1).astype(np.uint8)
+    assert lempel_ziv_complexity(X, normalize=False).max() == 6 <= _max_distinct_words(12) + 1
+
+
 @settings(max_examples=150, deadline=None)
 @given(binary_arrays)
 def test_property_bounds_and_reference(x):
@@ -205,9 +225,8 @@ def test_property_bounds_and_reference(x):
     n = len(x)
     assert 1 <= c <= n
     assert c == lz76_kaspar_schuster(x)
-    # no binary string of length n has more phrases than about n / log2 n
-    if n >= 16:
-        assert c <= 2 * n / math.log2(n)
+    # all phrases but the last are distinct words, which caps c near n / log2 n
+    assert c <= _max_distinct_words(n) + 1
     expected = 0.0 if n == 1 else c / (n / math.log(n, 2))
     assert lempel_ziv_complexity(x) == expected
 
