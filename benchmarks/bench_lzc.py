@@ -99,7 +99,8 @@ def measure_lzc(quick=False, repeats=3):
     antropy = _antropy()
     n_batch = N_BATCH_QUICK if quick else N_BATCH
     n_single = N_SINGLE_QUICK if quick else N_SINGLE
-    res = {"n_batch": n_batch, "n_single": n_single, "sources": {}}
+    res = {"n_batch": n_batch, "n_single": n_single, "sources": {},
+           "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")}
 
     # first calls: compilation (or cache load) of each kernel path skspike uses
     x = make_sequences(n_batch, 0.5)
@@ -164,7 +165,9 @@ def lzc_table(quick=False, repeats=3, results=None):
         f"## Lempel-Ziv complexity: skspike vs {peer}, sequences of {N_STEPS} steps",
         "",
         f"Machine: {os.cpu_count()} cores shared with other users ({platform.machine()}); "
-        f"numba threads = {numba.get_num_threads()}. Normalised LZC (`normalize=True`). "
+        f"numba threads = {numba.get_num_threads()}; 1-min load average "
+        f"{res['load']:.1f} when the run started, so the batched calls' 2 threads "
+        "rarely had both cores. Normalised LZC (`normalize=True`). "
         f"Single: {n_s} calls, one sequence each. Batched: {n_b:,} sequences in one call "
         f"(skspike: a ({n_b}, {N_STEPS}) array, or spike arrays "
         f"({n_b // N_CHANNELS}, {N_STEPS}, {N_CHANNELS}); antropy: a Python loop, it has no "
