@@ -1,0 +1,615 @@
+"""Unsupervised STDP feature learning (Diehl & Cook, 2015)."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._ops import OperationCounts
+from ..encoding import PoissonEncoder
+from ..utils._random import derive_seed
+from ..utils._validation import validate_spiking_input
+from . import _kernels
+
+__all__ = ["STDPFeatureExtractor"]
+
+# Samples per kernel call when a progress bar is shown / when a non-Poisson
+# encoder has to materialise spike arrays (bounds memory).
+_VERBOSE_CHUNK = 50
+_ENCODE_BATCH = 256
+# Cap on presentations of one sample under the min_spikes rule.
+_MAX_PRESENTATIONS = 10
+# Offset between the training and the transform random streams.
+_TRANSFORM_STREAM = 0x5BD1E995
+
+
+class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
+    """Unsupervised spike-timing-dependent plasticity features (Diehl & Cook 2015).
+
+    A layer of ``n_neurons`` excitatory leaky integrate-and-fire neurons, all
+    driven by every input channel, learns its input weights with pair-based
+    STDP while lateral inhibition makes the neurons compete and adaptive
+    thresholds keep any one of them from dominating. After ``fit`` each
+    neuron's weights form a prototype of a part of the input distribution
+    (for images, a digit-like template); ``transform`` reports how strongly
+    each neuron responds (spike counts) with learning switched off.
+
+    Parameters
+    ----------
+    n_neurons : int, default=100
+        Number of excitatory neurons (output features).
+    encoder : "poisson", transformer or None, default="poisson"
+        How static ``X`` of shape (n_samples, n_features) becomes spikes.
+        ``"poisson"`` is the paper's rate code: a
+        :class:`~skspike.encoding.PoissonEncoder` with ``max_rate=63.75`` Hz
+        (pixel / 4 for 8-bit images), 350 ms presentation and step ``dt``.
+        A :class:`~skspike.encoding.PoissonEncoder` (any rate, window, fixed
+        ``feature_range``) is simulated fused with the network: its spikes are
+        drawn on the fly, never stored. Any other encoder is applied in
+        batches. None: ``X`` must already be spike trains. 3-D input
+        ``(n_samples, n_steps, n_channels)`` is always used as spikes.
+    dt : float, default=0.5
+        Simulation step in ms. An encoder with a ``dt`` must use the same.
+    tau_m : float, default=100.0
+        Membrane time constant in ms.
+    v_rest : float, default=-65.0
+        Resting potential in mV (also the potential at the start of a sample).
+    v_reset : float, default=-60.0
+        Reset potential after a spike, in mV.
+    v_thresh : float, default=-52.0
+        Base firing threshold in mV; the adaptive part ``theta`` adds to it.
+    t_ref : float, default=5.0
+        Refractory period in ms (rounded to whole steps).
+    inhibition : float, default=17.5
+        Lateral inhibition: each spike lowers the membrane potential of every
+        other neuron by this many mV at the next step (0 disables it; large
+        values give winner-take-all).
+    theta_plus : float, default=0.05
+        Threshold increase in mV per spike during learning (homeostasis).
+    tau_theta : float, default=1e7
+        Decay time constant of the adaptive threshold in ms (learning only).
+    tau_trace : float, default=20.0
+        Time constant in ms of the pre- and postsynaptic traces.
+    nu_pre : float, default=1e-4
+        Learning rate of depression, applied at presynaptic spikes.
+    nu_post : float, default=1e-2
+        Learning rate of potentiation, applied at postsynaptic spikes.
+    x_tar : float, default=0.0
+        Target value of the presynaptic trace: at a postsynaptic spike,
+        inputs whose trace is below ``x_tar`` are depressed.
+    w_max : float, default=1.0
+        Upper weight bound (the lower bound is 0).
+    mu : float, default=0.0
+        Soft-bound exponent: 0 gives hard bounds (clipping only), larger
+        values slow updates near the bounds.
+    weight_norm : "auto", float or None, default="auto"
+        Every neuron's input weights are rescaled to sum to this value before
+        learning and after every sample it learned from. ``"auto"`` is
+        ``0.1 * n_in`` (78.4 for 784 inputs, as in the paper); None disables
+        normalisation. Must not exceed ``n_in * w_max``.
+    w_init : float, default=0.3
+        Initial weights are drawn uniformly from [0, w_init), then normalised.
+    min_spikes : int, default=5
+        Poisson-encoded input only: a sample to which the layer answers with
+        fewer output spikes is presented again with every rate raised by
+        ``rate_increment`` (the paper's rule, in training and in
+        ``transform``), at most 10 presentations. 0 disables repeats.
+    rate_increment : float, default=32.0
+        Rate increase in Hz (at intensity 1) per repeat.
+    n_epochs : int, default=1
+        Passes over the data in ``fit`` (``partial_fit`` makes one).
+    output : {"counts", "spikes"}, default="counts"
+        What ``transform`` returns: spike counts (n_samples, n_neurons) or
+        spike trains (n_samples, n_steps, n_neurons) uint8.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights and the Poisson spikes.
+    verbose : bool, default=False
+        Show a tqdm progress bar over the training samples, with the spike
+        throughput in its postfix.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_in, n_neurons)
+        Learned input weights, each column summing to ``weight_norm``.
+    theta_ : ndarray of shape (n_neurons,)
+        Adaptive threshold increments in mV.
+    thresholds_ : ndarray of shape (n_neurons,)
+        Effective firing thresholds ``v_thresh + theta_`` in mV.
+    n_samples_seen_ : int
+        Samples learned from so far (epochs counted separately).
+    n_presentations_ : int
+        Presentations so far, repeats under ``min_spikes`` included.
+    n_features_in_ : int
+        Input features (static input) or channels (spike input).
+    n_in_ : int
+        Input channels of the network (after encoding).
+    n_steps_ : int
+        Time steps per sample.
+    encoder_ : transformer
+        The fitted encoder (static input only).
+    input_kind_ : {"static", "spikes"}
+        Kind of input seen in ``fit``.
+    n_steps_in_ : int
+        Time steps of the spike trains seen in ``fit`` (spike input only).
+
+    See Also
+    --------
+    VoteClassifier : The paper's readout: neurons vote for their class.
+    skspike.encoding.PoissonEncoder : The default rate code.
+
+    Notes
+    -----
+    **Neurons** (Euler step ``dt``; ``refractory`` neurons are held at
+    ``v_reset`` and ignore input):
+
+    .. math::
+
+        v_j \\leftarrow v_{rest} + (v_j - v_{rest}) e^{-dt/\\tau_m}
+            + \\sum_{i \\in \\mathrm{in}(t)} w_{ij}
+            - c_{inh} \\sum_{k \\ne j} s_k(t-1)
+
+    and neuron ``j`` spikes when ``v_j > v_thresh + theta_j``; then
+    ``v_j = v_reset`` for ``t_ref`` ms. The inputs are instantaneous voltage
+    jumps (current-based synapses with zero time constant). During learning
+    ``theta_j`` decays with ``tau_theta`` and jumps by ``theta_plus`` per
+    spike; ``transform`` freezes it. All state except ``theta`` is reset to
+    rest between samples (the paper's 150 ms rest serves the same purpose).
+
+    **Traces**: ``x_i`` of input ``i`` and ``y_j`` of neuron ``j`` are set to
+    1 at each spike and decay as ``exp(-dt / tau_trace)`` per step.
+
+    **STDP** (weights clipped to ``[0, w_max]`` after every update):
+
+    .. math::
+
+        \\text{input } i \\text{ spikes:}\\quad
+            \\Delta w_{ij} = -\\nu_{pre}\\, y_j\\, w_{ij}^{\\mu}
+
+        \\text{neuron } j \\text{ spikes:}\\quad
+            \\Delta w_{ij} = \\nu_{post}\\,(x_i - x_{tar})\\,(w_{max} - w_{ij})^{\\mu}
+
+    the second being the paper's rule (their Eq. 3). For a single pair with
+    the presynaptic spike ``k`` steps before the postsynaptic one, the weight
+    changes by ``nu_post * (exp(-k dt / tau_trace) - x_tar) * (w_max - w)**mu``;
+    with the order reversed by ``-nu_pre * exp(-k dt / tau_trace) * w**mu``.
+
+    **Order within a step**: input spikes are delivered first (and trigger
+    depression, which therefore uses weights after delivery), then neurons are
+    updated and fire, then potentiation runs with the presynaptic traces of
+    the same step (a simultaneous pair counts as pre-before-post). After each
+    training sample the columns of neurons that fired are renormalised.
+
+    Spikes drawn by a Poisson encoder during training use the random stream
+    of the sample's global index (``n_samples_seen_``), so ``partial_fit`` on
+    consecutive parts of a data set equals ``fit`` on the whole with one
+    epoch. In ``transform`` the stream of a sample is keyed by a hash of its
+    values, so a sample's output does not depend on the other rows.
+
+    Learning is sequential over samples; ``transform`` runs samples in
+    parallel. Work per step is event-driven: one weight row per input spike
+    plus one update per neuron.
+
+    References
+    ----------
+    .. [1] P. U. Diehl and M. Cook, "Unsupervised learning of digit recognition
+       using spike-timing-dependent plasticity", Frontiers in Computational
+       Neuroscience 9:99, 2015. doi:10.3389/fncom.2015.00099
+    .. [2] H. Hazan et al., "BindsNET: a machine learning-oriented spiking
+       neural networks library in Python", Frontiers in Neuroinformatics
+       12:89, 2018 (the direct lateral-inhibition variant, DiehlAndCook2015v2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skspike.encoding import PoissonEncoder
+    >>> from skspike.feature_extraction import STDPFeatureExtractor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.rand(20, 16)
+    >>> stdp = STDPFeatureExtractor(
+    ...     n_neurons=8,
+    ...     encoder=PoissonEncoder(max_rate=200.0, n_steps=100, dt=0.5),
+    ...     random_state=0,
+    ... ).fit(X)
+    >>> stdp.weights_.shape
+    (16, 8)
+    >>> stdp.transform(X).shape
+    (20, 8)
+    """
+
+    _parameter_constraints: dict = {
+        "n_neurons": [Interval(Integral, 1, None, closed="left")],
+        "encoder": [StrOptions({"poisson"}), HasMethods(["fit", "transform"]), None],
+        "dt": [Interval(Real, 0, None, closed="neither")],
+        "tau_m": [Interval(Real, 0, None, closed="neither")],
+        "v_rest": [Real],
+        "v_reset": [Real],
+        "v_thresh": [Real],
+        "t_ref": [Interval(Real, 0, None, closed="left")],
+        "inhibition": [Interval(Real, 0, None, closed="left")],
+        "theta_plus": [Interval(Real, 0, None, closed="left")],
+        "tau_theta": [Interval(Real, 0, None, closed="neither")],
+        "tau_trace": [Interval(Real, 0, None, closed="neither")],
+        "nu_pre": [Interval(Real, 0, None, closed="left")],
+        "nu_post": [Interval(Real, 0, None, closed="left")],
+        "x_tar": [Interval(Real, 0, 1, closed="both")],
+        "w_max": [Interval(Real, 0, None, closed="neither")],
+        "mu": [Interval(Real, 0, None, closed="left")],
+        "weight_norm": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"), None],
+        "w_init": [Interval(Real, 0, None, closed="neither")],
+        "min_spikes": [Interval(Integral, 0, None, closed="left")],
+        "rate_increment": [Interval(Real, 0, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "output": [StrOptions({"counts", "spikes"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_neurons=100,
+        *,
+        encoder="poisson",
+        dt=0.5,
+        tau_m=100.0,
+        v_rest=-65.0,
+        v_reset=-60.0,
+        v_thresh=-52.0,
+        t_ref=5.0,
+        inhibition=17.5,
+        theta_plus=0.05,
+        tau_theta=1e7,
+        tau_trace=20.0,
+        nu_pre=1e-4,
+        nu_post=1e-2,
+        x_tar=0.0,
+        w_max=1.0,
+        mu=0.0,
+        weight_norm="auto",
+        w_init=0.3,
+        min_spikes=5,
+        rate_increment=32.0,
+        n_epochs=1,
+        output="counts",
+        random_state=None,
+        verbose=False,
+    ):
+        self.n_neurons = n_neurons
+        self.encoder = encoder
+        self.dt = dt
+        self.tau_m = tau_m
+        self.v_rest = v_rest
+        self.v_reset = v_reset
+        self.v_thresh = v_thresh
+        self.t_ref = t_ref
+        self.inhibition = inhibition
+        self.theta_plus = theta_plus
+        self.tau_theta = tau_theta
+        self.tau_trace = tau_trace
+        self.nu_pre = nu_pre
+        self.nu_post = nu_post
+        self.x_tar = x_tar
+        self.w_max = w_max
+        self.mu = mu
+        self.weight_norm = weight_norm
+        self.w_init = w_init
+        self.min_spikes = min_spikes
+        self.rate_increment = rate_increment
+        self.n_epochs = n_epochs
+        self.output = output
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the input weights from ``X`` with STDP (``n_epochs`` passes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+            Static input (encoded by ``encoder``) or spike trains.
+        y : None
+            Ignored; learning is unsupervised.
+
+        Returns
+        -------
+        self : object
+            Fitted extractor.
+        """
+        for attr in ("weights_", "theta_", "n_samples_seen_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        source = self._validate_source(X, reset=True)
+        self._initialize(source["n_in"], source["n_steps"])
+        self._learn(source, self.n_epochs)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Continue learning on ``X`` (one pass, samples in order).
+
+        The first call initialises the network as ``fit`` does; later calls
+        must have the same number of features (and steps, for spike input).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+            Static input or spike trains.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            Updated extractor.
+        """
+        first = not hasattr(self, "weights_")
+        source = self._validate_source(X, reset=first)
+        if first:
+            self._initialize(source["n_in"], source["n_steps"])
+        self._learn(source, 1)
+        return self
+
+    # ------------------------------------------------------------ transform
+    def transform(self, X):
+        """Responses of the frozen network (no plasticity, fixed thresholds).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+            Static input or spike trains, of the kind seen in ``fit``.
+
+        Returns
+        -------
+        out : ndarray
+            ``output="counts"``: spike counts of shape (n_samples, n_neurons),
+            float64. ``output="spikes"``: spike trains of shape
+            (n_samples, n_steps, n_neurons), uint8.
+        """
+        counts, spikes, _ = self._infer(X, record=self.output == "spikes")
+        if self.output == "spikes":
+            return spikes
+        return counts.astype(np.float64)
+
+    def count_operations(self, X):
+        """Operation counts of ``transform(X)``, averaged per sample.
+
+        ``synaptic_ac`` counts one accumulate per input spike per neuron
+        (fan-out ``n_neurons``) plus one per output spike per inhibited
+        neuron (fan-out ``n_neurons - 1``); ``dense_ops`` is what the same
+        connections would cost if evaluated at every step. The encoder's own
+        work is not included.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        counts : OperationCounts
+        """
+        counts, _, stats = self._infer(X, record=False)
+        n_samples = counts.shape[0]
+        presented = stats["presentations"]
+        n_in, n_neurons = self.weights_.shape
+        # Repeated presentations (min_spikes rule) cost whole extra windows.
+        n_steps = self.n_steps_ * presented.sum(dtype=np.int64) / n_samples
+        out_spikes = stats["out_spikes"].sum(dtype=np.int64) / n_samples
+        in_mean = stats["in_spikes"].sum(dtype=np.int64) / n_samples
+        n_lateral = n_neurons * (n_neurons - 1) if self.inhibition > 0 else 0
+        state_bytes = n_neurons * (8 + 8 + 8 + 8 + 1)  # v, input, refractory, theta, flags
+        return OperationCounts(
+            synaptic_ac=float(in_mean * n_neurons + out_spikes * (n_neurons - 1)
+                              * (self.inhibition > 0)),
+            dense_ops=float(n_steps * (n_in * n_neurons + n_lateral)),
+            neuron_updates=float(n_steps * n_neurons),
+            spikes=float(out_spikes),
+            n_activations=float(n_steps * n_neurons),
+            n_connections=int(n_in * n_neurons + n_lateral),
+            n_zero_connections=int(np.count_nonzero(self.weights_ == 0.0)),
+            footprint_bytes=int(self.weights_.nbytes + state_bytes),
+        )
+
+    def get_feature_names_out(self, input_features=None):
+        """Output names ``stdpfeatureextractor0, ...`` (one per neuron)."""
+        check_is_fitted(self)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{j}" for j in range(self.n_neurons)], dtype=object)
+
+    # -------------------------------------------------------------- helpers
+    def _encoder_template(self):
+        if isinstance(self.encoder, str):
+            return PoissonEncoder(max_rate=63.75, n_steps=int(round(350.0 / self.dt)),
+                                  dt=self.dt)
+        enc = self.encoder
+        enc_dt = getattr(enc, "dt", None)
+        if enc_dt is not None and not np.isclose(float(enc_dt), float(self.dt)):
+            raise ValueError(
+                f"The encoder's dt ({enc_dt} ms) differs from the network's dt "
+                f"({self.dt} ms); set both to the same step."
+            )
+        return enc
+
+    def _validate_source(self, X, *, reset):
+        """Validated input as a dict the kernels can consume."""
+        data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
+        if data.ndim == 3:
+            return {"kind": "spikes", "spikes": data, "n_in": data.shape[2],
+                    "n_steps": data.shape[1], "n_samples": data.shape[0]}
+        if self.encoder is None:
+            raise ValueError(
+                "STDPFeatureExtractor with encoder=None needs spike trains of shape "
+                "(n_samples, n_steps, n_channels); got static 2-D data. Pass an encoder "
+                "(e.g. encoder='poisson') to encode static input."
+            )
+        if reset:
+            self.encoder_ = clone(self._encoder_template()).fit(data)
+        enc = self.encoder_
+        if type(enc) is PoissonEncoder:
+            prob = np.ascontiguousarray(enc.spike_probability(enc.intensities(data)))
+            return {"kind": "poisson", "prob": prob, "n_in": prob.shape[1],
+                    "n_steps": int(enc.n_steps), "n_samples": prob.shape[0]}
+        first = enc.transform(data[:1])
+        return {"kind": "encoded", "X": data, "n_in": first.shape[2],
+                "n_steps": first.shape[1], "n_samples": data.shape[0]}
+
+    def _batches(self, source, size):
+        """Yield ``(start, stop, payload)`` for kernel calls."""
+        n = source["n_samples"]
+        kind = source["kind"]
+        for start in range(0, n, size):
+            stop = min(start + size, n)
+            if kind == "spikes":
+                yield start, stop, source["spikes"][start:stop]
+            elif kind == "poisson":
+                yield start, stop, source["prob"][start:stop]
+            else:
+                spikes = self.encoder_.transform(source["X"][start:stop])
+                yield start, stop, np.ascontiguousarray(spikes, dtype=np.uint8)
+
+    def _norm_value(self, n_in):
+        if self.weight_norm is None:
+            return 0.0
+        norm = 0.1 * n_in if self.weight_norm == "auto" else float(self.weight_norm)
+        if norm > n_in * self.w_max:
+            raise ValueError(
+                f"weight_norm={norm} cannot be reached with {n_in} inputs bounded by "
+                f"w_max={self.w_max}; use weight_norm <= n_in * w_max."
+            )
+        return norm
+
+    def _params(self, n_in):
+        prm = np.zeros(_kernels.N_PRM)
+        prm[_kernels.DECAY_M] = np.exp(-self.dt / self.tau_m)
+        prm[_kernels.V_REST] = self.v_rest
+        prm[_kernels.V_RESET] = self.v_reset
+        prm[_kernels.V_THRESH] = self.v_thresh
+        prm[_kernels.INHIBITION] = self.inhibition
+        prm[_kernels.THETA_PLUS] = self.theta_plus
+        prm[_kernels.THETA_DECAY] = np.exp(-self.dt / self.tau_theta)
+        prm[_kernels.NU_PRE] = self.nu_pre
+        prm[_kernels.NU_POST] = self.nu_post
+        prm[_kernels.X_TAR] = self.x_tar
+        prm[_kernels.W_MAX] = self.w_max
+        prm[_kernels.MU] = self.mu
+        prm[_kernels.WEIGHT_NORM] = self._norm_value(n_in)
+        prm[_kernels.REF_STEPS] = int(round(self.t_ref / self.dt))
+        return prm
+
+    def _rate_step(self):
+        max_rate = float(getattr(self.encoder_, "max_rate", 0.0))
+        if max_rate <= 0.0:
+            return 0.0
+        return float(self.rate_increment) / max_rate
+
+    def _trace_table(self, n_steps):
+        return np.exp(-np.arange(n_steps + 1) * (self.dt / self.tau_trace))
+
+    def _initialize(self, n_in, n_steps):
+        self._seed = derive_seed(self.random_state)
+        rng = np.random.RandomState(self._seed)
+        weights = rng.uniform(0.0, self.w_init, size=(n_in, self.n_neurons))
+        weights = np.minimum(weights, self.w_max)
+        norm = self._norm_value(n_in)
+        if norm > 0.0:
+            _kernels.normalize_all(weights, norm, float(self.w_max))
+        self.weights_ = weights
+        self.theta_ = np.zeros(self.n_neurons)
+        self.thresholds_ = self.v_thresh + self.theta_
+        self.n_samples_seen_ = 0
+        self.n_presentations_ = 0
+        self.n_in_ = n_in
+        self.n_steps_ = n_steps
+
+    def _learn(self, source, n_epochs):
+        n_in = source["n_in"]
+        n_steps = source["n_steps"]
+        n_samples = source["n_samples"]
+        prm = self._params(n_in)
+        trace = self._trace_table(n_steps)
+        self.weights_ = weights = np.require(self.weights_, np.float64, ["C", "W"])
+        self.theta_ = theta = np.require(self.theta_, np.float64, ["C", "W"])
+        bar = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=n_samples * n_epochs, desc="STDP", unit="sample")
+        chunk = _VERBOSE_CHUNK if bar is not None else _ENCODE_BATCH
+        if source["kind"] == "poisson" and bar is None:
+            chunk = max(n_samples, 1)
+        started = time.perf_counter()
+        n_spikes = 0
+        try:
+            for _ in range(n_epochs):
+                for start, stop, payload in self._batches(source, chunk):
+                    counts = np.zeros((stop - start, self.n_neurons), dtype=np.int64)
+                    in_spikes = np.zeros(stop - start, dtype=np.int64)
+                    presented = np.ones(stop - start, dtype=np.int64)
+                    if source["kind"] == "poisson":
+                        _kernels.learn_poisson(payload, self._seed, self.n_samples_seen_,
+                                               n_steps, weights, theta, prm, trace,
+                                               int(self.min_spikes), self._rate_step(),
+                                               _MAX_PRESENTATIONS, counts, in_spikes,
+                                               presented)
+                    else:
+                        _kernels.learn_spikes(payload, weights, theta, prm, trace, counts,
+                                              in_spikes)
+                    self.n_samples_seen_ += stop - start
+                    self.n_presentations_ += int(presented.sum())
+                    if bar is not None:
+                        n_spikes += int(in_spikes.sum()) + int(counts.sum())
+                        elapsed = max(time.perf_counter() - started, 1e-9)
+                        bar.update(stop - start)
+                        bar.set_postfix(spikes_per_s=f"{n_spikes / elapsed:.3g}",
+                                        out_per_sample=f"{counts.sum() / (stop - start):.1f}",
+                                        repeats=f"{presented.mean():.2f}")
+        finally:
+            if bar is not None:
+                bar.close()
+        self.thresholds_ = self.v_thresh + theta
+        return self
+
+    def _infer(self, X, *, record):
+        check_is_fitted(self)
+        source = self._validate_source(X, reset=False)
+        if source["n_in"] != self.n_in_ or source["n_steps"] != self.n_steps_:
+            raise ValueError(
+                f"X encodes to {source['n_in']} channels x {source['n_steps']} steps, but "
+                f"the network was fitted on {self.n_in_} x {self.n_steps_}."
+            )
+        n_samples = source["n_samples"]
+        n_steps = self.n_steps_
+        prm = self._params(self.n_in_)
+        trace = self._trace_table(n_steps)
+        counts = np.zeros((n_samples, self.n_neurons), dtype=np.int64)
+        in_spikes = np.zeros(n_samples, dtype=np.int64)
+        presented = np.ones(n_samples, dtype=np.int64)
+        out_total = np.zeros(n_samples, dtype=np.int64)
+        shape = (n_samples, n_steps, self.n_neurons) if record else (n_samples, 0, 0)
+        spikes_out = np.zeros(shape, dtype=np.uint8)
+        # The kernel is compiled for writeable arrays (it learns with them too);
+        # copies only if the fitted arrays are read-only (e.g. memory-mapped).
+        weights = np.require(self.weights_, np.float64, ["C", "W"])
+        theta = np.require(self.theta_, np.float64, ["C", "W"])
+        if source["kind"] == "poisson":
+            prob = source["prob"]
+            _kernels.infer_poisson(prob, prob.view(np.uint64), self._seed ^ _TRANSFORM_STREAM,
+                                   n_steps, weights, theta, prm, trace, int(self.min_spikes),
+                                   self._rate_step(), _MAX_PRESENTATIONS, counts, in_spikes,
+                                   presented, out_total, spikes_out, record)
+        else:
+            for start, stop, payload in self._batches(source, _ENCODE_BATCH * 4):
+                _kernels.infer_spikes(payload, weights, theta, prm, trace, counts[start:stop],
+                                      in_spikes[start:stop], spikes_out[start:stop], record)
+            out_total = counts.sum(axis=1)
+        return counts, spikes_out, {"in_spikes": in_spikes, "out_spikes": out_total,
+                                    "presentations": presented}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,316 @@
+"""Tests of skspike.feature_extraction: STDPFeatureExtractor and VoteClassifier."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from skspike import STDPFeatureExtractor
+from skspike._ops import OperationCounts
+from skspike.encoding import PoissonEncoder
+from skspike.feature_extraction import VoteClassifier
+
+from naive_stdp import run_sample
+
+# Parameters that make a tiny network learn visibly within a few samples.
+FAST = dict(nu_post=0.05, nu_pre=0.01, w_init=1.0, theta_plus=0.5, v_thresh=-63.0)
+DYNAMICS = ["dt", "tau_m", "v_rest", "v_reset", "v_thresh", "t_ref", "inhibition",
+            "theta_plus", "tau_theta", "tau_trace", "nu_pre", "nu_post", "x_tar", "w_max", "mu"]
+
+
+def _random_spikes(n_samples=6, n_steps=120, n_in=12, p=0.08, seed=1):
+    rng = np.random.RandomState(seed)
+    return (rng.rand(n_samples, n_steps, n_in) < p).astype(np.uint8)
+
+
+def _initialized(spikes, **params):
+    """Extractor whose weights are initialised but that has learned nothing."""
+    est = STDPFeatureExtractor(encoder=None, **params)
+    return est.partial_fit(np.zeros_like(spikes[:1]))
+
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"mu": 0.7, "x_tar": 0.3},
+    {"inhibition": 0.0, "t_ref": 0.0},
+    {"weight_norm": None, "nu_pre": 0.05},
+    {"w_max": 0.4, "weight_norm": 3.0},
+])
+def test_kernel_matches_naive_reference(extra):
+    spikes = _random_spikes()
+    params = {**FAST, "n_neurons": 7, "random_state": 0, "weight_norm": 3.0, **extra}
+    est = _initialized(spikes, **params)
+    weights, theta = est.weights_.copy(), est.theta_.copy()
+    est.partial_fit(spikes)
+
+    p = est.get_params()
+    args = {k: p[k] for k in DYNAMICS}
+    total = 0
+    for sample in spikes:
+        counts, _ = run_sample(sample, weights, theta, norm=p["weight_norm"], learn=True, **args)
+        total += counts.sum()
+    assert total > 10  # the comparison is about a network that fires and learns
+    np.testing.assert_allclose(est.weights_, weights, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(est.theta_, theta, rtol=0, atol=1e-12)
+
+    expected = np.array([run_sample(s, weights.copy(), theta.copy(), norm=p["weight_norm"],
+                                    learn=False, **args)[1] for s in spikes])
+    np.testing.assert_array_equal(est.transform(spikes), expected.sum(axis=1))
+    est.set_params(output="spikes")
+    np.testing.assert_array_equal(est.transform(spikes), expected)
+
+
+def _pair_network(mu, x_tar):
+    """One neuron, input 0 weak (the measured synapse), input 1 strong (forces spikes)."""
+    est = STDPFeatureExtractor(1, encoder=None, weight_norm=None, w_max=25.0, mu=mu,
+                               x_tar=x_tar, nu_pre=0.003, nu_post=0.02, random_state=0)
+    est.partial_fit(np.zeros((1, 40, 2), dtype=np.uint8))
+    est.weights_ = np.array([[0.4], [20.0]])
+    return est
+
+
+@pytest.mark.parametrize("mu, x_tar", [(0.0, 0.0), (0.5, 0.0), (1.0, 0.25)])
+def test_pre_then_post_pair_potentiates_by_the_rule(mu, x_tar):
+    est = _pair_network(mu, x_tar)
+    spikes = np.zeros((1, 40, 2), dtype=np.uint8)
+    spikes[0, 3, 0] = 1   # pre
+    spikes[0, 11, 1] = 1  # strong input: the neuron fires at step 11
+    est.set_params(output="spikes")
+    before = est.weights_.copy()
+    post = est.transform(spikes)[0, :, 0]
+    assert np.flatnonzero(post).tolist() == [11]
+    est.partial_fit(spikes)
+    lag = 11 - 3
+    x_pre = np.exp(-lag * est.dt / est.tau_trace)
+    dw0 = est.nu_post * (x_pre - x_tar) * (est.w_max - before[0, 0]) ** mu
+    dw1 = est.nu_post * (1.0 - x_tar) * (est.w_max - before[1, 0]) ** mu
+    np.testing.assert_allclose(est.weights_[:, 0] - before[:, 0], [dw0, dw1], rtol=1e-12)
+    # theta jumped at step 11, then decayed for the 28 remaining steps
+    decay = np.exp(-est.dt / est.tau_theta)
+    np.testing.assert_allclose(est.theta_, [est.theta_plus * decay ** 28], rtol=1e-12)
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.5])
+def test_post_then_pre_pair_depresses_by_the_rule(mu):
+    est = _pair_network(mu, 0.0)
+    spikes = np.zeros((1, 40, 2), dtype=np.uint8)
+    spikes[0, 5, 1] = 1   # post at step 5
+    spikes[0, 25, 0] = 1  # pre 20 steps later
+    before = est.weights_.copy()
+    est.partial_fit(spikes)
+    y_post = np.exp(-20 * est.dt / est.tau_trace)
+    dw0 = -est.nu_pre * y_post * before[0, 0] ** mu
+    dw1 = est.nu_post * 1.0 * (est.w_max - before[1, 0]) ** mu
+    np.testing.assert_allclose(est.weights_[:, 0] - before[:, 0], [dw0, dw1], rtol=1e-12)
+
+
+def test_no_learning_without_postsynaptic_spikes():
+    est = _pair_network(0.0, 0.0)
+    spikes = np.zeros((1, 40, 2), dtype=np.uint8)
+    spikes[0, 3:30:4, 0] = 1  # weak input only: no output spike, no trace, no change
+    before = est.weights_.copy()
+    est.partial_fit(spikes)
+    np.testing.assert_array_equal(est.weights_, before)
+    assert est.theta_[0] == 0.0
+
+
+def test_weights_bounded_and_normalized_after_fit():
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 20) ** 3  # skewed input: some weights grow large
+    est = STDPFeatureExtractor(
+        6, encoder=PoissonEncoder(max_rate=300.0, n_steps=100, dt=0.5), w_max=0.2,
+        weight_norm=3.0, nu_post=0.05, theta_plus=0.2, n_epochs=2, random_state=0,
+    ).fit(X)
+    assert est.weights_.min() >= 0.0
+    assert est.weights_.max() <= 0.2
+    assert (est.weights_ == 0.2).any()  # the bound was reached, so it was tested
+    np.testing.assert_allclose(est.weights_.sum(axis=0), 3.0, rtol=1e-12)
+    np.testing.assert_allclose(est.thresholds_, est.v_thresh + est.theta_)
+    assert (est.theta_ > 0).all()
+
+
+def test_auto_norm_is_a_tenth_per_input():
+    X = np.random.RandomState(0).rand(5, 30)
+    est = STDPFeatureExtractor(3, dt=5.0, random_state=0).fit(X)
+    np.testing.assert_allclose(est.weights_.sum(axis=0), 3.0)
+
+
+def test_lateral_inhibition_limits_simultaneous_winners():
+    spikes = _random_spikes(n_samples=20, n_steps=200, n_in=30, p=0.15, seed=3)
+    est = _initialized(spikes, n_neurons=30, random_state=0, output="spikes",
+                       v_thresh=-60.0, t_ref=2.0)
+
+    def run(inhibition):
+        out = est.set_params(inhibition=inhibition).transform(spikes)
+        return out, out.any(axis=1).sum(axis=1)  # distinct neurons firing per sample
+
+    _, free = run(0.0)
+    out, wta = run(50.0)
+    assert free.mean() == 30  # without inhibition every neuron fires
+    assert wta.mean() < 4
+    # Inhibition acts from the step after a spike: the winners are exactly the
+    # neurons that crossed threshold together in the first spiking step.
+    for sample in out:
+        first = np.flatnonzero(sample.any(axis=1))[0]
+        np.testing.assert_array_equal(sample.any(axis=0), sample[first].astype(bool))
+
+
+def test_partial_fit_on_halves_equals_fit_poisson():
+    X = np.random.RandomState(2).rand(40, 16)
+    # a fixed feature_range: with a learned one, the first partial_fit call
+    # would fit the encoder's scaling on its batch only
+    enc = PoissonEncoder(max_rate=250.0, n_steps=80, dt=0.5, feature_range=(0, 1))
+    params = dict(n_neurons=5, encoder=enc, random_state=7, nu_post=0.05, theta_plus=0.3)
+    whole = STDPFeatureExtractor(**params).fit(X)
+    halves = STDPFeatureExtractor(**params).partial_fit(X[:17]).partial_fit(X[17:])
+    assert whole.n_samples_seen_ == halves.n_samples_seen_ == 40
+    assert whole.n_presentations_ == halves.n_presentations_
+    np.testing.assert_array_equal(whole.weights_, halves.weights_)
+    np.testing.assert_array_equal(whole.theta_, halves.theta_)
+    np.testing.assert_array_equal(whole.transform(X), halves.transform(X))
+    assert whole.transform(X).sum() > 0
+
+
+def test_partial_fit_on_halves_equals_fit_spikes():
+    spikes = _random_spikes(n_samples=10)
+    params = dict(n_neurons=4, encoder=None, random_state=3, **FAST)
+    whole = STDPFeatureExtractor(**params).fit(spikes)
+    halves = STDPFeatureExtractor(**params).partial_fit(spikes[:4]).partial_fit(spikes[4:])
+    np.testing.assert_array_equal(whole.weights_, halves.weights_)
+    assert not np.array_equal(whole.weights_, STDPFeatureExtractor(**params).fit(
+        spikes[:1]).weights_)
+
+
+def test_epochs_continue_the_random_streams():
+    X = np.random.RandomState(2).rand(12, 8)
+    enc = PoissonEncoder(max_rate=250.0, n_steps=60, dt=0.5)
+    two = STDPFeatureExtractor(4, encoder=enc, n_epochs=2, random_state=0).fit(X)
+    assert two.n_samples_seen_ == 24
+    # a second epoch is a new presentation (new spikes), not a replay of the first
+    manual = STDPFeatureExtractor(4, encoder=enc, random_state=0).fit(X).partial_fit(X)
+    np.testing.assert_array_equal(two.weights_, manual.weights_)
+
+
+def test_determinism_by_seed_and_thread_count():
+    import numba
+
+    X = np.random.RandomState(0).rand(50, 16)
+    enc = PoissonEncoder(max_rate=250.0, n_steps=80, dt=0.5)
+    a = STDPFeatureExtractor(6, encoder=enc, random_state=1).fit(X)
+    b = STDPFeatureExtractor(6, encoder=enc, random_state=1).fit(X)
+    c = STDPFeatureExtractor(6, encoder=enc, random_state=2).fit(X)
+    np.testing.assert_array_equal(a.weights_, b.weights_)
+    assert not np.array_equal(a.weights_, c.weights_)
+    out = a.transform(X)
+    np.testing.assert_array_equal(out, b.transform(X))
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        np.testing.assert_array_equal(out, a.transform(X))
+    finally:
+        numba.set_num_threads(threads)
+    # a sample's response does not depend on the other rows
+    np.testing.assert_array_equal(out[::-1][:7], a.transform(X[::-1][:7]))
+
+
+def test_transform_spikes_and_counts_agree():
+    X = np.random.RandomState(0).rand(15, 10)
+    enc = PoissonEncoder(max_rate=300.0, n_steps=60, dt=0.5)
+    est = STDPFeatureExtractor(5, encoder=enc, random_state=0, min_spikes=0).fit(X)
+    counts = est.transform(X)
+    spikes = est.set_params(output="spikes").transform(X)
+    assert counts.shape == (15, 5) and counts.dtype == np.float64
+    assert spikes.shape == (15, 60, 5) and spikes.dtype == np.uint8
+    np.testing.assert_array_equal(spikes.sum(axis=1), counts)
+
+
+def test_min_spikes_presents_quiet_samples_again():
+    X = np.random.RandomState(0).rand(20, 10)
+    enc = PoissonEncoder(max_rate=20.0, n_steps=40, dt=0.5)
+    quiet = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=0).fit(X)
+    loud = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=3,
+                                rate_increment=300.0).fit(X)
+    assert quiet.n_presentations_ == 20
+    assert loud.n_presentations_ > 20
+    assert (loud.transform(X).sum(axis=1) >= 3).mean() > (quiet.transform(X).sum(axis=1) >= 3).mean()
+
+
+def test_count_operations_hand_counted():
+    spikes = _random_spikes(n_samples=4, n_steps=50, n_in=6, p=0.2)
+    est = STDPFeatureExtractor(3, encoder=None, random_state=0, **FAST).fit(spikes)
+    ops = est.count_operations(spikes)
+    assert isinstance(ops, OperationCounts)
+    out = est.transform(spikes).sum(axis=1)
+    n_in_spikes = spikes.sum(axis=(1, 2))
+    np.testing.assert_allclose(ops.synaptic_ac, np.mean(n_in_spikes * 3 + out * 2))
+    np.testing.assert_allclose(ops.spikes, out.mean())
+    assert ops.neuron_updates == 50 * 3
+    assert ops.n_activations == 50 * 3
+    assert ops.n_connections == 6 * 3 + 3 * 2
+    assert ops.dense_ops == 50 * (6 * 3 + 3 * 2)
+    assert ops.n_zero_connections == np.count_nonzero(est.weights_ == 0)
+    assert ops.footprint_bytes >= est.weights_.nbytes
+
+
+def test_input_errors():
+    X = np.random.RandomState(0).rand(10, 6)
+    with pytest.raises(ValueError, match="needs spike trains"):
+        STDPFeatureExtractor(3, encoder=None).fit(X)
+    with pytest.raises(ValueError, match="dt"):
+        STDPFeatureExtractor(3, encoder=PoissonEncoder(dt=1.0), dt=0.5).fit(X)
+    with pytest.raises(ValueError, match="weight_norm"):
+        STDPFeatureExtractor(3, dt=5.0, weight_norm=100.0).fit(X)
+    est = STDPFeatureExtractor(3, dt=5.0, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="features"):
+        est.transform(X[:, :4])
+    with pytest.raises(ValueError, match="static"):
+        est.transform(_random_spikes(n_in=6))
+    spk = STDPFeatureExtractor(3, encoder=None, random_state=0).fit(_random_spikes())
+    with pytest.raises(ValueError, match="steps"):
+        spk.transform(_random_spikes(n_steps=30))
+    with pytest.raises(ValueError, match="binary"):
+        spk.transform(_random_spikes() * 2)
+    before = X.copy()
+    est.transform(X)
+    np.testing.assert_array_equal(X, before)
+
+
+def test_pickle_and_continue_learning():
+    X = np.random.RandomState(0).rand(20, 8)
+    est = STDPFeatureExtractor(4, dt=5.0, random_state=0).fit(X)
+    clone = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(est.transform(X), clone.transform(X))
+    est.partial_fit(X)
+    clone.partial_fit(X)
+    np.testing.assert_array_equal(est.weights_, clone.weights_)
+
+
+def test_verbose_progress_bar(capsys):
+    X = np.random.RandomState(0).rand(120, 8)
+    STDPFeatureExtractor(4, dt=5.0, random_state=0, verbose=True).fit(X)
+    err = capsys.readouterr().err
+    assert "STDP" in err and "120/120" in err and "spikes_per_s" in err
+
+
+# ----------------------------------------------------------------- VoteClassifier
+def test_vote_classifier_assignments_and_prediction():
+    counts = np.array([[5, 0, 1, 0], [4, 1, 0, 0], [0, 6, 2, 0], [1, 5, 3, 0]])
+    clf = VoteClassifier().fit(counts, ["a", "a", "b", "b"])
+    np.testing.assert_array_equal(clf.assignments_, [0, 1, 1, -1])  # last never fires
+    np.testing.assert_allclose(clf.class_means_[:, 0], [4.5, 0.5])
+    scores = clf.class_scores([[3, 0, 0, 9], [0, 2, 4, 0]])
+    np.testing.assert_allclose(scores, [[3.0, 0.0], [0.0, 3.0]])
+    np.testing.assert_array_equal(clf.predict([[3, 0, 0, 9], [0, 2, 4, 0]]), ["a", "b"])
+
+
+def test_vote_classifier_class_without_neurons_never_wins():
+    counts = np.array([[5, 4], [4, 5], [1, 0]])
+    clf = VoteClassifier().fit(counts, [0, 1, 2])
+    scores = clf.class_scores([[0, 0]])
+    assert scores[0, 2] == -np.inf
+    assert clf.predict([[0, 0]])[0] != 2
+
+
+def test_vote_classifier_one_class_error():
+    with pytest.raises(ValueError, match="one class"):
+        VoteClassifier().fit(np.ones((3, 2)), [1, 1, 1])
