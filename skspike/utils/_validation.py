@@ -133,6 +133,8 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
             check_n_steps(estimator, n_steps)
         return spikes, y
 
+    if not reset:
+        _check_kind(estimator, "static")
     if y is not None:
         X, y = validate_data(estimator, X, y, reset=reset, dtype=np.float64)
     else:
@@ -141,8 +143,6 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
         estimator.input_kind_ = "static"
         if hasattr(estimator, "n_steps_in_"):
             del estimator.n_steps_in_
-    else:
-        _check_kind(estimator, "static")
     enc = getattr(estimator, encoder, None) if encoder else None
     if enc is None:
         return X, y
