@@ -101,11 +101,11 @@ def build_models(X_train, y_train):
     return fitted, missing
 
 
-def energy_table(models, X_test):
+def energy_table(models, X_test, y_test):
     names = list(HARDWARE_PROFILES)
     lines = [
-        "| model | " + " | ".join(names) + " |",
-        "|---|" + "---:|" * len(names),
+        "| model | test accuracy | " + " | ".join(names) + " |",
+        "|---|---:|" + "---:|" * len(names),
     ]
     ratio_lines = [
         "| model | " + " | ".join(names) + " |",
@@ -120,7 +120,8 @@ def energy_table(models, X_test):
             dense = sum(hw.dense_energy(c) for c in per_step.values())
             cells.append(f"{joules:.3g}")
             ratios.append(f"{dense / joules:.3g}" if joules > 0 and dense > 0 else "-")
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        accuracy = f"{model.score(X_test, y_test):.3f}" if hasattr(model, "predict") else "-"
+        lines.append(f"| {label} | {accuracy} | " + " | ".join(cells) + " |")
         ratio_lines.append(f"| {label} | " + " | ".join(ratios) + " |")
     return lines, ratio_lines
 
@@ -217,7 +218,7 @@ def main(quick=False):
     t0 = time.perf_counter()
     models, missing = build_models(X_train, y_train)
     fit_time = time.perf_counter() - t0
-    energy_lines, ratio_lines = energy_table(models, X_test)
+    energy_lines, ratio_lines = energy_table(models, X_test, y_test)
     count_lines, timing, counts, layer, spikes = hand_count_table(X_test)
     peers = peer_table(counts, layer, spikes)
 
