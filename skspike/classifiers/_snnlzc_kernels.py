@@ -1,0 +1,363 @@
+"""Training kernels of :class:`SNNLZCClassifier`: pure functions of arrays.
+
+One layer of LIF / meta-neurons, trained on minibatches. Every kernel runs
+the forward pass with exactly the arithmetic of the meta-neuron step of
+:mod:`skspike.neurons._kernels` (with ``a = b = d = 0`` this is bit for bit
+the LIF step), on parameters computed by the same NumPy expressions, so a
+trained layer simulated by :func:`skspike.neurons.simulate` emits the spikes
+training saw (checked by the tests).
+
+Layout. ``params`` is ``(n_out, N_PARAMS)`` from :func:`pack_params`
+(decays and gains plus the raw ``r_m``, ``a``, ``b`` needed by the
+derivatives with respect to the decay factors). A batch is ``idx`` (rows of
+the full data set) into ``spikes`` ``(n_samples, n_steps, n_in)`` or, for a
+direct current, ``static`` ``(n_samples, n_in)`` (the current ``x @ W`` is
+held for ``n_steps`` steps). Samples run in parallel (``prange``) and write to their own
+gradient slices ``[b]``; the caller reduces them in a fixed order, so the
+result does not depend on the number of threads.
+
+Gradient outputs are *descent directions*: the caller subtracts them
+(through Adam). ``g_drive`` ``(n_batch, n_out)`` is the gradient with respect
+to a constant input current before the synaptic filter (for direct-current
+input the caller forms ``X.T @ g_drive``), ``g_bias`` the gradient with
+respect to the bias (added after the filter); ``g_w`` ``(n_batch, n_in,
+n_out)`` the weight gradient for spike input; ``g_intr`` ``(n_batch, 3,
+n_out)`` the gradients with respect to ``decay_m``, ``decay_u`` and
+``v_thresh``; ``loss`` ``(n_batch,)``.
+"""
+
+import numpy as np
+from numba import prange
+
+from .._config import jit
+
+
+def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0.0, v_reset=0.0, r_m=1.0):
+    """Per-neuron parameters ``(n_out, N_PARAMS)`` for the kernels below.
+
+    The decay factors and gains are computed with the same NumPy expressions
+    as :meth:`skspike.neurons.MetaNeuron.kernel_params`, so both simulators
+    see bit-identical numbers.
+    """
+    tau_m = np.asarray(tau_m, dtype=np.float64)
+    n_out = tau_m.shape[0]
+    full = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (n_out,))  # noqa: E731
+    tau_u, v_thresh, a, b, d = full(tau_u), full(v_thresh), full(a), full(b), full(d)
+    tau_syn, v_rest, v_reset, r_m = full(tau_syn), full(v_rest), full(v_reset), full(r_m)
+    params = np.zeros((N_PARAMS, n_out))
+    with np.errstate(divide="ignore"):
+        params[P_DECAY_SYN] = np.where(tau_syn > 0, np.exp(-dt / np.where(tau_syn > 0, tau_syn, 1.0)), 0.0)
+    decay_m = np.exp(-dt / tau_m)
+    decay_u = np.exp(-dt / tau_u)
+    params[P_DECAY_M] = decay_m
+    params[P_GAIN] = (1.0 - decay_m) * r_m
+    params[P_REST_DRIVE] = (1.0 - decay_m) * v_rest
+    params[P_V_REST] = v_rest
+    params[P_V_RESET] = v_reset
+    params[P_V_THRESH] = v_thresh
+    params[P_SUBTRACT] = 1.0 if subtract else 0.0
+    params[P_DECAY_U] = decay_u
+    params[P_JUMP] = d
+    params[P_U_DRIVE] = (1.0 - decay_u) * a
+    params[P_COUPLING] = (1.0 - decay_m) * b
+    params[P_R_M] = r_m
+    params[P_A] = a
+    params[P_B] = b
+    return np.ascontiguousarray(params.T)
+
+
+RULE_SURROGATE = 0
+RULE_TEMPOTRON = 1
+RULE_STDP = 2
+
+# Columns of the packed per-neuron parameters ``params`` (n_out, N_PARAMS),
+# built by ``pack_params`` with the formulas of ``skspike.neurons._models``.
+P_DECAY_SYN = 0  # exp(-dt/tau_syn), 0 for an instantaneous synapse
+P_DECAY_M = 1  # exp(-dt/tau_m)
+P_GAIN = 2  # (1 - decay_m) * r_m
+P_REST_DRIVE = 3  # (1 - decay_m) * v_rest
+P_V_REST = 4
+P_V_RESET = 5
+P_V_THRESH = 6
+P_SUBTRACT = 7  # 1.0 for reset="subtract"
+P_DECAY_U = 8  # exp(-dt/tau_u)
+P_JUMP = 9  # d
+P_U_DRIVE = 10  # (1 - decay_u) * a
+P_COUPLING = 11  # (1 - decay_m) * b
+P_R_M = 12
+P_A = 13
+P_B = 14
+N_PARAMS = 15
+
+G_DECAY_M = 0
+G_DECAY_U = 1
+G_THRESH = 2
+
+
+@jit()
+def _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev, syn_hist, vpre, out):
+    """Simulate one sample, storing the trajectory needed by the backward pass.
+
+    ``vprev``/``uprev``: state at the start of each step; ``syn_hist``: the
+    synaptic current of each step; ``vpre``: the potential before the
+    threshold test; ``out``: 0/1 spikes. All ``(n_steps, n_out)``.
+    """
+    n_steps, n_out = vpre.shape
+    n_in = weights.shape[0]
+    v = np.empty(n_out, dtype=np.float64)
+    u = np.zeros(n_out, dtype=np.float64)
+    syn = np.zeros(n_out, dtype=np.float64)
+    drive = np.empty(n_out, dtype=np.float64)
+    for j in range(n_out):
+        v[j] = params[j, P_V_REST]
+    if use_current:
+        # x @ W in the order of skspike.neurons' static kernel (bit-identical)
+        drive[:] = 0.0
+        for i in range(n_in):
+            xi = static[s, i]
+            if xi != 0.0:
+                for j in range(n_out):
+                    drive[j] += xi * weights[i, j]
+    for t in range(n_steps):
+        if not use_current:
+            drive[:] = 0.0
+            for i in range(n_in):
+                if spikes[s, t, i]:
+                    for j in range(n_out):
+                        drive[j] += weights[i, j]
+        for j in range(n_out):
+            syn[j] = params[j, P_DECAY_SYN] * syn[j] + drive[j]
+            v_old = v[j]
+            u_old = u[j]
+            u_new = params[j, P_DECAY_U] * u_old + params[j, P_U_DRIVE] * (v_old - params[j, P_V_REST])
+            vj = params[j, P_DECAY_M] * v_old + params[j, P_REST_DRIVE] + params[j, P_GAIN] * (syn[j] + bias[j])
+            vj = vj - params[j, P_COUPLING] * u_old
+            vprev[t, j] = v_old
+            uprev[t, j] = u_old
+            syn_hist[t, j] = syn[j]
+            vpre[t, j] = vj
+            if vj >= params[j, P_V_THRESH]:
+                vj = params[j, P_V_RESET] + params[j, P_SUBTRACT] * (vj - params[j, P_V_THRESH])
+                u_new = u_new + params[j, P_JUMP]
+                out[t, j] = 1
+            else:
+                out[t, j] = 0
+            v[j] = vj
+            u[j] = u_new
+
+
+@jit()
+def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
+              use_surrogate, lsyn_hist, g_intr, g_bias_row):
+    """Reverse-mode pass through one sample's stored trajectory.
+
+    The loss depends on the spikes through ``g_spike[j]`` (d loss / d spike,
+    the same at every step: count-based losses), differentiated with the
+    fast-sigmoid surrogate ``1 / (1 + slope |v - v_thresh|)^2`` when
+    ``use_surrogate``, and directly on the pre-threshold potentials through
+    ``seed_v`` ``(n_steps, n_out)``. Resets are detached (treated as
+    constants), as in snnTorch. Writes d loss / d syn into ``lsyn_hist``,
+    d loss / d(decay_m, decay_u, v_thresh) into ``g_intr`` (3, n_out) and
+    d loss / d bias into ``g_bias_row``.
+    """
+    n_steps, n_out = vpre.shape
+    for j in range(n_out):
+        dm = params[j, P_DECAY_M]
+        du = params[j, P_DECAY_U]
+        ds = params[j, P_DECAY_SYN]
+        gain = params[j, P_GAIN]
+        u_drive = params[j, P_U_DRIVE]
+        coupling = params[j, P_COUPLING]
+        jump = params[j, P_JUMP]
+        thr = params[j, P_V_THRESH]
+        v_rest = params[j, P_V_REST]
+        subtract = params[j, P_SUBTRACT] != 0.0
+        r_m = params[j, P_R_M]
+        a = params[j, P_A]
+        b = params[j, P_B]
+        lv = 0.0
+        lu = 0.0
+        lsyn = 0.0
+        g_dm = 0.0
+        g_du = 0.0
+        g_thr = 0.0
+        g_cur = 0.0
+        for t in range(n_steps - 1, -1, -1):
+            spiked = out[t, j] != 0
+            if subtract:
+                lvp = lv
+                if spiked:
+                    g_thr -= lv
+            else:
+                lvp = 0.0 if spiked else lv
+            if use_surrogate:
+                g_s = g_spike[j] + jump * lu
+                x = slope * abs(vpre[t, j] - thr)
+                sg = 1.0 / ((1.0 + x) * (1.0 + x))
+                lvp += g_s * sg
+                g_thr -= g_s * sg
+            lvp += seed_v[t, j]
+            vp_old = vprev[t, j]
+            u_old = uprev[t, j]
+            g_dm += lvp * (vp_old - v_rest - r_m * (syn_hist[t, j] + bias[j]) + b * u_old)
+            g_du += lu * (u_old - a * (vp_old - v_rest))
+            lsyn = lvp * gain + ds * lsyn
+            lsyn_hist[t, j] = lsyn
+            g_cur += lvp * gain
+            lv_prev = lvp * dm + lu * u_drive
+            lu = -lvp * coupling + lu * du
+            lv = lv_prev
+        g_intr[G_DECAY_M, j] = g_dm
+        g_intr[G_DECAY_U, j] = g_du
+        g_intr[G_THRESH, j] += g_thr
+        g_bias_row[j] = g_cur
+
+
+@jit()
+def _scatter_weights(spikes, s, lsyn_hist, g_w_row):
+    """``g_w[i] += lsyn[t]`` for every input spike ``(t, i)`` (event-driven)."""
+    n_steps, n_out = lsyn_hist.shape
+    n_in = g_w_row.shape[0]
+    for t in range(n_steps):
+        for i in range(n_in):
+            if spikes[s, t, i]:
+                for j in range(n_out):
+                    g_w_row[i, j] += lsyn_hist[t, j]
+
+
+@jit(parallel=True)
+def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, params, own,
+                target_rates, slope, learn_intrinsic, tau_stdp_decay, out_counts, g_w, g_drive, g_bias,
+                g_intr, loss):
+    """Per-sample gradients of one minibatch under ``rule``.
+
+    Parameters
+    ----------
+    rule : int
+        ``RULE_SURROGATE``, ``RULE_TEMPOTRON`` or ``RULE_STDP``.
+    own : ndarray of shape (n_batch, n_out), uint8
+        1 where the output neuron belongs to the sample's class.
+    target_rates : ndarray of shape (2,)
+        Spike probability per step wanted from other-class and own-class
+        neurons (surrogate loss, STDP teacher).
+    tau_stdp_decay : float
+        Per-step decay of the presynaptic STDP trace.
+    out_counts : ndarray of shape (n_batch, n_out), int64
+        Receives the spike counts.
+
+    Notes
+    -----
+    surrogate: loss ``0.5 / n_out * sum_j (count_j / T - target_j)^2``,
+    gradient by BPTT with the surrogate derivative.
+
+    tempotron: neuron ``j`` must fire at least once iff ``own[j]``. On an
+    error the cost is ``+-(v_j(t_max) - v_thresh_j)`` with ``t_max`` the time
+    of the maximal potential (for a neuron that fired wrongly, its first
+    spike, so the potential up to ``t_max`` is reset-free); its gradient is
+    the spike-free sensitivity of ``v_j(t_max)``, computed by the backward
+    pass seeded at ``t_max`` (Gutig & Sompolinsky 2006).
+
+    stdp: teacher spike trains ``d_j`` (evenly spaced at the target rate);
+    weights change by ``sum_t (d_j(t) - s_j(t)) x_i(t)`` with ``x_i`` the
+    presynaptic trace (ReSuMe, Ponulak & Kasinski 2010): STDP potentiation
+    at teacher spikes, depression at the neuron's own spikes. Intrinsic
+    parameters follow the same error signal through the backward pass
+    seeded with ``-(d_j(t) - s_j(t))`` at every step.
+    """
+    n_batch = idx.shape[0]
+    n_out = weights.shape[1]
+    n_in = weights.shape[0]
+    for b in prange(n_batch):
+        s = idx[b]
+        vprev = np.empty((n_steps, n_out))
+        uprev = np.empty((n_steps, n_out))
+        syn_hist = np.empty((n_steps, n_out))
+        vpre = np.empty((n_steps, n_out))
+        out = np.empty((n_steps, n_out), dtype=np.uint8)
+        _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev, syn_hist, vpre, out)
+        g_spike = np.zeros(n_out)
+        seed_v = np.zeros((n_steps, n_out))
+        lsyn_hist = np.zeros((n_steps, n_out))
+        for k in range(3):
+            for j in range(n_out):
+                g_intr[b, k, j] = 0.0
+        total = 0.0
+        first = np.full(n_out, -1, dtype=np.int64)
+        for j in range(n_out):
+            c = 0
+            for t in range(n_steps):
+                if out[t, j]:
+                    if c == 0:
+                        first[j] = t
+                    c += 1
+            out_counts[b, j] = c
+        run_backward = True
+        use_surrogate = False
+        if rule == RULE_SURROGATE:
+            use_surrogate = True
+            for j in range(n_out):
+                diff = out_counts[b, j] / n_steps - target_rates[own[b, j]]
+                total += 0.5 * diff * diff / n_out
+                g_spike[j] = diff / (n_steps * n_out)
+        elif rule == RULE_TEMPOTRON:
+            for j in range(n_out):
+                fired = out_counts[b, j] > 0
+                if own[b, j] and not fired:
+                    t_max = 0
+                    for t in range(1, n_steps):
+                        if vpre[t, j] > vpre[t_max, j]:
+                            t_max = t
+                    total += (params[j, P_V_THRESH] - vpre[t_max, j]) / n_out
+                    seed_v[t_max, j] = -1.0
+                    g_intr[b, G_THRESH, j] = 1.0
+                elif fired and not own[b, j]:
+                    t_max = first[j]
+                    total += (vpre[t_max, j] - params[j, P_V_THRESH]) / n_out
+                    seed_v[t_max, j] = 1.0
+                    g_intr[b, G_THRESH, j] = -1.0
+        else:
+            run_backward = learn_intrinsic
+            pre = np.zeros(n_in)
+            const = 0.0
+            err = np.zeros(n_out)
+            for j in range(n_out):
+                diff = out_counts[b, j] / n_steps - target_rates[own[b, j]]
+                total += 0.5 * diff * diff / n_out
+            for t in range(n_steps):
+                any_err = False
+                for j in range(n_out):
+                    rate = target_rates[own[b, j]]
+                    teacher = np.floor((t + 1) * rate) > np.floor(t * rate)
+                    e = (1.0 if teacher else 0.0) - out[t, j]
+                    err[j] = e
+                    seed_v[t, j] = -e
+                    g_intr[b, G_THRESH, j] += e
+                    if e != 0.0:
+                        any_err = True
+                const = tau_stdp_decay * const + 1.0
+                if not use_current:
+                    for i in range(n_in):
+                        pre[i] = tau_stdp_decay * pre[i] + spikes[s, t, i]
+                if any_err:
+                    for j in range(n_out):
+                        g_drive[b, j] -= err[j] * const
+                        g_bias[b, j] -= err[j] * const
+                    if not use_current:
+                        for i in range(n_in):
+                            if pre[i] != 0.0:
+                                for j in range(n_out):
+                                    g_w[b, i, j] -= err[j] * pre[i]
+        loss[b] = total
+        if run_backward:
+            g_cur = np.empty(n_out)
+            _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
+                      use_surrogate, lsyn_hist, g_intr[b], g_cur)
+            if rule != RULE_STDP:
+                for j in range(n_out):
+                    g_bias[b, j] = g_cur[j]
+                    total_syn = 0.0
+                    for t in range(n_steps):
+                        total_syn += lsyn_hist[t, j]
+                    g_drive[b, j] = total_syn
+                if not use_current:
+                    _scatter_weights(spikes, s, lsyn_hist, g_w[b])

@@ -1,0 +1,308 @@
+"""Tests of SNNLZCClassifier and its training kernels."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from skspike import OperationCounts
+from skspike.classifiers import SNNLZCClassifier
+from skspike.classifiers import _snnlzc_kernels as K
+from skspike.datasets import make_spike_trains
+from skspike.neurons import LIF, MetaNeuron, simulate
+
+from naive_snnlzc import forward_mode_gradients, simulate_layer
+
+CONFIGS = [
+    ("lif", False, 0.0),
+    ("lif", True, 0.0),
+    ("meta", False, 0.0),
+    ("meta", True, 3.0),
+]
+
+
+def _layer(neuron, subtract, tau_syn, n_in=6, n_out=4, seed=0):
+    rng = np.random.RandomState(seed)
+    tau_m = rng.uniform(5.0, 30.0, n_out)
+    tau_u = rng.uniform(20.0, 200.0, n_out)
+    v_thresh = rng.uniform(0.6, 1.4, n_out)
+    a, b, d = (0.5, 0.5, 0.2) if neuron == "meta" else (0.0, 0.0, 0.0)
+    weights = rng.normal(6.0, 6.0, (n_in, n_out))
+    bias = rng.normal(0.0, 0.3, n_out)
+    params = K.pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, 1.0)
+    return dict(tau_m=tau_m, tau_u=tau_u, v_thresh=v_thresh, a=a, b=b, d=d, tau_syn=tau_syn,
+                weights=weights, bias=bias, params=params)
+
+
+def _kernel_forward(spikes, s, layer):
+    n_steps = spikes.shape[1]
+    n_out = layer["weights"].shape[1]
+    arrays = [np.empty((n_steps, n_out)) for _ in range(4)]
+    out = np.empty((n_steps, n_out), dtype=np.uint8)
+    K._forward(spikes, np.zeros((0, 0)), s, False, layer["weights"], layer["bias"],
+               layer["params"], *arrays, out)
+    return arrays[3], out
+
+
+@pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
+def test_training_forward_matches_simulate(neuron, subtract, tau_syn):
+    X, _ = make_spike_trains(n_samples=12, n_steps=80, n_channels=6, rates=[80.0, 150.0], random_state=1)
+    layer = _layer(neuron, subtract, tau_syn)
+    reset = "subtract" if subtract else "zero"
+    if neuron == "lif":
+        model = LIF(tau_m=layer["tau_m"], v_thresh=layer["v_thresh"], reset=reset, tau_syn=tau_syn)
+    else:
+        model = MetaNeuron(tau_m=layer["tau_m"], tau_u=layer["tau_u"], v_thresh=layer["v_thresh"],
+                           a=layer["a"], b=layer["b"], d=layer["d"], reset=reset, tau_syn=tau_syn)
+    expected, _ = simulate(model, X, layer["weights"], bias=layer["bias"], output="spikes")
+    voltage, _ = simulate(model, X, layer["weights"], bias=layer["bias"], output="voltage")
+    assert 0.02 < expected.mean() < 0.8  # the comparison covers spikes and silences
+    for s in range(X.shape[0]):
+        vpre, out = _kernel_forward(X, s, layer)
+        np.testing.assert_array_equal(out, expected[s])
+        # voltage after reset equals the pre-threshold potential where no spike
+        quiet = out == 0
+        np.testing.assert_array_equal(vpre[quiet], voltage[s][quiet])
+
+
+@pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
+def test_training_forward_matches_simulate_static_current(neuron, subtract, tau_syn):
+    rng = np.random.RandomState(2)
+    X = rng.normal(0.1, 0.2, (10, 6))
+    X[X < 0] = 0.0  # zeros exercise the skipped inputs
+    layer = _layer(neuron, subtract, tau_syn)
+    reset = "subtract" if subtract else "zero"
+    model = MetaNeuron(tau_m=layer["tau_m"], tau_u=layer["tau_u"], v_thresh=layer["v_thresh"],
+                       a=layer["a"], b=layer["b"], d=layer["d"], reset=reset, tau_syn=tau_syn)
+    expected, _ = simulate(model, X, layer["weights"], bias=layer["bias"], n_steps=60, output="spikes")
+    assert 0.02 < expected.mean() < 0.8
+    n_out = layer["weights"].shape[1]
+    for s in range(X.shape[0]):
+        arrays = [np.empty((60, n_out)) for _ in range(4)]
+        out = np.empty((60, n_out), dtype=np.uint8)
+        K._forward(np.zeros((0, 0, 0), dtype=np.uint8), X, s, True, layer["weights"], layer["bias"],
+                   layer["params"], *arrays, out)
+        np.testing.assert_array_equal(out, expected[s])
+
+
+@pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
+def test_naive_reference_forward(neuron, subtract, tau_syn):
+    X, _ = make_spike_trains(n_samples=3, n_steps=60, n_channels=6, rates=120.0, random_state=2)
+    layer = _layer(neuron, subtract, tau_syn)
+    for s in range(3):
+        vpre, out = _kernel_forward(X, s, layer)
+        ref_v, ref_out = simulate_layer(
+            X[s], layer["weights"], layer["bias"], layer["tau_m"], layer["tau_u"], layer["v_thresh"],
+            layer["a"], layer["b"], layer["d"], tau_syn, float(subtract))
+        np.testing.assert_array_equal(out, ref_out)
+        np.testing.assert_allclose(vpre, ref_v, rtol=1e-10, atol=1e-12)
+
+
+def _run_backward(X, s, layer, g_spike, seed_v, slope, use_surrogate):
+    n_steps = X.shape[1]
+    n_in, n_out = layer["weights"].shape
+    arrays = [np.empty((n_steps, n_out)) for _ in range(4)]
+    out = np.empty((n_steps, n_out), dtype=np.uint8)
+    K._forward(X, np.zeros((0, 0)), s, False, layer["weights"], layer["bias"],
+               layer["params"], *arrays, out)
+    lsyn = np.zeros((n_steps, n_out))
+    g_intr = np.zeros((3, n_out))
+    g_bias = np.zeros(n_out)
+    K._backward(layer["params"], *arrays, out, layer["bias"], g_spike, seed_v, slope, use_surrogate,
+                lsyn, g_intr, g_bias)
+    g_w = np.zeros((n_in, n_out))
+    K._scatter_weights(X, s, lsyn, g_w)
+    return dict(w=g_w, bias=g_bias, decay_m=g_intr[K.G_DECAY_M], decay_u=g_intr[K.G_DECAY_U],
+                v_thresh=g_intr[K.G_THRESH]), out
+
+
+@pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
+@pytest.mark.parametrize("use_surrogate", [True, False])
+def test_bptt_matches_forward_mode_reference(neuron, subtract, tau_syn, use_surrogate):
+    X, _ = make_spike_trains(n_samples=2, n_steps=50, n_channels=6, rates=150.0, random_state=3)
+    layer = _layer(neuron, subtract, tau_syn, seed=4)
+    rng = np.random.RandomState(5)
+    g_spike = rng.normal(size=4)
+    seed_v = rng.normal(size=(50, 4)) * (rng.rand(50, 4) < 0.2)
+    for s in range(2):
+        got, out = _run_backward(X, s, layer, g_spike, seed_v, 5.0, use_surrogate)
+        assert out.any()
+        ref = forward_mode_gradients(
+            X[s], layer["weights"], layer["bias"], layer["tau_m"], layer["tau_u"], layer["v_thresh"],
+            layer["a"], layer["b"], layer["d"], tau_syn, float(subtract), g_spike, seed_v, 5.0,
+            use_surrogate)
+        for key in ref:
+            np.testing.assert_allclose(got[key], ref[key], rtol=1e-8, atol=1e-10, err_msg=key)
+
+
+def test_detached_gradient_is_exact_for_a_fixed_spike_pattern():
+    """With the spikes held fixed, d(sum seed * vpre)/dw is the true derivative."""
+    X, _ = make_spike_trains(n_samples=1, n_steps=50, n_channels=6, n_classes=1, rates=150.0, random_state=3)
+    layer = _layer("meta", True, 3.0, seed=4)
+    rng = np.random.RandomState(6)
+    seed_v = rng.normal(size=(50, 4))
+    got, out = _run_backward(X, 0, layer, np.zeros(4), seed_v, 5.0, False)
+    eps = 1e-6
+    for i, j in [(0, 0), (3, 1), (5, 3)]:
+        vals = []
+        for sign in (1, -1):
+            pert = dict(layer)
+            pert["weights"] = layer["weights"].copy()
+            pert["weights"][i, j] += sign * eps
+            vpre, out2 = _kernel_forward(X, 0, pert)
+            np.testing.assert_array_equal(out2, out)
+            vals.append(np.sum(seed_v * vpre))
+        assert got["w"][i, j] == pytest.approx((vals[0] - vals[1]) / (2 * eps), rel=1e-5, abs=1e-7)
+
+
+def test_stdp_weight_change_for_a_known_spike_pair():
+    # one input spike at t=2, a silent neuron, teacher at rate 0.1: spikes at t=9, 19, ...
+    n_steps = 20
+    spikes = np.zeros((1, n_steps, 1), dtype=np.uint8)
+    spikes[0, 2, 0] = 1
+    params = K.pack_params(np.array([20.0]), 100.0, 1.0, 0.0, 0.0, 0.0, 0.0, False, 1.0)
+    weights = np.array([[0.5]])
+    out = [np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1, 1)), np.zeros((1, 1)),
+           np.zeros((1, 1)), np.zeros((1, 3, 1)), np.zeros(1)]
+    decay = np.exp(-1.0 / 20.0)
+    K.train_batch(K.RULE_STDP, spikes, np.array([0]), np.zeros((0, 0)), False, n_steps, weights,
+                  np.zeros(1), params, np.ones((1, 1), dtype=np.uint8), np.array([0.0, 0.1]), 25.0,
+                  False, decay, *out)
+    counts, g_w, g_drive, g_bias = out[0], out[1], out[2], out[3]
+    assert counts[0, 0] == 0
+    expected = decay ** (9 - 2) + decay ** (19 - 2)  # pre-before-post potentiation at teacher spikes
+    assert -g_w[0, 0, 0] == pytest.approx(expected)
+    # the bias sees a constant presynaptic input: trace (1 - decay^(t+1)) / (1 - decay)
+    trace = lambda t: (1 - decay ** (t + 1)) / (1 - decay)  # noqa: E731
+    assert -g_bias[0, 0] == pytest.approx(trace(9) + trace(19))
+
+
+def _poisson(n_train, n_test, seed=0, n_channels=20):
+    X, y = make_spike_trains(n_samples=n_train, n_steps=100, n_channels=n_channels, random_state=seed)
+    Xt, yt = make_spike_trains(n_samples=n_test, n_steps=100, n_channels=n_channels, random_state=seed + 100)
+    return X, y, Xt, yt
+
+
+def test_poisson_rate_classes_target():
+    """Issue target: Poisson classes differing in rate, >= 99.5% test accuracy (LZC readout)."""
+    X, y, Xt, yt = _poisson(300, 600)
+    clf = SNNLZCClassifier(max_iter=15, random_state=0).fit(X, y)
+    acc = clf.score(Xt, yt)
+    assert acc >= 0.995, acc
+    assert clf.loss_curve_[-1] < 0.5 * clf.loss_curve_[0]
+
+
+def test_markov_lzc_beats_rate_target():
+    """Issue target: equal-rate Markov classes, decision="lzc" >= 10 points above "rate"."""
+    kw = dict(n_steps=200, n_channels=4, process="markov")
+    X, y = make_spike_trains(n_samples=300, random_state=0, **kw)
+    Xt, yt = make_spike_trains(n_samples=400, random_state=50, **kw)
+    assert abs(X[y == 0].mean() - X[y == 1].mean()) < 0.01  # counts carry no class information
+    acc = {}
+    for decision in ("lzc", "rate"):
+        clf = SNNLZCClassifier(decision=decision, max_iter=15, random_state=0).fit(X, y)
+        acc[decision] = clf.score(Xt, yt)
+    assert acc["lzc"] >= acc["rate"] + 0.10, acc
+    assert acc["lzc"] >= 0.7, acc
+
+
+@pytest.mark.parametrize("rule", ["surrogate", "tempotron", "stdp"])
+@pytest.mark.parametrize("neuron", ["lif", "meta"])
+def test_rules_learn_and_intrinsic_params_clamped(rule, neuron):
+    X, y, Xt, yt = _poisson(120, 200, seed=1, n_channels=10)
+    clf = SNNLZCClassifier(neuron=neuron, learning_rule=rule, learn_intrinsic=True, decision="rate",
+                           n_per_class=2, max_iter=8, random_state=0).fit(X, y)
+    assert clf.score(Xt, yt) >= 0.9
+    params = clf.intrinsic_params_
+    assert set(params) == ({"tau_m", "v_thresh", "tau_u"} if neuron == "meta" else {"tau_m", "v_thresh"})
+    assert not np.allclose(params["tau_m"], 20.0) or not np.allclose(params["v_thresh"], 1.0)
+    assert np.all((params["tau_m"] >= 1.0) & (params["tau_m"] <= 200.0 * (1 + 1e-12)))
+    assert np.all((params["v_thresh"] >= 0.05 - 1e-12) & (params["v_thresh"] <= 20.0 + 1e-12))
+    np.testing.assert_array_equal(clf.neuron_.tau_m, params["tau_m"])
+    fixed = SNNLZCClassifier(neuron=neuron, learning_rule=rule, n_per_class=2, max_iter=2,
+                             random_state=0).fit(X, y)
+    np.testing.assert_array_equal(fixed.intrinsic_params_["tau_m"], 20.0)
+
+
+def test_deterministic_and_thread_count_independent():
+    numba = pytest.importorskip("numba")
+    X, y, Xt, _ = _poisson(64, 20, n_channels=8)
+    kw = dict(learn_intrinsic=True, n_per_class=2, max_iter=3, batch_size=16, random_state=7)
+    a = SNNLZCClassifier(**kw).fit(X, y)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        b = SNNLZCClassifier(**kw).fit(X, y)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(a.intrinsic_params_["tau_m"], b.intrinsic_params_["tau_m"])
+    np.testing.assert_array_equal(a.decision_function(Xt), b.decision_function(Xt))
+    c = SNNLZCClassifier(**{**kw, "random_state": 8}).fit(X, y)
+    assert not np.array_equal(a.coef_, c.coef_)
+
+
+def test_static_input_encoders_and_api():
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 3)
+    y = np.where(X[:, 0] > 0.5, "hi", "lo")
+    for encoder in ("poisson", None):
+        clf = SNNLZCClassifier(encoder=encoder, n_steps=30, n_per_class=2, max_iter=5,
+                               decision="lzc+rate", random_state=0).fit(X, y)
+        assert clf.input_kind_ == "static" and clf.n_features_in_ == 3
+        assert set(clf.predict(X)) <= {"hi", "lo"}
+        assert clf.decision_function(X).shape == (60,)
+        proba = clf.predict_proba(X)
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+        np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+        assert clf.output_spikes(X).shape == (60, 30, 4)
+    assert clf.score(X, y) > 0.8
+    rate = SNNLZCClassifier(decision="rate", encoder=None, n_steps=30, max_iter=2, random_state=0).fit(X, y)
+    assert not hasattr(rate, "predict_proba")
+
+
+def test_count_operations_and_pickle():
+    X, y, Xt, _ = _poisson(40, 10, n_channels=8)
+    clf = SNNLZCClassifier(n_per_class=3, max_iter=2, random_state=0).fit(X, y)
+    ops = clf.count_operations(Xt)
+    assert isinstance(ops, OperationCounts)
+    assert ops.neuron_updates == 100 * 6
+    assert ops.n_connections == 8 * 6
+    spikes_in = Xt.sum() / len(Xt)
+    assert ops.synaptic_ac == pytest.approx(spikes_in * 6)
+    assert ops.spikes == pytest.approx(clf.output_spikes(Xt).sum() / len(Xt))
+    assert ops.synaptic_mac == 6 * 2  # readout: one MAC per feature and class
+    clone = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(clone.decision_function(Xt), clf.decision_function(Xt))
+    rate = clf.set_params(decision="rate").fit(X, y).count_operations(Xt)
+    assert rate.synaptic_mac == 0 and rate.dense_ops == 100 * 8 * 6 + 6
+
+
+def test_verbose_progress_and_multiclass(capsys):
+    X, y = make_spike_trains(n_samples=90, n_steps=60, n_channels=6, n_classes=3, random_state=0)
+    clf = SNNLZCClassifier(n_per_class=2, max_iter=3, verbose=1, random_state=0).fit(X, y)
+    err = capsys.readouterr().err
+    assert "SNNLZC surrogate" in err and "epoch" in err
+    assert clf.decision_function(X).shape == (90, 3)
+    assert len(clf.loss_curve_) == clf.n_iter_ == 3
+
+
+def test_errors():
+    X, y, _, _ = _poisson(20, 2, n_channels=4)
+    with pytest.raises(ValueError, match="2 classes"):
+        SNNLZCClassifier(max_iter=1).fit(X, np.zeros(20))
+    with pytest.raises(ValueError, match="target_rates"):
+        SNNLZCClassifier(target_rates=(0.3, 0.1), max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="binary"):
+        SNNLZCClassifier(max_iter=1).fit(X * 2, y)
+    clf = SNNLZCClassifier(max_iter=1, n_per_class=1).fit(X, y)
+    with pytest.raises(ValueError, match="channels"):
+        clf.predict(X[:, :, :3])
+    with pytest.raises(ValueError, match="time steps"):
+        clf.predict(X[:, :50])
+    with pytest.raises(ValueError, match="static"):
+        clf.predict(X[:, 0, :].astype(float))
+    Xn = X.astype(float)
+    Xn[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        SNNLZCClassifier(max_iter=1).fit(Xn, y)
