@@ -340,3 +340,20 @@ def test_property_series_encoders(name, X, two_d):
         # never ON and OFF in the same step; step 0 never spikes
         assert not (spikes[:, :, 0::2] & spikes[:, :, 1::2]).any()
         assert not spikes[:, 0].any()
+
+
+# --- docstring examples ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "module", ["_base", "_poisson", "_rate", "_latency", "_phase", "_population", "_delta", "_bsa"]
+)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"skspike.encoding.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    if module not in ("_base",):
+        assert result.attempted > 0
