@@ -308,3 +308,70 @@ def test_bad_inputs_raise_clear_errors():
         simulate(LIF(), spikes_in, weights, batch_size=0)
     with pytest.raises(ValueError, match="samples"):
         simulate(LIF(), np.zeros((0, 5, 3)), weights)
+
+
+def test_results_do_not_depend_on_thread_count():
+    numba = pytest.importorskip("numba")
+    rng = np.random.default_rng(8)
+    spikes_in = random_spikes(rng, 9, 30, 12)
+    weights = rng.normal(0.2, 0.8, (12, 5))
+    x = rng.random((9, 12))
+    neuron = MetaNeuron(tau_m=6.0, a=0.2, b=0.5, d=0.1)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = simulate(neuron, spikes_in, weights, output="voltage")[0], simulate(neuron, x, weights, n_steps=20)[0]
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = simulate(neuron, spikes_in, weights, output="voltage")[0], simulate(neuron, x, weights, n_steps=20)[0]
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one[0], many[0])
+    np.testing.assert_array_equal(one[1], many[1])
+
+
+def test_static_current_float32_and_float64_agree():
+    rng = np.random.default_rng(9)
+    x = rng.random((40, 16))
+    weights = rng.normal(0.1, 0.4, (16, 10))
+    bias = rng.normal(0.5, 0.3, 10)
+    c64, ops64 = simulate(LIF(tau_m=10.0), x, weights, bias=bias, n_steps=50, output="counts")
+    c32, ops32 = simulate(LIF(tau_m=10.0), x.astype(np.float32), weights.astype(np.float32), bias=bias,
+                          n_steps=50, output="counts")
+    assert c64.sum() > 100
+    assert np.abs(c64.astype(int) - c32).max() <= 1
+    assert ops64.synaptic_mac == ops32.synaptic_mac == 16 * 10
+    assert ops32.footprint_bytes < ops64.footprint_bytes
+
+
+def test_izhikevich_with_synaptic_filter_matches_reference():
+    rng = np.random.default_rng(12)
+    spikes_in = random_spikes(rng, 2, 200, 6, density=0.2)
+    weights = dyadic_weights(rng, 6, 3, scale=4.0) + 4.0
+    neuron = Izhikevich.preset("fast_spiking", tau_syn=5.0)
+    spikes, _ = simulate(neuron, spikes_in, weights, dt=0.5)
+    ref, _ = naive_simulate(neuron, naive_currents(spikes_in, weights), dt=0.5)
+    assert ref.sum() > 10
+    np.testing.assert_array_equal(spikes, ref)
+
+
+def test_import_compiles_nothing():
+    import subprocess
+    import sys
+
+    code = (
+        "import skspike.neurons as n, skspike.neurons._kernels as K;"
+        "kernels = [K.spike_input_kernel, K.static_input_kernel, K.current_input_kernel, K.step_neurons];"
+        "print(sum(len(k.signatures) for k in kernels))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from skspike.neurons import _models, _simulate
+
+    for module in (_models, _simulate):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -214,8 +214,9 @@ class LIF(NeuronModel):
     input current is piecewise constant over a step of ``dt`` ms, so the
     exponential-Euler step is exact:
     ``v <- v_rest + (v - v_rest) e^{-dt/tau_m} + r_m I (1 - e^{-dt/tau_m})``.
-    During ``t_ref`` the potential stays at its post-spike value and input is
-    ignored. Under constant ``I`` with ``r_m I > v_thresh`` the rate is
+    During ``t_ref`` (``round(t_ref / dt)`` steps) the potential stays at its
+    post-spike value; the synaptic current keeps evolving but is not
+    integrated. Under constant ``I`` with ``r_m I > v_thresh`` the rate is
     ``1 / (t_ref + tau_m ln((r_m I - v_reset) / (r_m I - v_thresh)))``
     (for ``v_rest = 0``); the discrete model fires at the first step after
     each crossing, so each interval is at most ``dt`` longer.

@@ -108,7 +108,20 @@ def simulate(
     (``I[t] = x[t]`` when ``tau_syn = 0``), then advances the neurons with
     input ``I[t] + bias`` (see each model's Notes for its update). Samples
     are independent and run in parallel (``prange``), so results do not
-    depend on the thread count.
+    depend on the thread count. The static product ``x @ W`` is computed
+    inside the kernel, once per sample, in a fixed order (not by BLAS),
+    skipping zero inputs. Spike inputs cost one weight row per input spike
+    plus one update per neuron and step (event-driven).
+
+    A spike through weight ``w`` is a current ``w`` during one step of
+    ``dt`` ms: with ``tau_syn = 0`` it moves a resting LIF membrane by
+    ``r_m w (1 - exp(-dt/tau_m))``, about ``r_m w dt / tau_m``.
+
+    The kernels underneath (``skspike.neurons._kernels``) are pure numba
+    functions for estimators that need their own loops (e.g. plasticity):
+    ``model, params = neuron.kernel_params(n_out, dt, dtype)``, then
+    ``new_state``, ``accumulate_spikes``/``accumulate_current`` and
+    ``step_neurons`` per step.
 
     Examples
     --------
