@@ -302,6 +302,12 @@ def test_bad_inputs_raise_clear_errors():
         simulate(LIF(), spikes_in, weights, dt=0.0)
     with pytest.raises(ValueError, match="bias"):
         simulate(LIF(), spikes_in, weights, bias=np.ones(3))
+    with pytest.raises(ValueError, match="bias contains NaN"):
+        simulate(LIF(), spikes_in, weights, bias=np.nan)
+    with pytest.raises(ValueError, match="NaN"):
+        simulate(LIF(), np.full((2, 5, 2), np.inf))
+    with pytest.raises(ValueError, match="numbers"):
+        simulate(LIF(), np.array([["a", "b"]]), n_steps=3)
     with pytest.raises(ValueError, match="neurons"):
         simulate(LIF(tau_m=np.ones(5)), spikes_in, weights)
     with pytest.raises(ValueError, match="batch_size"):

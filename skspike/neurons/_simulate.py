@@ -191,6 +191,8 @@ def simulate(
 
     bias_arr = np.zeros(n_out, dtype=dtype) if bias is None else check_scalar_or_array(bias, "bias", n_out)
     bias_arr = np.ascontiguousarray(bias_arr, dtype=dtype)
+    if not np.isfinite(bias_arr).all():
+        raise ValueError("bias contains NaN or infinity.")
     model, params = neuron.kernel_params(n_out, dt, dtype)
 
     if out_mode == K.OUT_SPIKES:
@@ -221,8 +223,8 @@ def simulate(
         kind = "static"
     else:
         kind = "currents"
-    if kind != "spikes":
-        _check_finite(inputs, "inputs")
+    if kind != "spikes" and inputs.dtype.kind not in "biuf":
+        raise ValueError(f"inputs must hold numbers, got dtype {inputs.dtype}.")
 
     for start in range(0, n_samples, batch_size):
         stop = min(n_samples, start + batch_size)
@@ -238,12 +240,14 @@ def simulate(
                 n_syn[start:stop], n_spikes[start:stop],
             )
         elif kind == "static":
+            _check_finite(inputs[start:stop], "inputs")
             batch = np.ascontiguousarray(inputs[start:stop], dtype=dtype)
             K.static_input_kernel(
                 batch, weights if weights is not None else empty_weights, fanout_arr, weights is not None,
                 bias_arr, n_steps, model, params, out_mode, *outs, n_syn[start:stop], n_spikes[start:stop],
             )
         else:
+            _check_finite(inputs[start:stop], "inputs")
             currents = np.ascontiguousarray(inputs[start:stop], dtype=dtype)
             K.current_input_kernel(currents, bias_arr, model, params, out_mode, *outs, n_spikes[start:stop])
 
