@@ -292,6 +292,41 @@ def test_verbose_progress_bar(capsys):
     assert "STDP" in err and "120/120" in err and "spikes_per_s" in err
 
 
+@pytest.mark.slow
+def test_quality_on_digits():
+    """Issue 4 target: <= 400 neurons, vote >= 85 %, linear readout >= 95 % (fixed seed)."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0)
+    # Same configuration as examples/plot_stdp_receptive_fields.py.
+    stdp = STDPFeatureExtractor(
+        400,
+        encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
+        theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5, random_state=0,
+    ).fit(X_train)
+    counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
+    vote = VoteClassifier().fit(counts_train, y_train)
+    linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.03, max_iter=5000))
+    acc_vote = vote.score(counts_test, y_test)
+    acc_linear = linear.fit(counts_train, y_train).score(counts_test, y_test)
+    print(f"vote {acc_vote:.3f}, linear {acc_linear:.3f}")
+    assert acc_vote >= 0.85
+    assert acc_linear >= 0.95
+
+    # The receptive fields are digit prototypes: each neuron's weights correlate
+    # best with the mean image of the class it votes for.
+    means = np.array([X_train[y_train == c].mean(axis=0) for c in range(10)])
+    corr = np.corrcoef(stdp.weights_.T, means)[:400, 400:]
+    assert np.mean(corr.argmax(axis=1) == vote.assignments_) > 0.8
+    assert np.median(corr.max(axis=1)) > 0.7
+
+
 # ----------------------------------------------------------------- VoteClassifier
 def test_vote_classifier_assignments_and_prediction():
     counts = np.array([[5, 0, 1, 0], [4, 1, 0, 0], [0, 6, 2, 0], [1, 5, 3, 0]])

@@ -331,8 +331,11 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     def partial_fit(self, X, y=None):
         """Continue learning on ``X`` (one pass, samples in order).
 
-        The first call initialises the network as ``fit`` does; later calls
-        must have the same number of features (and steps, for spike input).
+        The first call initialises the network as ``fit`` does (including the
+        encoder's scaling, learned from this first batch unless the encoder
+        has a fixed ``feature_range``, which streaming use should set); later
+        calls must have the same number of features (and steps, for spike
+        input).
 
         Parameters
         ----------
