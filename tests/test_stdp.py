@@ -104,6 +104,29 @@ def test_post_then_pre_pair_depresses_by_the_rule(mu):
     np.testing.assert_allclose(est.weights_[:, 0] - before[:, 0], [dw0, dw1], rtol=1e-12)
 
 
+@pytest.mark.parametrize("p", [0.02, 0.3, 0.9])
+def test_fused_poisson_spikes_have_the_encoder_statistics(p):
+    from skspike.feature_extraction import _kernels
+
+    n_steps, n_in = 100, 2000
+    prob = np.full(n_in, p)
+    prob[:3] = [0.0, 1.0, 1e-300]  # edge cases: never, always, vanishing
+    step_ptr = np.empty(n_steps + 1, dtype=np.int64)
+    buffers = [np.empty(n_steps * n_in, dtype=np.int32) for _ in range(3)]
+    _kernels._events_poisson(prob, np.uint64(42), n_steps, step_ptr, *buffers)
+    events = buffers[0][:step_ptr[-1]]
+    per_channel = np.bincount(events, minlength=n_in)
+    assert per_channel[:3].tolist() == [0, n_steps, 0]
+    counts = per_channel[3:]
+    sigma = np.sqrt(n_steps * p * (1 - p) / counts.size)
+    assert abs(counts.mean() - n_steps * p) < 4 * sigma
+    # Bernoulli per step: at most one spike per channel and step, channels ascending
+    for t in range(0, n_steps, 17):
+        step = events[step_ptr[t]:step_ptr[t + 1]]
+        assert np.all(np.diff(step) > 0)
+        assert abs(len(step) - 1 - (n_in - 3) * p) < 5 * np.sqrt(n_in * p * (1 - p)) + 1
+
+
 def test_no_learning_without_postsynaptic_spikes():
     est = _pair_network(0.0, 0.0)
     spikes = np.zeros((1, 40, 2), dtype=np.uint8)
@@ -287,9 +310,12 @@ def test_pickle_and_continue_learning():
 
 def test_verbose_progress_bar(capsys):
     X = np.random.RandomState(0).rand(120, 8)
-    STDPFeatureExtractor(4, dt=5.0, random_state=0, verbose=True).fit(X)
+    loud = STDPFeatureExtractor(4, dt=5.0, random_state=0, verbose=True).fit(X)
     err = capsys.readouterr().err
     assert "STDP" in err and "120/120" in err and "spikes_per_s" in err
+    # the bar splits training into chunks; the result is the same
+    quiet = STDPFeatureExtractor(4, dt=5.0, random_state=0).fit(X)
+    np.testing.assert_array_equal(loud.weights_, quiet.weights_)
 
 
 @pytest.mark.slow

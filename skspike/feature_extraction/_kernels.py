@@ -276,9 +276,11 @@ def _events_poisson(prob, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan):
         t = -1
         while True:
             state, u = next_uniform(state)
-            t += 1 + int(np.floor(np.log(1.0 - u) * inv_log_q))
-            if t >= n_steps:
+            # compare as float first: for tiny p the gap overflows an int
+            gap = np.floor(np.log(1.0 - u) * inv_log_q)
+            if gap >= n_steps - 1 - t:
                 break
+            t += 1 + int(gap)
             ev_step[n] = t
             ev_chan[n] = i
             n += 1
