@@ -204,6 +204,25 @@ def test_partial_fit_on_halves_equals_fit_spikes():
         spikes[:1]).weights_)
 
 
+def test_other_encoders_equal_learning_on_their_spikes():
+    from skspike.encoding import RateEncoder
+
+    X = np.random.RandomState(4).rand(30, 10)
+    enc = RateEncoder(max_rate=200.0, n_steps=60, dt=0.5, feature_range=(0, 1))
+    params = dict(n_neurons=4, random_state=0, **FAST)
+    static = STDPFeatureExtractor(encoder=enc, **params).fit(X)
+    spikes = enc.fit_transform(X)
+    direct = STDPFeatureExtractor(encoder=None, **params).fit(spikes)
+    assert direct.theta_.sum() > 0  # neurons fired, so weights were learned
+    np.testing.assert_array_equal(static.weights_, direct.weights_)
+    np.testing.assert_array_equal(static.transform(X), direct.transform(spikes))
+    # non-contiguous spike input is accepted and gives the same result
+    wide = np.zeros((30, 60, 20), dtype=np.uint8)
+    wide[:, :, ::2] = spikes
+    strided = STDPFeatureExtractor(encoder=None, **params).fit(wide[:, :, ::2])
+    np.testing.assert_array_equal(strided.weights_, direct.weights_)
+
+
 def test_epochs_continue_the_random_streams():
     X = np.random.RandomState(2).rand(12, 8)
     enc = PoissonEncoder(max_rate=250.0, n_steps=60, dt=0.5)

@@ -440,6 +440,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         """Validated input as a dict the kernels can consume."""
         data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
         if data.ndim == 3:
+            data = np.ascontiguousarray(data)
             return {"kind": "spikes", "spikes": data, "n_in": data.shape[2],
                     "n_steps": data.shape[1], "n_samples": data.shape[0]}
         if self.encoder is None:
