@@ -171,7 +171,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         \\text{neuron } j \\text{ spikes:}\\quad
             \\Delta w_{ij} = \\nu_{post}\\,(x_i - x_{tar})\\,(w_{max} - w_{ij})^{\\mu}
 
-    the second being the paper's rule (their Eq. 3). For a single pair with
+    the second being the paper's STDP rule [1]_. For a single pair with
     the presynaptic spike ``k`` steps before the postsynaptic one, the weight
     changes by ``nu_post * (exp(-k dt / tau_trace) - x_tar) * (w_max - w)**mu``;
     with the order reversed by ``-nu_pre * exp(-k dt / tau_trace) * w**mu``.
