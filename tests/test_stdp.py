@@ -274,7 +274,14 @@ def test_min_spikes_presents_quiet_samples_again():
                                 rate_increment=300.0).fit(X)
     assert quiet.n_presentations_ == 20
     assert loud.n_presentations_ > 20
-    assert (loud.transform(X).sum(axis=1) >= 3).mean() > (quiet.transform(X).sum(axis=1) >= 3).mean()
+    counts = loud.transform(X)
+    assert (counts.sum(axis=1) >= 3).mean() > (quiet.transform(X).sum(axis=1) >= 3).mean()
+    # spike trains are those of the last presentation, like the counts
+    spikes = loud.set_params(output="spikes").transform(X)
+    np.testing.assert_array_equal(spikes.sum(axis=1), counts)
+    ops = loud.count_operations(X)
+    assert ops.neuron_updates > 40 * 4  # repeated presentations are counted
+    assert ops.spikes >= counts.sum(axis=1).mean()
 
 
 def test_count_operations_hand_counted():

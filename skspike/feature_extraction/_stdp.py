@@ -142,8 +142,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    **Neurons** (Euler step ``dt``; ``refractory`` neurons are held at
-    ``v_reset`` and ignore input):
+    **Neurons**, per step of ``dt`` ms (exact exponential decay; refractory
+    neurons are held at ``v_reset`` and ignore input):
 
     .. math::
 
