@@ -177,6 +177,30 @@ def test_stdp_weight_change_for_a_known_spike_pair():
     assert -g_bias[0, 0] == pytest.approx(trace(9) + trace(19))
 
 
+def test_tempotron_update_is_psp_at_time_of_max_potential():
+    # a silent neuron that should fire (a miss): its weights move by each input's
+    # post-synaptic potential at t_max, inputs after t_max do not count
+    n_steps = 40
+    spikes = np.zeros((1, n_steps, 2), dtype=np.uint8)
+    spikes[0, 3, 0] = spikes[0, 5, 1] = spikes[0, 30, 0] = 1
+    params = K.pack_params(np.array([20.0]), 100.0, 1.0, 0.0, 0.0, 0.0, 0.0, False, 1.0)
+    weights = np.ones((2, 1))
+    out = [np.zeros((1, 1), dtype=np.int64), np.zeros((1, 2, 1)), np.zeros((1, 1)),
+           np.zeros((1, 1)), np.zeros((1, 3, 1)), np.zeros(1)]
+    K.train_batch(K.RULE_TEMPOTRON, spikes, np.array([0]), np.zeros((0, 0)), False, n_steps, weights,
+                  np.zeros(1), params, np.ones((1, 1), dtype=np.uint8), np.array([0.02, 0.2]), 25.0,
+                  True, 0.9, *out)
+    counts, g_w, _, g_bias, g_intr, loss = out
+    decay = np.exp(-1.0 / 20.0)
+    gain = 1.0 - decay
+    assert counts[0, 0] == 0
+    # t_max = 5: v(5) = gain (decay^2 + 1) > v(30) = gain (decay^27 + decay^25 + 1)
+    np.testing.assert_allclose(-g_w[0, :, 0], [gain * decay**2, gain])
+    assert -g_bias[0, 0] == pytest.approx(gain * sum(decay**k for k in range(6)))
+    assert loss[0] == pytest.approx(1.0 - gain * (decay**2 + 1))
+    assert g_intr[0, K.G_THRESH, 0] == 1.0  # a miss lowers the threshold (descent on +1)
+
+
 def _poisson(n_train, n_test, seed=0, n_channels=20):
     X, y = make_spike_trains(n_samples=n_train, n_steps=100, n_channels=n_channels, random_state=seed)
     Xt, yt = make_spike_trains(n_samples=n_test, n_steps=100, n_channels=n_channels, random_state=seed + 100)
