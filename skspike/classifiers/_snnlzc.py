@@ -204,7 +204,9 @@ class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
     ``v[t] = e^{-dt/tau_m} v[t-1] + (1 - e^{-dt/tau_m}) (I[t] + bias - b u[t-1])``,
     ``u[t] = e^{-dt/tau_u} u[t-1] + (1 - e^{-dt/tau_u}) a v[t-1] + d s[t]``,
     spike ``s[t] = [v[t] >= v_thresh]``, then reset. Training uses the same
-    arithmetic as :func:`~skspike.neurons.simulate`, which runs inference.
+    arithmetic as :func:`~skspike.neurons.simulate`, which runs inference, so
+    both see the same spikes. Batches of fewer than 32 samples are simulated
+    on one thread: waking numba's thread pool costs more than their work.
 
     **Parameterisation.** Weights are ``w = w_scale * w_hat`` with
     ``w_scale = v_thresh / (total input per step)`` measured on the training
