@@ -193,6 +193,9 @@ def plot_energy_accuracy(cv_results, *, accuracy="accuracy", energy="energy", la
         for j, a, p in zip(joules, acc, cv_results[f"param_{label_param}"]):
             ax.annotate(str(p), (j, a), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_xscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("energy per sample (J)")
     ax.set_ylabel(accuracy)
     ax.legend(loc="lower right")
