@@ -60,6 +60,8 @@ CHECK_PARAMS = {
     # readout path is exercised through decision="lzc+rate".
     "SNNLZCClassifier": {"encoder": None, "decision": "lzc+rate", "n_steps": 20, "n_per_class": 2,
                          "max_iter": 10, "random_state": 0},
+    # a small pool and layer keep each NGSNN check fast; defaults otherwise (early stopping on)
+    "NGSNNClassifier": {"max_neurons": 15, "n_candidates": 10, "random_state": 0},
 }
 
 

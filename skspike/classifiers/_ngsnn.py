@@ -1,0 +1,723 @@
+"""NGSNNClassifier: a spiking classifier that grows its hidden layer by neurogenesis."""
+
+import math
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from .._ops import OperationCounts
+from ..neurons import LIF, NeuronModel, simulate
+from ..utils._random import derive_seed
+from ..utils._validation import validate_spiking_input
+from ._ngsnn_kernels import spike_activity_kernel, static_activity_kernel
+from ._ngsnn_solver import IncrementalRidge, ridge_direct
+
+__all__ = ["NGSNNClassifier"]
+
+# Standardised static inputs are clipped to +-_CLIP standard deviations.
+_CLIP = 2.5
+# Mean current of a candidate, in rheobase units, is drawn from U[_OFFSET].
+_OFFSET = (1.0, 3.0)
+
+
+class NGSNNClassifier(ClassifierMixin, BaseEstimator):
+    r"""Neurogenesis-inspired spiking classifier (NG-SNN).
+
+    One hidden layer of spiking neurons grows from empty: at each step a
+    pool of random candidate neurons is simulated on the training set, the
+    one that most reduces the residual of the one-hot targets is integrated
+    (if its contribution passes ``growth_threshold``), and the readout is
+    re-solved in closed form with an activity-dependent ridge penalty. There
+    is no iterative training and no hand-set layer size.
+
+    Parameters
+    ----------
+    neuron : skspike.neurons model or None, default=None
+        Hidden neuron model with scalar parameters (LIF, AdaptiveLIF,
+        Izhikevich, MetaNeuron). None means ``LIF()`` (``tau_m=20`` ms,
+        threshold 1, reset to 0).
+    encoder : estimator or None, default=None
+        Encoder turning static ``X`` into spike trains (e.g.
+        :class:`~skspike.encoding.PoissonEncoder`), fitted on ``X``. None
+        uses direct current encoding: each neuron receives the constant
+        current ``x~ @ W + b`` (``x~`` the standardised features, see Notes)
+        for ``n_steps`` steps. 3-D input is always used as spike trains.
+    n_steps : int, default=30
+        Simulated steps for direct current encoding (spike-train input
+        brings its own number of steps).
+    dt : float, default=1.0
+        Step length in ms.
+    activity : {"trace", "rate"}, default="trace"
+        Neuron activity read by the readout. ``"rate"``: spikes per step,
+        ``r_j = (1/T) sum_t s_j[t]``. ``"trace"``: time average of the
+        neuron's cumulative spike count (a non-leaky synaptic trace),
+        ``a_j = (1/T^2) sum_t (T - t) s_j[t]``, which also sees *when* the
+        spikes came (earlier = stronger input), so a 30-step window resolves
+        the input current more finely than a count.
+    n_candidates : int, default=50
+        Random candidate neurons drawn and simulated per growth step.
+    scales : tuple of float, default=(0.5, 1.0, 2.0, 4.0)
+        Scales of the random input weights and biases (the ``lambda`` list of
+        stochastic configuration networks), in units of the neuron's
+        rheobase; candidate ``i`` of a pool uses ``scales[i % len(scales)]``.
+        Small scales give neurons that respond almost linearly, large ones
+        sharply tuned neurons.
+    growth_threshold : float, default=1e-3
+        Minimum relative contribution ``delta J / J`` of the best candidate
+        (fraction of the current regularised residual it removes). If no
+        candidate passes, growth stops. A larger threshold grows a smaller
+        network.
+    max_neurons : int, default=300
+        Maximum number of hidden neurons.
+    alpha : float, default=2.5
+        Strength of the activity-dependent readout penalty (see Notes).
+    tol : float, default=1e-4
+        Growth stops when the regularised training residual falls below
+        ``tol`` times that of the empty network.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the training data (stratified)
+        and stop growing when the validation loss (mean squared error of the
+        readout against the one-hot targets) has not improved for
+        ``n_iter_no_change`` growth steps; the network is cut back to its
+        best size and the readout re-solved on all training data. Skipped
+        when the data are too few to hold out a sample of every class.
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
+    n_iter_no_change : int, default=40
+        Growth steps without validation improvement before stopping.
+    n_jobs : int or None, default=None
+        Numba threads for the simulations. None means 1 (the usual choice
+        when the estimator itself runs inside a parallel search); -1 all.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the candidate draws and of the validation split.
+    verbose : int, default=0
+        If > 0, show a progress bar over the growth steps (tqdm).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_neurons_ : int
+        Number of hidden neurons grown.
+    input_weights_ : ndarray of shape (n_features_in_, n_neurons_)
+        Input weights, acting on the standardised features ``x~`` (static
+        input) or on the raw spikes (spike input).
+    biases_ : ndarray of shape (n_neurons_,)
+        Constant input currents.
+    output_weights_ : ndarray of shape (n_neurons_, n_classes)
+        Readout weights on the hidden activities.
+    intercept_ : ndarray of shape (n_classes,)
+        Readout intercepts (unpenalised).
+    regularization_ : ndarray of shape (n_neurons_,)
+        Diagonal of ``Lambda``, the penalty of each neuron's readout weights.
+    temperature_ : float
+        Softmax temperature of :meth:`predict_proba`.
+    growth_curve_ : dict of ndarrays
+        One entry per network size from 0 to the largest size grown:
+        ``"n_neurons"``, ``"residual"`` (regularised training residual
+        relative to the empty network), ``"contribution"`` (relative
+        contribution of the neuron added to reach that size; NaN at 0),
+        ``"validation_score"`` (validation accuracy) and
+        ``"validation_loss"`` (NaN without early stopping).
+    stop_reason_ : str
+        Why growth stopped: ``"growth_threshold"``, ``"max_neurons"``,
+        ``"tol"`` or ``"early_stopping"``.
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        Standardisation of static input (None for spike input).
+    current_unit_ : float
+        Rheobase of the neuron over the window: the smallest constant current
+        that makes it fire within ``n_steps`` steps; candidate currents are
+        drawn in this unit.
+    input_kind_ : {"static", "spikes"}
+        Kind of input seen in fit.
+    n_features_in_ : int
+        Features (static input) or channels (spike input).
+    n_steps_in_ : int
+        Steps of the spike trains seen in fit (spike input only).
+    encoder_ : estimator
+        The fitted clone of ``encoder`` (when not None).
+
+    See Also
+    --------
+    skspike.classifiers.SNNLZCClassifier : Spiking classifier on Lempel-Ziv
+        complexity features.
+
+    Notes
+    -----
+    **Hidden neurons.** Static features are standardised with the training
+    mean and standard deviation and clipped to +-2.5, ``x~ = clip((x - mu) /
+    sigma, -2.5, 2.5)``, so that a rare extreme value (a pixel that is
+    almost always blank) cannot dominate a neuron's current. A candidate
+    ``j`` with scale ``lambda`` then receives the constant current
+
+    .. math:: I_j = I_{rh} \left(\lambda (u_j^\top \tilde x + v_j)
+              + c_j\right), \quad u_j \sim U[-1, 1]^d \sqrt{3/d},\;
+              v_j \sim U[-1, 1],\; c_j \sim U[1, 3],
+
+    whose input-driven part has a standard deviation of about ``lambda``
+    rheobases ``I_rh`` (``current_unit_``, the smallest constant current
+    that makes the neuron fire within the window) around a mean of one to
+    three rheobases. Spike trains stay binary: the standardisation of each
+    channel's spike rate is folded into ``input_weights_`` and ``biases_``,
+    so the current, delivered event-driven (one weight per input spike),
+    has the same time average as for the rates seen as static features. The activity ``h_j(x)`` is the
+    rate or trace of the simulated spikes.
+
+    **Growth (neurogenesis).** With ``H`` the activities of the ``k``
+    current neurons (plus a constant column) and ``Y`` the one-hot targets,
+    the readout minimises
+
+    .. math:: J(\beta) = \|Y - H\beta\|_F^2 + \beta^\top \Lambda \beta .
+
+    Adding a candidate with activity ``h`` and penalty ``lambda_h`` lowers the
+    minimum ``J*`` by exactly
+
+    .. math:: \Delta J = \frac{\|h^\top E\|^2}{h^\top h + \lambda_h
+              - c^\top A^{-1} c}, \quad E = Y - H\beta,\;
+              A = H^\top H + \Lambda,\; c = H^\top h,
+
+    the squared residual correlation over the norm of the candidate's
+    activity orthogonalised (in the ``A`` metric) against the layer. This is
+    the reduction after re-solving every output weight, not the SCN
+    inequality bound (Wang & Li, 2017), which scores the residual
+    correlation against ``h^T h`` and can prefer a candidate redundant with
+    the layer (Yan & Wang, RMPI-SCN). The best of the pool is integrated
+    if ``delta J / J* >= growth_threshold``.
+
+    **Activity-dependent penalty (homeostatic scaling).** The penalty of
+    neuron ``j``'s readout weights follows its activity on the ``n``
+    training samples,
+
+    .. math:: \lambda_j = \alpha \sqrt{n}\, \frac{h_j^\top h_j}{m_j},
+
+    where ``m_j`` is the number of samples on which the neuron fires. The
+    penalty relative to the neuron's own data term is ``lambda_j / h_j^T
+    h_j = alpha sqrt(n) / m_j``: (i) it does not depend on the neuron's
+    firing gain (firing twice as much does not buy a halved, cheaper
+    weight); (ii) a neuron that fires for few samples, whose weight would
+    rest on little evidence, is shrunk more, and a silent one is never
+    integrated; (iii) the shrinkage fades like ``1/sqrt(n)`` as data grow.
+    A candidate that nearly repeats the layer scores only about
+    ``||h^T E||^2 / lambda_h``. The intercept is not penalised.
+
+    **Readout update.** ``beta = (H^T H + Lambda)^{-1} H^T Y`` is updated by a
+    bordered Cholesky step per integrated neuron (``O(n k + k^2)``, see
+    ``skspike.classifiers._ngsnn_solver``), never a fresh ``O(k^3)`` solve.
+    After early stopping the readout is re-solved once on all training data.
+
+    **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
+    outputs ``F``; the temperature ``T`` minimises the log-loss on the
+    training data (one-dimensional search), which turns the least-squares
+    scores into probabilities without changing the predicted class.
+
+    References
+    ----------
+    .. [1] D. Wang and M. Li, "Stochastic configuration networks:
+       fundamentals and algorithms", IEEE Trans. Cybernetics 47(10), 2017.
+    .. [2] X. Yan and D. Wang, "Deeper insights into learning performance of
+       stochastic configuration networks" (RMPI-SCN), arXiv:2411.08544, 2024.
+    .. [3] G.-L. Ming and H. Song, "Adult neurogenesis in the mammalian
+       brain", Neuron 70(4), 2011.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skspike.classifiers import NGSNNClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = NGSNNClassifier(max_neurons=20, random_state=0).fit(X, y)
+    >>> clf.n_neurons_ <= 20
+    True
+    >>> float(clf.score(X, y)) > 0.9
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "neuron": [None, NeuronModel],
+        "encoder": [None, HasMethods(["fit", "transform"])],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "dt": [Interval(Real, 0, None, closed="neither")],
+        "activity": [StrOptions({"trace", "rate"})],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "scales": ["array-like"],
+        "growth_threshold": [Interval(Real, 0, None, closed="left")],
+        "max_neurons": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [None, Integral],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        neuron=None,
+        *,
+        encoder=None,
+        n_steps=30,
+        dt=1.0,
+        activity="trace",
+        n_candidates=50,
+        scales=(0.5, 1.0, 2.0, 4.0),
+        growth_threshold=1e-3,
+        max_neurons=300,
+        alpha=2.5,
+        tol=1e-4,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=40,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.neuron = neuron
+        self.encoder = encoder
+        self.n_steps = n_steps
+        self.dt = dt
+        self.activity = activity
+        self.n_candidates = n_candidates
+        self.scales = scales
+        self.growth_threshold = growth_threshold
+        self.max_neurons = max_neurons
+        self.alpha = alpha
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Grow the hidden layer and solve the readout.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+            Static data (encoded by ``encoder``, or direct current when
+            None) or binary spike trains.
+        y : array-like of shape (n_samples,)
+            Class labels (numbers or strings).
+
+        Returns
+        -------
+        self : object
+            Fitted classifier.
+        """
+        data, y = validate_spiking_input(self, X, y, reset=True)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"NGSNNClassifier needs samples of at least 2 classes; got 1 class "
+                f"({self.classes_[0]!r})."
+            )
+        y_idx = encoder.transform(y)
+        scales = np.asarray(self.scales, dtype=np.float64).ravel()
+        if scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
+            raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
+        self.neuron_ = self._check_neuron()
+        spikes_input = data.ndim == 3
+        self._n_steps_sim = data.shape[1] if spikes_input else int(self.n_steps)
+        self._kappa = _activity_weights(self.activity, self._n_steps_sim)
+        self.current_unit_ = _rheobase(self.neuron_, self._n_steps_sim, self.dt)
+        mu, sigma = _input_statistics(data)
+        if spikes_input:
+            # Spikes stay binary: the standardisation is folded into the weights.
+            self.input_mean_, self.input_scale_ = None, None
+        else:
+            self.input_mean_, self.input_scale_ = mu, sigma
+            data = self._standardise(data)
+            mu, sigma = np.zeros_like(mu), np.ones_like(sigma)
+
+        seed = derive_seed(self.random_state)
+        rng = np.random.default_rng(seed)
+        train_idx, val_idx = self._split(y_idx, seed)
+        Y = np.eye(len(self.classes_))[y_idx]
+
+        with _numba_threads(self.n_jobs):
+            solver, W, b, curve, stop_reason, best = self._grow(
+                data, Y, train_idx, val_idx, mu, sigma, scales, rng
+            )
+            self.input_weights_ = W[:, :best]
+            self.biases_ = b[:best]
+            self.n_neurons_ = best
+            self.stop_reason_ = stop_reason
+            self.growth_curve_ = curve
+            if val_idx is not None:
+                H = self._activity(data, self.input_weights_, self.biases_)
+                lam = _penalty(H, self.alpha)
+                intercept, beta = ridge_direct(H, Y, lam)
+            else:
+                H = solver.H[:, 1 : best + 1]
+                lam = solver.penalty()
+                intercept, beta = solver.coef()
+        self.intercept_ = intercept
+        self.output_weights_ = beta
+        self.regularization_ = lam
+        scores = intercept + H @ beta
+        self.temperature_ = _fit_temperature(scores, y_idx)
+        return self
+
+    def _check_neuron(self):
+        neuron = LIF() if self.neuron is None else self.neuron
+        if neuron.n_neurons is not None:
+            raise ValueError(
+                "neuron must have scalar parameters (the layer size is not known in "
+                f"advance); got per-neuron arrays of length {neuron.n_neurons}."
+            )
+        return neuron
+
+    def _split(self, y_idx, seed):
+        """Stratified train/validation indices (validation None if not used)."""
+        n = len(y_idx)
+        all_idx = np.arange(n)
+        if not self.early_stopping:
+            return all_idx, None
+        n_classes = len(self.classes_)
+        n_val = math.ceil(self.validation_fraction * n)
+        if n_val < n_classes or n - n_val < n_classes or np.bincount(y_idx).min() < 2:
+            return all_idx, None
+        train_idx, val_idx = train_test_split(
+            all_idx, test_size=n_val, stratify=y_idx, random_state=seed % (2**31 - 1)
+        )
+        return np.sort(train_idx), np.sort(val_idx)
+
+    def _grow(self, data, Y, train_idx, val_idx, mu, sigma, scales, rng):
+        d = data.shape[-1]
+        n_cand = int(self.n_candidates)
+        cap = int(self.max_neurons)
+        unit = self.current_unit_
+        train = data[train_idx]
+        Y_train = Y[train_idx]
+        solver = IncrementalRidge(Y_train, cap)
+        cand_scales = scales[np.arange(n_cand) % scales.size]
+        W = np.empty((d, cap))
+        b = np.empty(cap)
+        residual = [1.0]
+        contribution = [np.nan]
+        val_score = [np.nan]
+        val_loss = [np.nan]
+        if val_idx is not None:
+            val = data[val_idx]
+            Y_val = Y[val_idx]
+            H_val = np.empty((len(val_idx), cap))
+            y_val = Y_val.argmax(axis=1)
+            val_tss = float(np.sum((Y_val - Y_train.mean(axis=0)) ** 2))
+            intercept, _ = solver.coef()
+            F = np.broadcast_to(intercept, Y_val.shape)
+            val_score[0] = float(np.mean(F.argmax(axis=1) == y_val))
+            val_loss[0] = float(np.sum((F - Y_val) ** 2)) / val_tss
+        best, best_loss = 0, val_loss[0]
+        stop_reason = "max_neurons"
+        objective0 = solver.objective0
+        bar = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=cap, desc="NGSNN growth", unit="neuron")
+        try:
+            for k in range(cap):
+                if objective0 <= 0 or solver.objective <= self.tol * objective0:
+                    stop_reason = "tol"
+                    break
+                # Candidates for the standardised input, folded onto the raw one.
+                U = rng.uniform(-1.0, 1.0, size=(d, n_cand)) * (cand_scales * math.sqrt(3.0 / d))
+                V = rng.uniform(-1.0, 1.0, size=n_cand) * cand_scales + rng.uniform(*_OFFSET, size=n_cand)
+                Wc = (U / sigma[:, None]) * unit
+                bc = (V - mu @ (U / sigma[:, None])) * unit
+                Hc = self._activity(train, Wc, bc)
+                lam = _penalty(Hc, self.alpha)
+                gain, Z, q, s = solver.score(Hc, lam)
+                j = int(np.argmax(gain))
+                current = solver.objective
+                rel = gain[j] / current if current > 0 else 0.0
+                if not gain[j] > 0 or rel < self.growth_threshold:
+                    stop_reason = "growth_threshold"
+                    break
+                solver.add(Hc[:, j], lam[j], Z[:, j], q[j], s[j])
+                W[:, k] = Wc[:, j]
+                b[k] = bc[j]
+                residual.append(solver.objective / objective0)
+                contribution.append(rel)
+                size = k + 1
+                if val_idx is None:
+                    val_score.append(np.nan)
+                    val_loss.append(np.nan)
+                    best = size
+                else:
+                    H_val[:, k] = self._activity(val, W[:, k : k + 1], b[k : k + 1])[:, 0]
+                    intercept, beta = solver.coef()
+                    F = intercept + H_val[:, :size] @ beta
+                    val_score.append(float(np.mean(F.argmax(axis=1) == y_val)))
+                    val_loss.append(float(np.sum((F - Y_val) ** 2)) / val_tss)
+                    if val_loss[-1] < best_loss:
+                        best, best_loss = size, val_loss[-1]
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(residual=f"{residual[-1]:.4f}", val=f"{val_score[-1]:.3f}")
+                if val_idx is not None and size - best >= self.n_iter_no_change:
+                    stop_reason = "early_stopping"
+                    break
+        finally:
+            if bar is not None:
+                bar.close()
+        grown = len(residual) - 1
+        curve = {
+            "n_neurons": np.arange(grown + 1),
+            "residual": np.asarray(residual),
+            "contribution": np.asarray(contribution),
+            "validation_score": np.asarray(val_score),
+            "validation_loss": np.asarray(val_loss),
+        }
+        if val_idx is None:
+            best = grown
+        solver.truncate(best)
+        return solver, W[:, :grown], b[:grown], curve, stop_reason, best
+
+    # ------------------------------------------------------------ dynamics
+    def _activity(self, data, W, b):
+        """Hidden activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``."""
+        n_out = W.shape[1]
+        out = np.empty((data.shape[0], n_out), dtype=np.float64)
+        if n_out == 0:
+            return out
+        model, params = self.neuron_.kernel_params(n_out, self.dt, np.float64)
+        W = np.ascontiguousarray(W, dtype=np.float64)
+        bias = np.ascontiguousarray(b, dtype=np.float64)
+        if data.ndim == 3:
+            fanout = np.count_nonzero(W, axis=1).astype(np.int64)
+            spike_activity_kernel(np.ascontiguousarray(data), W, fanout, bias, model, params, self._kappa, out)
+        else:
+            drive = np.ascontiguousarray(data @ W)
+            static_activity_kernel(drive, bias, model, params, self._kappa, out)
+        return out
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        data, _ = validate_spiking_input(self, X, reset=False)
+        if data.ndim == 2:
+            data = self._standardise(data)
+        return data
+
+    def _standardise(self, X):
+        return np.clip((X - self.input_mean_) / self.input_scale_, -_CLIP, _CLIP)
+
+    def transform_hidden(self, X):
+        """Hidden-layer activity of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_neurons_)
+            Rate or trace (``activity``) of each hidden neuron.
+        """
+        data = self._validated(X)
+        with _numba_threads(self.n_jobs):
+            return self._activity(data, self.input_weights_, self.biases_)
+
+    def _scores(self, X):
+        H = self.transform_hidden(X)
+        return self.intercept_ + H @ self.output_weights_
+
+    def decision_function(self, X):
+        """Readout outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Least-squares class scores; for two classes the difference
+            ``F[:, 1] - F[:, 0]`` (positive means ``classes_[1]``).
+        """
+        F = self._scores(X)
+        if F.shape[1] == 2:
+            return F[:, 1] - F[:, 0]
+        return F
+
+    def predict(self, X):
+        """Predict class labels (argmax of the readout).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        scores = self._scores(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities ``softmax(F / temperature_)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self._scores(X) / self.temperature_, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        return log_softmax(self._scores(X) / self.temperature_, axis=1)
+
+    def count_operations(self, X):
+        """Operation counts of classifying ``X``, averaged per sample.
+
+        The hidden layer is simulated with :func:`skspike.neurons.simulate`:
+        a static (direct current) input costs one multiply-accumulate per
+        non-zero feature and non-zero weight (``synaptic_mac``, the product is
+        held over the window); spike input one accumulate per input spike and
+        non-zero weight (``synaptic_ac``). The readout adds one MAC per
+        non-zero hidden activity and class (``synaptic_mac``), dense
+        ``n_neurons_ * n_classes``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        counts : OperationCounts
+        """
+        data = self._validated(X)
+        n_classes = len(self.classes_)
+        k = self.n_neurons_
+        if k == 0:
+            hidden = OperationCounts()
+            active = 0.0
+        else:
+            with _numba_threads(self.n_jobs):
+                counts, hidden = simulate(
+                    self.neuron_, data, self.input_weights_, bias=self.biases_,
+                    n_steps=None if data.ndim == 3 else self._n_steps_sim, dt=self.dt, output="counts",
+                )
+            active = float(np.count_nonzero(counts)) / data.shape[0]
+        readout = OperationCounts(
+            synaptic_mac=active * n_classes,
+            dense_ops=float(k * n_classes),
+            n_connections=int(k * n_classes),
+            n_zero_connections=int(np.count_nonzero(self.output_weights_ == 0)),
+            footprint_bytes=int(self.output_weights_.nbytes + self.intercept_.nbytes),
+        )
+        return hidden + readout
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+
+# ---------------------------------------------------------------- helpers
+def _penalty(H, alpha):
+    """Activity-dependent penalties ``alpha * sqrt(n) * h_j^T h_j / m_j`` (see Notes)."""
+    n = H.shape[0]
+    energy = np.einsum("ij,ij->j", H, H)
+    n_active = np.maximum(np.count_nonzero(H, axis=0), 1)
+    return alpha * math.sqrt(n) * energy / n_active
+
+def _activity_weights(activity, n_steps):
+    """Per-step spike weights ``kappa`` of the activity definition."""
+    t = np.arange(n_steps, dtype=np.float64)
+    if activity == "rate":
+        return np.full(n_steps, 1.0 / n_steps)
+    return (n_steps - t) / float(n_steps) ** 2
+
+
+def _input_statistics(data):
+    """Per-feature mean and standard deviation over samples (1 if constant).
+
+    For spike trains the statistics are those of each channel's spike rate
+    (spikes per step), so that a weight scaled by them gives the *rate*
+    signal, averaged by the neuron over the window, the intended spread.
+    """
+    if data.ndim == 3:
+        data = data.mean(axis=1, dtype=np.float64)
+    mu = data.mean(axis=0)
+    sigma = data.std(axis=0)
+    sigma[~(sigma > 1e-12 * (1.0 + np.abs(mu)))] = 1.0
+    return mu, sigma
+
+
+def _rheobase(neuron, n_steps, dt):
+    """Smallest constant current making ``neuron`` fire within ``n_steps`` steps."""
+
+    def fires(currents):
+        counts, _ = simulate(
+            neuron, np.zeros((1, currents.size)), bias=currents, n_steps=n_steps, dt=dt, output="counts"
+        )
+        return counts[0] > 0
+
+    grid = np.geomspace(1e-4, 1e5, 91)
+    hit = fires(grid)
+    if not hit.any():
+        raise ValueError(
+            f"The neuron {neuron!r} does not fire within {n_steps} steps for any constant "
+            "current up to 1e5; choose other neuron parameters or more steps."
+        )
+    i = int(np.argmax(hit))
+    lo, hi = (0.0 if i == 0 else grid[i - 1]), grid[i]
+    for _ in range(3):
+        fine = np.linspace(lo, hi, 33)
+        f = fires(fine)
+        i = int(np.argmax(f))
+        lo, hi = (fine[i - 1] if i > 0 else lo), fine[i]
+    return float(hi)
+
+
+def _fit_temperature(scores, y_idx):
+    """Temperature minimising the softmax log-loss of ``scores``."""
+    rows = np.arange(len(y_idx))
+
+    def nll(log_t):
+        return -float(np.mean(log_softmax(scores / math.exp(log_t), axis=1)[rows, y_idx]))
+
+    res = minimize_scalar(nll, bounds=(-9.0, 6.0), method="bounded", options={"xatol": 1e-4})
+    return float(math.exp(res.x))
+
+
+@contextmanager
+def _numba_threads(n_jobs):
+    """Run numba kernels on ``n_jobs`` threads (None -> 1, negative -> all + 1 + n_jobs)."""
+    import numba
+
+    available = numba.config.NUMBA_NUM_THREADS
+    if n_jobs is None:
+        n = 1
+    elif n_jobs < 0:
+        n = max(1, available + 1 + n_jobs)
+    else:
+        n = max(1, min(int(n_jobs), available))
+    old = numba.get_num_threads()
+    numba.set_num_threads(n)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)

@@ -1,0 +1,329 @@
+"""Tests of NGSNNClassifier, its incremental readout solver and activity kernels."""
+
+import numpy as np
+import pytest
+from scipy.special import log_softmax, softmax
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_classification
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+
+from skspike._ops import OperationCounts
+from skspike.classifiers import NGSNNClassifier
+from skspike.classifiers._ngsnn import _activity_weights, _penalty, _rheobase
+from skspike.classifiers._ngsnn_solver import IncrementalRidge, ridge_direct
+from skspike.encoding import PoissonEncoder
+from skspike.neurons import LIF, AdaptiveLIF, Izhikevich, simulate
+
+
+def _objective(H, Y, lam):
+    """Regularised residual ||Y - [1 H] beta||^2 + beta^T diag(lam) beta at the optimum."""
+    intercept, beta = ridge_direct(H, Y, lam)
+    E = Y - intercept - H @ beta
+    return float(np.sum(E * E) + np.sum(lam[:, None] * beta * beta))
+
+
+# --------------------------------------------------------------- solver
+def test_incremental_solution_equals_direct_solve():
+    rng = np.random.default_rng(0)
+    n, k, m = 200, 60, 4
+    H = rng.random((n, k)) * (rng.random(k) < 0.8)  # some sparse columns
+    H[:, 5] = H[:, 3] + 1e-3 * rng.random(n)  # a nearly collinear column
+    Y = np.eye(m)[rng.integers(0, m, n)]
+    lam = 0.1 * np.einsum("ij,ij->j", H, H) + 1e-6
+    solver = IncrementalRidge(Y, k)
+    for j in range(k):
+        solver.add(H[:, j], lam[j])
+        if j in (0, 9, 30, k - 1):
+            b0, B = solver.coef()
+            d0, D = ridge_direct(H[:, : j + 1], Y, lam[: j + 1])
+            np.testing.assert_allclose(B, D, rtol=0, atol=1e-8)
+            np.testing.assert_allclose(b0, d0, rtol=0, atol=1e-8)
+            assert solver.objective == pytest.approx(_objective(H[:, : j + 1], Y, lam[: j + 1]), rel=1e-9)
+    solver.truncate(20)
+    b0, B = solver.coef()
+    np.testing.assert_allclose(B, ridge_direct(H[:, :20], Y, lam[:20])[1], rtol=0, atol=1e-8)
+    np.testing.assert_array_equal(solver.penalty(), lam[:20])
+
+
+def test_score_is_the_exact_objective_decrease():
+    rng = np.random.default_rng(1)
+    n, m = 150, 3
+    H = rng.random((n, 8))
+    Y = np.eye(m)[rng.integers(0, m, n)]
+    lam = 0.2 * np.einsum("ij,ij->j", H, H)
+    solver = IncrementalRidge(Y, 20)
+    for j in range(8):
+        solver.add(H[:, j], lam[j])
+    cands = rng.random((n, 5))
+    lam_c = 0.2 * np.einsum("ij,ij->j", cands, cands)
+    gain, *_ = solver.score(cands, lam_c)
+    before = _objective(H, Y, lam)
+    for j in range(5):
+        after = _objective(np.column_stack([H, cands[:, j]]), Y, np.append(lam, lam_c[j]))
+        assert gain[j] == pytest.approx(before - after, rel=1e-8)
+
+
+def test_exact_score_prefers_what_the_scn_bound_misses():
+    # Unregularised, so the residual E is orthogonal to the layer. Candidate A
+    # repeats the layer plus a small component along E: the SCN bound
+    # (h^T E)^2 / h^T h is tiny for it, but re-solving removes that whole
+    # component. Candidate B is a random activity with a moderate correlation.
+    rng = np.random.default_rng(2)
+    n = 300
+    h1 = rng.random(n)
+    y = rng.random(n)
+    Y = y[:, None]
+    solver = IncrementalRidge(Y, 5)
+    solver.add(h1, 0.0)
+    intercept, beta = solver.coef()
+    E = Y[:, 0] - intercept - h1 * beta[0]
+    cand_a = h1 + 0.05 * E
+    cand_b = rng.random(n) + 0.3 * E
+    cands = np.column_stack([cand_a, cand_b])
+    exact, *_ = solver.score(cands, np.zeros(2))
+    scn_bound = (cands.T @ E) ** 2 / np.einsum("ij,ij->j", cands, cands)
+    assert np.argmax(scn_bound) == 1
+    assert np.argmax(exact) == 0
+    drop = [solver.objective - _objective(np.column_stack([h1, c]), Y, np.zeros(2)) for c in cands.T]
+    assert drop[0] > drop[1]
+    np.testing.assert_allclose(exact, drop, rtol=1e-7)
+
+
+def test_penalty_rule():
+    H = np.array([[0.0, 1.0, 2.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    lam = _penalty(H, 2.5)
+    # silent: 0; dense: 2.5 * sqrt(4) * 4 / 4; sparse (one sample of 4): 2.5 * sqrt(4) * 4 / 1
+    np.testing.assert_allclose(lam, [0.0, 5.0, 20.0])
+    # invariant to the gain of a neuron: penalty / data term unchanged
+    lam2 = _penalty(3.0 * H, 2.5)
+    np.testing.assert_allclose(lam2[1:] / np.sum((3 * H[:, 1:]) ** 2, axis=0), lam[1:] / np.sum(H[:, 1:] ** 2, axis=0))
+
+
+# --------------------------------------------------------------- kernels
+@pytest.mark.parametrize("neuron", [LIF(), LIF(reset="subtract", tau_syn=5.0), AdaptiveLIF()], ids=repr)
+@pytest.mark.parametrize("activity", ["trace", "rate"])
+def test_activity_matches_simulated_spikes(neuron, activity):
+    X, y = load_iris(return_X_y=True)
+    clf = NGSNNClassifier(neuron, activity=activity, max_neurons=12, early_stopping=False, random_state=0).fit(X, y)
+    H = clf.transform_hidden(X)
+    spikes, _ = simulate(
+        neuron, clf._validated(X), clf.input_weights_, bias=clf.biases_, n_steps=clf.n_steps, output="spikes"
+    )
+    expected = np.einsum("stj,t->sj", spikes.astype(float), _activity_weights(activity, clf.n_steps))
+    np.testing.assert_allclose(H, expected, rtol=0, atol=1e-12)
+    assert H.max() > 0
+
+
+def test_activity_of_spike_input_matches_simulate():
+    rng = np.random.default_rng(0)
+    spikes_in = (rng.random((40, 25, 6)) < 0.2).astype(np.uint8)
+    y = (spikes_in[:, :, :3].sum(axis=(1, 2)) > spikes_in[:, :, 3:].sum(axis=(1, 2))).astype(int)
+    clf = NGSNNClassifier(max_neurons=8, early_stopping=False, random_state=0).fit(spikes_in, y)
+    assert clf.input_kind_ == "spikes" and clf.n_neurons_ > 0
+    out, _ = simulate(LIF(), spikes_in, clf.input_weights_, bias=clf.biases_, output="spikes")
+    expected = np.einsum("stj,t->sj", out.astype(float), _activity_weights("trace", 25))
+    np.testing.assert_allclose(clf.transform_hidden(spikes_in), expected, rtol=0, atol=1e-12)
+
+
+def test_rheobase_of_lif_is_analytic():
+    # LIF from rest under current I: v(t) = I (1 - exp(-t/tau)); first spike by step T
+    # needs I >= 1 / (1 - exp(-T/tau)).
+    for n_steps in (10, 30, 100):
+        expected = 1.0 / (1.0 - np.exp(-n_steps / 20.0))
+        assert _rheobase(LIF(), n_steps, 1.0) == pytest.approx(expected, rel=2e-3)
+
+
+# --------------------------------------------------------------- estimator
+def test_fitted_readout_is_the_direct_regularised_solve():
+    X, y = load_wine(return_X_y=True)
+    clf = NGSNNClassifier(max_neurons=40, early_stopping=False, random_state=0).fit(X, y)
+    H = clf.transform_hidden(X)
+    Y = np.eye(3)[y]
+    np.testing.assert_allclose(clf.regularization_, _penalty(H, clf.alpha), rtol=1e-10)
+    intercept, beta = ridge_direct(H, Y, clf.regularization_)
+    np.testing.assert_allclose(clf.output_weights_, beta, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(clf.intercept_, intercept, rtol=0, atol=1e-8)
+
+
+def test_growth_curve_is_consistent():
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = NGSNNClassifier(max_neurons=60, random_state=0).fit(X, y)
+    curve = clf.growth_curve_
+    size = len(curve["residual"])
+    assert set(curve) == {"n_neurons", "residual", "contribution", "validation_score", "validation_loss"}
+    assert all(len(v) == size for v in curve.values())
+    np.testing.assert_array_equal(curve["n_neurons"], np.arange(size))
+    res, contrib = curve["residual"], curve["contribution"]
+    assert res[0] == 1.0 and np.all(np.diff(res) < 0)
+    # each neuron removes exactly its relative contribution of the residual
+    np.testing.assert_allclose(res[1:], res[:-1] * (1 - contrib[1:]), rtol=1e-9)
+    assert np.all(contrib[1:] >= clf.growth_threshold)
+    # early stopping keeps the size with the lowest validation loss
+    assert clf.n_neurons_ == int(np.argmin(curve["validation_loss"]))
+    if clf.stop_reason_ == "early_stopping":
+        assert size - 1 - clf.n_neurons_ == clf.n_iter_no_change
+    assert clf.input_weights_.shape == (30, clf.n_neurons_)
+    assert clf.biases_.shape == clf.regularization_.shape == (clf.n_neurons_,)
+    assert clf.output_weights_.shape == (clf.n_neurons_, 2)
+
+
+def test_stopping_rules():
+    X, y = load_iris(return_X_y=True)
+    clf = NGSNNClassifier(max_neurons=7, early_stopping=False, growth_threshold=0.0, random_state=0).fit(X, y)
+    assert clf.n_neurons_ == 7 and clf.stop_reason_ == "max_neurons"
+    clf = NGSNNClassifier(tol=0.5, early_stopping=False, random_state=0).fit(X, y)
+    assert clf.stop_reason_ == "tol" and clf.growth_curve_["residual"][-1] <= 0.5
+    assert clf.growth_curve_["residual"][-2] > 0.5
+    clf = NGSNNClassifier(growth_threshold=0.2, early_stopping=False, random_state=0).fit(X, y)
+    assert clf.stop_reason_ == "growth_threshold"
+    assert np.all(clf.growth_curve_["contribution"][1:] >= 0.2)
+    assert np.all(np.isnan(clf.growth_curve_["validation_loss"]))
+
+
+def test_larger_threshold_grows_smaller_network():
+    X, y = load_wine(return_X_y=True)
+    sizes = [
+        NGSNNClassifier(growth_threshold=t, early_stopping=False, random_state=0).fit(X, y).n_neurons_
+        for t in (1e-3, 1e-2, 5e-2)
+    ]
+    assert sizes[0] > sizes[1] > sizes[2] > 0
+
+
+def test_early_stopping_falls_back_on_tiny_data():
+    X = np.arange(12, dtype=float)[:, None]
+    y = np.array([0] * 6 + [1] * 5 + [2])  # one sample of class 2: no stratified hold-out
+    clf = NGSNNClassifier(max_neurons=5, random_state=0).fit(X, y)
+    assert np.all(np.isnan(clf.growth_curve_["validation_loss"]))
+
+
+def test_labels_binary_multiclass_strings_and_probabilities():
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    clf = NGSNNClassifier(max_neurons=30, random_state=0).fit(X, names)
+    assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
+    pred = clf.predict(X)
+    assert pred.dtype.kind == "U" and np.mean(pred == names) > 0.9
+    F = clf.decision_function(X)
+    P = clf.predict_proba(X)
+    assert F.shape == P.shape == (150, 3)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    np.testing.assert_allclose(P, softmax(F / clf.temperature_, axis=1))
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(P), atol=1e-10)
+    np.testing.assert_array_equal(clf.classes_[P.argmax(1)], pred)
+
+    mask = y > 0
+    clf2 = NGSNNClassifier(max_neurons=30, random_state=0).fit(X[mask], names[mask])
+    d = clf2.decision_function(X[mask])
+    assert d.shape == (100,)
+    np.testing.assert_array_equal(clf2.predict(X[mask]), np.where(d > 0, "virginica", "versicolor"))
+    assert clf2.predict_proba(X[mask]).shape == (100, 2)
+
+
+def test_temperature_minimises_training_log_loss():
+    X, y = load_wine(return_X_y=True)
+    clf = NGSNNClassifier(max_neurons=30, random_state=0).fit(X, y)
+    F = clf.intercept_ + clf.transform_hidden(X) @ clf.output_weights_
+
+    def nll(t):
+        return -np.mean(log_softmax(F / t, axis=1)[np.arange(len(y)), y])
+
+    t = clf.temperature_
+    assert nll(t) <= nll(1.05 * t) and nll(t) <= nll(t / 1.05)
+
+
+def test_one_class_and_bad_parameters_raise():
+    X = np.random.default_rng(0).random((20, 3))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        NGSNNClassifier().fit(X, np.zeros(20))
+    with pytest.raises(ValueError, match="scalar parameters"):
+        NGSNNClassifier(LIF(tau_m=np.full(3, 10.0))).fit(X, np.arange(20) % 2)
+    with pytest.raises(ValueError, match="scales"):
+        NGSNNClassifier(scales=(1.0, -2.0)).fit(X, np.arange(20) % 2)
+    with pytest.raises(ValueError, match="does not fire"):
+        NGSNNClassifier(LIF(r_m=1e-9), max_neurons=2).fit(X, np.arange(20) % 2)
+    clf = NGSNNClassifier(max_neurons=3, random_state=0).fit(X, np.arange(20) % 2)
+    with pytest.raises(ValueError, match="3 features"):
+        clf.predict(X[:, :2])
+    with pytest.raises(ValueError, match="static"):
+        clf.predict(np.zeros((2, 5, 3), dtype=np.uint8))
+
+
+def test_same_seed_same_model_whatever_the_threads():
+    X, y = load_wine(return_X_y=True)
+    a = NGSNNClassifier(max_neurons=25, random_state=3).fit(X, y)
+    b = NGSNNClassifier(max_neurons=25, random_state=3, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.input_weights_, b.input_weights_)
+    np.testing.assert_array_equal(a.output_weights_, b.output_weights_)
+    np.testing.assert_array_equal(a.decision_function(X), b.decision_function(X))
+    c = NGSNNClassifier(max_neurons=25, random_state=4).fit(X, y)
+    assert not np.array_equal(a.input_weights_[:, :1], c.input_weights_[:, :1])
+
+
+def test_other_neuron_models_and_spike_encoders():
+    X, y = load_iris(return_X_y=True)
+    izh = NGSNNClassifier(Izhikevich(), max_neurons=30, random_state=0).fit(X, y)
+    assert izh.current_unit_ > 1.0 and izh.score(X, y) > 0.9
+    enc = PoissonEncoder(max_rate=500.0, n_steps=30, random_state=0)
+    clf = NGSNNClassifier(encoder=enc, max_neurons=40, random_state=0).fit(X, y)
+    assert clf.input_kind_ == "static" and hasattr(clf, "encoder_")
+    # 30 Poisson steps carry about 15 spikes per feature at most: a noisy code
+    assert clf.score(X, y) > 0.85
+
+
+def test_count_operations():
+    X, y = load_iris(return_X_y=True)
+    clf = NGSNNClassifier(max_neurons=20, random_state=0).fit(X, y)
+    k = clf.n_neurons_
+    ops = clf.count_operations(X)
+    assert isinstance(ops, OperationCounts)
+    active = np.count_nonzero(clf.transform_hidden(X)) / 150
+    assert ops.synaptic_ac == 0.0
+    # hidden: 4 inputs x k neurons once per sample (held current); readout: active x 3
+    assert ops.synaptic_mac == pytest.approx(4 * k + 3 * active, rel=0.02)
+    assert ops.neuron_updates == 30 * k and ops.n_connections == 4 * k + 3 * k
+    assert ops.dense_ops == 4 * k + 3 * k
+    assert ops.spikes > 0
+
+    enc = PoissonEncoder(max_rate=400.0, n_steps=20, random_state=0)
+    spk = NGSNNClassifier(encoder=enc, max_neurons=10, random_state=0).fit(X, y)
+    ops2 = spk.count_operations(X)
+    spikes_in = spk.encoder_.transform(X)
+    assert ops2.synaptic_ac == pytest.approx(spikes_in.sum() / 150 * spk.n_neurons_)
+    assert ops2.synaptic_mac == pytest.approx(np.count_nonzero(spk.transform_hidden(X)) / 150 * 3)
+
+
+def test_verbose_progress_bar(capsys):
+    X, y = load_iris(return_X_y=True)
+    NGSNNClassifier(max_neurons=5, verbose=1, random_state=0).fit(X, y)
+    assert "NGSNN growth" in capsys.readouterr().err
+
+
+def test_grid_search_over_growth_threshold():
+    X, y = load_wine(return_X_y=True)
+    grid = {"growth_threshold": [1e-3, 3e-2, 0.2]}
+    search = GridSearchCV(NGSNNClassifier(random_state=0), grid, cv=3, n_jobs=2).fit(X, y)
+    assert search.best_params_["growth_threshold"] in grid["growth_threshold"]
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and scores.max() > 0.9
+    assert search.best_estimator_.n_neurons_ >= 1
+
+
+# --------------------------------------------------------------- quality targets
+_DATASETS = {
+    "iris": (load_iris, 0.96),
+    "wine": (load_wine, 0.975),
+    "breast_cancer": (load_breast_cancer, 0.97),
+    "digits": (load_digits, 0.975),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(_DATASETS))
+def test_cross_validated_accuracy_targets(name):
+    loader, target = _DATASETS[name]
+    X, y = loader(return_X_y=True)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    res = cross_validate(NGSNNClassifier(random_state=0), X, y, cv=cv, return_estimator=True)
+    accuracy = res["test_score"].mean()
+    sizes = [est.n_neurons_ for est in res["estimator"]]
+    assert accuracy >= target, (name, accuracy, sizes)
+    assert max(sizes) <= 300 and min(sizes) >= 1
