@@ -1,0 +1,40 @@
+"""The main job: ``python -m skspike``."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from skspike.__main__ import build_pipeline, main
+
+
+def test_main_quick_iris_prints_results_and_plots(tmp_path, capsys):
+    png = tmp_path / "summary.png"
+    assert main(["--dataset", "iris", "--quick", "--no-progress", "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(re.search(r"test accuracy\s+([\d.]+) %", out).group(1))
+    assert accuracy >= 80.0, out
+    assert re.search(r"hidden neurons\s+\d+ grown by NG-SNN", out)
+    energies = re.findall(r"energy \((\w+)\s*\) ([\d.e+-]+) J per sample", out)
+    assert [name for name, _ in energies] == ["loihi", "cmos45_fp32"]
+    assert all(float(value) > 0 for _, value in energies)
+    assert png.stat().st_size > 10_000
+
+
+def test_build_pipeline_chains_encoder_stdp_classifier():
+    pipe = build_pipeline("digits", "snnlzc", 64, quick=True, verbose=0)
+    stdp, clf = pipe.named_steps["stdp"], pipe.named_steps["classifier"]
+    assert type(stdp.encoder).__name__ == "PoissonEncoder"
+    assert stdp.output == "spikes" and type(clf).__name__ == "SNNLZCClassifier"
+
+
+def test_module_entry_point_help():
+    proc = subprocess.run([sys.executable, "-m", "skspike", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "--classifier" in proc.stdout and "--dataset" in proc.stdout
+
+
+def test_unknown_dataset_is_rejected():
+    with pytest.raises(SystemExit):
+        main(["--dataset", "mnist"])
