@@ -36,6 +36,7 @@ _EXPORTS = {
     "BSAEncoder": "encoding",
     "EventBinner": "encoding",
     "STDPFeatureExtractor": "feature_extraction",
+    "VoteClassifier": "feature_extraction",
     "NGSNNClassifier": "classifiers",
     "SNNLZCClassifier": "classifiers",
     "LZCTransformer": "complexity",
