@@ -13,6 +13,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from .._ops import OperationCounts
 from ..neurons import LIF, NeuronModel, simulate
@@ -351,7 +352,9 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
         train_idx, val_idx = self._split(y_idx, seed)
         Y = np.eye(len(self.classes_))[y_idx]
 
-        with _numba_threads(self.n_jobs):
+        # The growth loop is many small products: BLAS threads only add
+        # synchronisation (and stall on a loaded machine), so they follow n_jobs.
+        with _numba_threads(self.n_jobs) as n_threads, threadpool_limits(n_threads, user_api="blas"):
             solver, W, b, curve, stop_reason, best = self._grow(
                 data, Y, train_idx, val_idx, mu, sigma, scales, rng
             )
@@ -408,6 +411,8 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
         Y_train = Y[train_idx]
         solver = IncrementalRidge(Y_train, cap)
         cand_scales = scales[np.arange(n_cand) % scales.size]
+        pool_params = self.neuron_.kernel_params(n_cand, self.dt, np.float64)
+        one_params = self.neuron_.kernel_params(1, self.dt, np.float64)
         W = np.empty((d, cap))
         b = np.empty(cap)
         residual = [1.0]
@@ -442,7 +447,7 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
                 V = rng.uniform(-1.0, 1.0, size=n_cand) * cand_scales + rng.uniform(*_OFFSET, size=n_cand)
                 Wc = (U / sigma[:, None]) * unit
                 bc = (V - mu @ (U / sigma[:, None])) * unit
-                Hc = self._activity(train, Wc, bc)
+                Hc = self._activity(train, Wc, bc, pool_params)
                 lam = _penalty(Hc, self.alpha)
                 gain, Z, q, s = solver.score(Hc, lam)
                 j = int(np.argmax(gain))
@@ -462,7 +467,7 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
                     val_loss.append(np.nan)
                     best = size
                 else:
-                    H_val[:, k] = self._activity(val, W[:, k : k + 1], b[k : k + 1])[:, 0]
+                    H_val[:, k] = self._activity(val, W[:, k : k + 1], b[k : k + 1], one_params)[:, 0]
                     intercept, beta = solver.coef()
                     F = intercept + H_val[:, :size] @ beta
                     val_score.append(float(np.mean(F.argmax(axis=1) == y_val)))
@@ -492,13 +497,16 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
         return solver, W[:, :grown], b[:grown], curve, stop_reason, best
 
     # ------------------------------------------------------------ dynamics
-    def _activity(self, data, W, b):
-        """Hidden activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``."""
+    def _activity(self, data, W, b, packed=None):
+        """Hidden activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``.
+
+        ``packed`` optionally gives ``neuron_.kernel_params(n_neurons, dt)``.
+        """
         n_out = W.shape[1]
         out = np.empty((data.shape[0], n_out), dtype=np.float64)
         if n_out == 0:
             return out
-        model, params = self.neuron_.kernel_params(n_out, self.dt, np.float64)
+        model, params = packed if packed is not None else self.neuron_.kernel_params(n_out, self.dt, np.float64)
         W = np.ascontiguousarray(W, dtype=np.float64)
         bias = np.ascontiguousarray(b, dtype=np.float64)
         if data.ndim == 3:
@@ -718,6 +726,6 @@ def _numba_threads(n_jobs):
     old = numba.get_num_threads()
     numba.set_num_threads(n)
     try:
-        yield
+        yield n
     finally:
         numba.set_num_threads(old)
