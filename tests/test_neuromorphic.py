@@ -310,3 +310,17 @@ def test_end_to_end_synthetic_nmnist_pipeline(synthetic_digits):
     rng = np.random.default_rng(0)
     shuffled = pipe.fit(X_train, rng.permutation(y_train)).score(X_test, y_test)
     assert shuffled < 0.6
+
+
+def test_end_to_end_synthetic_nmnist_ngsnn(synthetic_digits):
+    from skspike.classifiers import NGSNNClassifier
+
+    (X_train, y_train), (X_test, y_test) = synthetic_digits
+    binner = EventBinner((34, 34, 2), n_steps=15, time_window=21_000)
+    pipe = make_pipeline(binner, NGSNNClassifier(dt=21.0, max_neurons=50, random_state=0))
+    pipe.fit(X_train, y_train)
+    accuracy = pipe.score(X_test, y_test)
+    print(f"EventBinner -> NGSNNClassifier on synthetic N-MNIST (chance 0.33): accuracy "
+          f"{accuracy:.3f}, {pipe[-1].n_neurons_} neurons")
+    assert binner.dt_ == 21.0
+    assert accuracy >= 0.7

@@ -39,7 +39,7 @@ _SPECS = {
     "DVSGesture": {
         "title": "DVS Gesture",
         "loader": "load_dvs_gesture",
-        "size": "about 2.5 GB",
+        "size": "a few GB",
         "split": lambda train: "ibmGestureTrain" if train else "ibmGestureTest",
         "pattern": "*/*.npy",
         "layout": "{split}/user<NN>_<lighting>/<label>.npy",
@@ -49,7 +49,7 @@ _SPECS = {
     "SHD": {
         "title": "SHD (Spiking Heidelberg Digits)",
         "loader": "load_shd",
-        "size": "about 0.4 GB",
+        "size": "a few hundred MB",
         "split": lambda train: "shd_train.h5" if train else "shd_test.h5",
         "pattern": None,
         "layout": "{split}",
@@ -108,8 +108,8 @@ def _missing_message(name, root, location, train):
         f"{spec['title']} {part} set not found: looked for {where} under root={str(root)!r}. "
         f"To get it ({spec['size']}), on a machine with internet access run "
         f"`skspike.datasets.{spec['loader']}({str(root)!r}, train={train}, download=True)` "
-        f"(or `tonic.datasets.{name}(save_to=...)`), or download {spec['url'](cls, train)} "
-        f"and extract {spec['archive'](cls, train)} into {location}; then copy the folder "
+        f"(or `tonic.datasets.{name}(save_to=...)`), or download {spec['url'](cls, train)} as "
+        f"{spec['archive'](cls, train)} and extract it into {location}; then copy the folder "
         f"{name} to this machine and pass its parent directory as root."
     )
 
