@@ -96,8 +96,9 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=40
         Growth steps without validation improvement before stopping.
     n_jobs : int or None, default=None
-        Numba threads for the simulations. None means 1 (the usual choice
-        when the estimator itself runs inside a parallel search); -1 all.
+        Threads for the simulations (numba) and, during growth, for the
+        small matrix products (BLAS). None means 1, the fastest choice on a
+        shared machine or inside a parallel search; -1 all.
     random_state : int, RandomState instance or None, default=None
         Seed of the candidate draws and of the validation split.
     verbose : int, default=0
