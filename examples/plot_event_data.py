@@ -49,15 +49,16 @@ if root:
     except FileNotFoundError as exc:
         print(f"Real N-MNIST not usable: {exc}\n")
 if not is_real:
-    synthetic_root = make_event_dataset(
-        tempfile.mkdtemp(prefix="skspike_nmnist_"), kind="digits", n_classes=4,
-        n_train=30, n_test=15, random_state=0,
-    )
-    X_train, y_train = load_nmnist(synthetic_root)
-    X_test, y_test = load_nmnist(synthetic_root, train=False)
+    # the streams are read into memory, so the files can go right away
+    with tempfile.TemporaryDirectory(prefix="skspike_nmnist_") as tmp:
+        synthetic_root = make_event_dataset(
+            tmp, kind="digits", n_classes=4, n_train=30, n_test=15, random_state=0
+        )
+        X_train, y_train = load_nmnist(synthetic_root)
+        X_test, y_test = load_nmnist(synthetic_root, train=False)
     source = (
-        f"SYNTHETIC N-MNIST-format files (make_event_dataset, digits 0-3) in {synthetic_root}; "
-        "set SKSPIKE_NMNIST_ROOT or pass a path to use real N-MNIST"
+        "SYNTHETIC N-MNIST-format files (make_event_dataset, digits 0-3, in a temporary "
+        "directory); set SKSPIKE_NMNIST_ROOT or pass a path to use real N-MNIST"
     )
 print(f"Data: {source}")
 print(f"{len(X_train)} training streams, {np.mean([len(e) for e in X_train]):.0f} events each on average")

@@ -471,3 +471,12 @@ API_CHECKS = [
 @pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
 def test_sklearn_api_checks(check):
     check("EventBinner", check_instance(EventBinner))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import skspike.encoding._events as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

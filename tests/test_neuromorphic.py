@@ -324,3 +324,12 @@ def test_end_to_end_synthetic_nmnist_ngsnn(synthetic_digits):
           f"{accuracy:.3f}, {pipe[-1].n_neurons_} neurons")
     assert binner.dt_ == 21.0
     assert accuracy >= 0.7
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import skspike.datasets._neuromorphic as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -621,9 +621,9 @@ def make_event_dataset(
     --------
     >>> import tempfile
     >>> from skspike.datasets import load_nmnist, make_event_dataset
-    >>> root = make_event_dataset(tempfile.mkdtemp(), n_classes=2, n_train=3,
-    ...                           n_test=1, random_state=0)
-    >>> events, y = load_nmnist(root)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     root = make_event_dataset(tmp, n_classes=2, n_train=3, n_test=1, random_state=0)
+    ...     events, y = load_nmnist(root)
     >>> len(events), sorted(set(y.tolist()))
     (6, [0, 1])
     >>> events[0].dtype.names
