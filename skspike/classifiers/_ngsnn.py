@@ -1,24 +1,23 @@
 """NGSNNClassifier: a spiking classifier that grows its hidden layer by neurogenesis."""
 
 import math
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .._ops import OperationCounts
 from ..neurons import LIF, NeuronModel, simulate
 from ..utils._random import derive_seed
+from ..utils._threads import numba_threads, threads_from_n_jobs
 from ..utils._validation import validate_spiking_input
+from ._base import BaseSpikingClassifier
 from ._ngsnn_kernels import spike_activity_kernel, static_activity_kernel
 from ._ngsnn_solver import IncrementalRidge, ridge_direct
 
@@ -30,7 +29,7 @@ _CLIP = 2.5
 _OFFSET = (1.0, 3.0)
 
 
-class NGSNNClassifier(ClassifierMixin, BaseEstimator):
+class NGSNNClassifier(BaseSpikingClassifier):
     r"""Neurogenesis-inspired spiking classifier (NG-SNN).
 
     One hidden layer of spiking neurons grows from empty: at each step a
@@ -322,15 +321,7 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
             Fitted classifier.
         """
         data, y = validate_spiking_input(self, X, y, reset=True)
-        check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"NGSNNClassifier needs samples of at least 2 classes; got 1 class "
-                f"({self.classes_[0]!r})."
-            )
-        y_idx = encoder.transform(y)
+        y_idx = self._encode_labels(y)
         scales = np.asarray(self.scales, dtype=np.float64).ravel()
         if scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
             raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
@@ -561,10 +552,7 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
             Least-squares class scores; for two classes the difference
             ``F[:, 1] - F[:, 0]`` (positive means ``classes_[1]``).
         """
-        F = self._scores(X)
-        if F.shape[1] == 2:
-            return F[:, 1] - F[:, 0]
-        return F
+        return super().decision_function(X)
 
     def predict(self, X):
         """Predict class labels (argmax of the readout).
@@ -577,8 +565,7 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,)
         """
-        scores = self._scores(X)
-        return self.classes_[np.argmax(scores, axis=1)]
+        return super().predict(X)
 
     def predict_proba(self, X):
         """Class probabilities ``softmax(F / temperature_)``.
@@ -637,11 +624,6 @@ class NGSNNClassifier(ClassifierMixin, BaseEstimator):
             footprint_bytes=int(self.output_weights_.nbytes + self.intercept_.nbytes),
         )
         return hidden + readout
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags
 
 
 # ---------------------------------------------------------------- helpers
@@ -712,21 +694,6 @@ def _fit_temperature(scores, y_idx):
     return float(math.exp(res.x))
 
 
-@contextmanager
 def _numba_threads(n_jobs):
     """Run numba kernels on ``n_jobs`` threads (None -> 1, negative -> all + 1 + n_jobs)."""
-    import numba
-
-    available = numba.config.NUMBA_NUM_THREADS
-    if n_jobs is None:
-        n = 1
-    elif n_jobs < 0:
-        n = max(1, available + 1 + n_jobs)
-    else:
-        n = max(1, min(int(n_jobs), available))
-    old = numba.get_num_threads()
-    numba.set_num_threads(n)
-    try:
-        yield n
-    finally:
-        numba.set_num_threads(old)
+    return numba_threads(threads_from_n_jobs(n_jobs))

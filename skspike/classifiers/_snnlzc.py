@@ -1,19 +1,20 @@
 """SNN-LZC classifier: one spiking layer read out by Lempel-Ziv complexity."""
 
 import math
-from contextlib import contextmanager
+from contextlib import nullcontext
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .._ops import OperationCounts
 from ..utils._random import derive_seed
+from ..utils._threads import numba_threads
 from ..utils._validation import validate_spiking_input
+from ._base import BaseSpikingClassifier
 
 __all__ = ["SNNLZCClassifier"]
 
@@ -31,7 +32,6 @@ _COV_FLOOR = 1e-3
 _SERIAL_BELOW = 32
 
 
-@contextmanager
 def _threads_for(n_samples):
     """Run numba kernels on one thread for small batches.
 
@@ -39,17 +39,7 @@ def _threads_for(n_samples):
     loaded machine it waits for a free core (milliseconds): a single sample
     then takes ~0.2 ms on one thread instead of tens of ms.
     """
-    if n_samples >= _SERIAL_BELOW:
-        yield
-        return
-    import numba
-
-    before = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+    return nullcontext() if n_samples >= _SERIAL_BELOW else numba_threads(1)
 
 
 def _n_rows(X):
@@ -88,7 +78,7 @@ class _Adam:
             params[k] -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
 
 
-class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
+class SNNLZCClassifier(BaseSpikingClassifier):
     """Spiking classifier with learnable intrinsic dynamics and an LZC readout.
 
     One layer of ``n_per_class`` LIF or meta-neurons per class receives the
@@ -393,14 +383,8 @@ class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
         else:
             self._encoder = self.encoder
         data, y = validate_spiking_input(self, X, y, reset=True, encoder="_encoder")
-        check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        y_idx = self._encode_labels(y)
         n_classes = len(self.classes_)
-        if n_classes < 2:
-            raise ValueError(
-                f"SNNLZCClassifier needs samples of at least 2 classes; got 1 class "
-                f"({self.classes_[0]!r})."
-            )
         use_current = data.ndim == 2
         n_steps = self.n_steps if use_current else data.shape[1]
         self._n_steps_run = int(n_steps)
@@ -631,10 +615,7 @@ class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples, n_classes), or (n_samples,) for two
             classes (score of ``classes_[1]`` minus that of ``classes_[0]``).
         """
-        scores = self._scores(X)
-        if scores.shape[1] == 2:
-            return scores[:, 1] - scores[:, 0]
-        return scores
+        return super().decision_function(X)
 
     @available_if(_has_discriminant)
     def predict_proba(self, X):
@@ -667,8 +648,7 @@ class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,)
         """
-        scores = self._scores(X)
-        return self.classes_[np.argmax(scores, axis=1)]
+        return super().predict(X)
 
     def output_spikes(self, X):
         """Spike trains of the output layer.
@@ -731,8 +711,3 @@ class SNNLZCClassifier(ClassifierMixin, BaseEstimator):
                 ),
             )
         return counts + layer + readout
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags

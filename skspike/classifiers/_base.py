@@ -1,0 +1,71 @@
+"""Shared base of the spiking classifiers (template method on ``_scores``)."""
+
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+
+
+class BaseSpikingClassifier(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base of the spiking classifiers: labels, ``predict`` and ``decision_function``.
+
+    Subclasses implement ``_scores(X)``, the per-class scores of shape
+    ``(n_samples, n_classes)`` (larger means more likely), and call
+    :meth:`_encode_labels` in ``fit``. Not a public class.
+    """
+
+    @abstractmethod
+    def _scores(self, X):
+        """Class scores of ``X``, shape ``(n_samples, n_classes)``."""
+
+    def _encode_labels(self, y):
+        """Set ``classes_`` and return ``y`` as class indices.
+
+        Raises a ValueError naming the estimator if ``y`` has only one class.
+        """
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes; got 1 class "
+                f"({self.classes_[0]!r})."
+            )
+        return encoder.transform(y)
+
+    def decision_function(self, X):
+        """Class scores; for two classes ``classes_[1]``'s minus ``classes_[0]``'s.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        scores = self._scores(X)
+        if scores.shape[1] == 2:
+            return scores[:, 1] - scores[:, 0]
+        return scores
+
+    def predict(self, X):
+        """Predict class labels (argmax of the class scores).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        scores = self._scores(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
