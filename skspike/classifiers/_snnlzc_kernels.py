@@ -30,39 +30,33 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
+from ..neurons import MetaNeuron
+from ..neurons import _kernels as NK
 
 
 def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0.0, v_reset=0.0, r_m=1.0):
     """Per-neuron parameters ``(n_out, N_PARAMS)`` for the kernels below.
 
-    The decay factors and gains are computed with the same NumPy expressions
-    as :meth:`skspike.neurons.MetaNeuron.kernel_params`, so both simulators
-    see bit-identical numbers.
+    The discretised dynamics come from :meth:`skspike.neurons.MetaNeuron.kernel_params`
+    (the package's one definition of decays and gains), re-laid out per neuron
+    and extended with the raw ``r_m``, ``a`` and ``b`` that the gradients need.
+    A LIF layer is the meta-neuron with ``a = b = d = 0``.
     """
     tau_m = np.asarray(tau_m, dtype=np.float64)
     n_out = tau_m.shape[0]
     full = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (n_out,))  # noqa: E731
-    tau_u, v_thresh, a, b, d = full(tau_u), full(v_thresh), full(a), full(b), full(d)
-    tau_syn, v_rest, v_reset, r_m = full(tau_syn), full(v_rest), full(v_reset), full(r_m)
+    neuron = MetaNeuron(
+        tau_m=tau_m, tau_u=full(tau_u), v_thresh=full(v_thresh), a=full(a), b=full(b), d=full(d),
+        v_rest=full(v_rest), v_reset=full(v_reset), r_m=full(r_m), tau_syn=full(tau_syn),
+        reset="subtract" if subtract else "zero",
+    )
+    _, packed = neuron.kernel_params(n_out, dt)
     params = np.zeros((N_PARAMS, n_out))
-    with np.errstate(divide="ignore"):
-        params[P_DECAY_SYN] = np.where(tau_syn > 0, np.exp(-dt / np.where(tau_syn > 0, tau_syn, 1.0)), 0.0)
-    decay_m = np.exp(-dt / tau_m)
-    decay_u = np.exp(-dt / tau_u)
-    params[P_DECAY_M] = decay_m
-    params[P_GAIN] = (1.0 - decay_m) * r_m
-    params[P_REST_DRIVE] = (1.0 - decay_m) * v_rest
-    params[P_V_REST] = v_rest
-    params[P_V_RESET] = v_reset
-    params[P_V_THRESH] = v_thresh
-    params[P_SUBTRACT] = 1.0 if subtract else 0.0
-    params[P_DECAY_U] = decay_u
-    params[P_JUMP] = d
-    params[P_U_DRIVE] = (1.0 - decay_u) * a
-    params[P_COUPLING] = (1.0 - decay_m) * b
-    params[P_R_M] = r_m
-    params[P_A] = a
-    params[P_B] = b
+    for mine, theirs in _FROM_NEURONS:
+        params[mine] = packed[theirs]
+    params[P_R_M] = full(r_m)
+    params[P_A] = full(a)
+    params[P_B] = full(b)
     return np.ascontiguousarray(params.T)
 
 
@@ -71,7 +65,7 @@ RULE_TEMPOTRON = 1
 RULE_STDP = 2
 
 # Columns of the packed per-neuron parameters ``params`` (n_out, N_PARAMS),
-# built by ``pack_params`` with the formulas of ``skspike.neurons._models``.
+# built by ``pack_params`` from ``MetaNeuron.kernel_params``.
 P_DECAY_SYN = 0  # exp(-dt/tau_syn), 0 for an instantaneous synapse
 P_DECAY_M = 1  # exp(-dt/tau_m)
 P_GAIN = 2  # (1 - decay_m) * r_m
@@ -88,6 +82,14 @@ P_R_M = 12
 P_A = 13
 P_B = 14
 N_PARAMS = 15
+
+# (row here, row of skspike.neurons._kernels) for the rows taken from MetaNeuron.kernel_params
+_FROM_NEURONS = (
+    (P_DECAY_SYN, NK.P_DECAY_SYN), (P_DECAY_M, NK.P_DECAY_M), (P_GAIN, NK.P_GAIN),
+    (P_REST_DRIVE, NK.P_REST_DRIVE), (P_V_REST, NK.P_V_REST), (P_V_RESET, NK.P_V_RESET),
+    (P_V_THRESH, NK.P_V_THRESH), (P_SUBTRACT, NK.P_SUBTRACT), (P_DECAY_U, NK.P_DECAY_W),
+    (P_JUMP, NK.P_JUMP), (P_U_DRIVE, NK.P_U_DRIVE), (P_COUPLING, NK.P_COUPLING),
+)
 
 G_DECAY_M = 0
 G_DECAY_U = 1
