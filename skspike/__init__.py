@@ -18,6 +18,9 @@ energy
     Operation counts, hardware profiles and the energy scorer.
 datasets
     Synthetic spike-train data and neuromorphic data set loaders.
+nir
+    Export to / import from NIR, the Neuromorphic Intermediate Representation
+    (optional ``nir`` package).
 
 Names are imported lazily, so ``import skspike`` is fast and compiles nothing.
 """
@@ -55,6 +58,7 @@ _SUBPACKAGES = (
     "datasets",
     "plotting",
     "utils",
+    "nir",
 )
 
 __all__ = sorted(_EXPORTS) + list(_SUBPACKAGES) + ["__version__"]
