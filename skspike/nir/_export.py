@@ -145,8 +145,9 @@ def _export_ngsnn(est, dt, readout, input, pre):
                 "stronger current than in skspike. Export with input='standardised' and feed "
                 "skspike.nir.nir_input(estimator, X, input='standardised') for an exact graph.",
                 NIRExportWarning, stacklevel=3)
-        if pre is not None:
-            W, pre_bias = _fold_pre(W, pre_bias, pre)
+            if pre is not None:
+                W, pre_bias = _fold_pre(W, pre_bias, pre)
+        # with input="standardised" the graph starts after the scalers (nir_input applies them)
     elif pre is not None:
         raise ValueError(f"{owner} was fitted on spike trains; a scaler before it cannot be folded into NIR.")
     body, _ = _spiking_layer(nir, "hidden.", est.neuron_, W, pre_bias, b, est.dt, dt_s, owner)
