@@ -74,8 +74,11 @@ def _spiking_layer(nir, prefix, neuron, W, pre_bias, post_bias, dt_ms, dt_s, own
     tau = dt_s / (1.0 - decay)
     thr = full.v_thresh - full.v_rest
     reset = full.v_reset - full.v_rest
-    scale = np.where(thr > 0, 1.0 / np.where(thr > 0, thr, 1.0), 1.0) if np.all(thr > 0) else np.ones(n)
-    thr = thr * scale
+    if np.all(thr > 0):
+        scale = 1.0 / thr
+        thr = np.ones(n)
+    else:  # a threshold at or below rest: keep the units (no per-neuron rescaling possible)
+        scale = np.ones(n)
     reset = reset * scale
     if not strict:
         # skspike fires on v >= threshold, NIR on v > threshold.
