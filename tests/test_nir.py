@@ -286,3 +286,12 @@ def test_from_nir_rejects_recurrent_and_unknown_nodes():
     delay = nir.NIRGraph.from_list(nir.Delay(delay=np.ones(2)))
     with pytest.raises(ValueError, match="Delay"):
         from_nir(delay, dt=1e-3)
+
+
+@pytest.mark.parametrize("module", ["skspike.nir._network", "skspike.nir._export"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

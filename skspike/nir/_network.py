@@ -1,14 +1,17 @@
 """Estimators simulating a NIR graph on skspike's neuron kernels."""
 
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from .._ops import OperationCounts
 from ..neurons import _kernels as K
+from ..utils._threads import numba_threads, threads_from_n_jobs
 from ._graph import CONNECTIONS, NEURONS, SPIKING, build_plan, import_nir
 
 __all__ = ["NIRNetwork", "NIRClassifier", "from_nir"]
@@ -111,7 +114,8 @@ def _run(plan, X, n_steps, dtype, counter=None):
         if step.kind == "Output":
             y = x
         elif step.kind in ("Affine", "Linear"):
-            y = x.astype(np.float64, copy=False) @ p["weight"].T
+            flat = x.reshape(-1, x.shape[-1]).astype(np.float64, copy=False)
+            y = (flat @ p["weight"].T).reshape(x.shape[:-1] + (p["weight"].shape[0],))
             if p["bias"] is not None:
                 y = y + p["bias"]
         elif step.kind == "Scale":
@@ -191,6 +195,9 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
     dtype : {"float64", "float32"}, default="float64"
         Floating type of the neuron simulation (float32 mimics PyTorch
         consumers bit for bit more often).
+    n_jobs : int or None, default=None
+        Threads of the neuron kernels and of the matrix products (BLAS).
+        None means 1 (the fastest on a shared machine), -1 all.
 
     Attributes
     ----------
@@ -242,7 +249,7 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
     ...             v_threshold=np.ones(2)))
     >>> net = from_nir(graph, dt=1e-3, n_steps=5)
     >>> net.transform(np.array([[1.0, 1.0]]))
-    array([[2., 0.]])
+    array([[5., 0.]])
     """
 
     _parameter_constraints: dict = {
@@ -251,14 +258,16 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
         "n_steps": [None, Interval(Integral, 1, None, closed="left")],
         "reduce": [StrOptions({"sum", "mean", "last", "none"})],
         "dtype": [StrOptions({"float64", "float32"})],
+        "n_jobs": [None, Integral],
     }
 
-    def __init__(self, graph, *, dt=None, n_steps=None, reduce="sum", dtype="float64"):
+    def __init__(self, graph, *, dt=None, n_steps=None, reduce="sum", dtype="float64", n_jobs=None):
         self.graph = graph
         self.dt = dt
         self.n_steps = n_steps
         self.reduce = reduce
         self.dtype = dtype
+        self.n_jobs = n_jobs
 
     def fit(self, X=None, y=None):
         """Parse the graph (nothing is learned).
@@ -298,6 +307,12 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
             raise ValueError(f"X must be 2-D (static) or (n_samples, n_steps, ...) time series, got {X.ndim}-D.")
         return X.reshape(X.shape[:2] + tuple(self.input_shape_))
 
+    @contextmanager
+    def _threads(self):
+        n = threads_from_n_jobs(self.n_jobs)
+        with numba_threads(n), threadpool_limits(n, user_api="blas"):
+            yield
+
     def _batches(self, X):
         width = max(int(np.prod(s.out_shape)) for s in self.plan_)
         size = max(1, _BATCH_ELEMENTS // max(1, X.shape[1] * width))
@@ -318,7 +333,8 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
         """
         data = self._prepare(X)
         dtype = np.dtype(self.dtype)
-        parts = [_run(self.plan_, b, b.shape[1], dtype) for b in self._batches(data)]
+        with self._threads():
+            parts = [_run(self.plan_, b, b.shape[1], dtype) for b in self._batches(data)]
         out = np.concatenate(parts, axis=0) if parts else np.empty((0, data.shape[1]) + self.output_shape_)
         return out.reshape(out.shape[:2] + (-1,))
 
@@ -359,8 +375,9 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
         data = self._prepare(X)
         counter = _Counter()
         dtype = np.dtype(self.dtype)
-        for b in self._batches(data):
-            _run(self.plan_, b, b.shape[1], dtype, counter)
+        with self._threads():
+            for b in self._batches(data):
+                _run(self.plan_, b, b.shape[1], dtype, counter)
         n = max(1, data.shape[0])
         n_conn = n_zero = footprint = 0
         for step in self.plan_:
@@ -396,7 +413,7 @@ class NIRClassifier(ClassifierMixin, NIRNetwork):
 
     Parameters
     ----------
-    graph, dt, n_steps, dtype
+    graph, dt, n_steps, dtype, n_jobs
         As in :class:`NIRNetwork`.
     readout : {"sum", "mean", "last"} or None, default=None
         Reduction of the Output node over time giving the class scores:
@@ -433,13 +450,14 @@ class NIRClassifier(ClassifierMixin, NIRNetwork):
         "classes": [None, "array-like"],
     }
 
-    def __init__(self, graph, *, dt=None, n_steps=None, readout=None, classes=None, dtype="float64"):
+    def __init__(self, graph, *, dt=None, n_steps=None, readout=None, classes=None, dtype="float64", n_jobs=None):
         self.graph = graph
         self.dt = dt
         self.n_steps = n_steps
         self.readout = readout
         self.classes = classes
         self.dtype = dtype
+        self.n_jobs = n_jobs
 
     def fit(self, X=None, y=None):
         """Parse the graph; with ``y``, label the outputs by the sorted classes of ``y``.
@@ -513,7 +531,8 @@ def _fit_network(est):
     return est
 
 
-def from_nir(graph, dt=None, *, n_steps=None, classes=None, readout=None, reduce="sum", dtype="float64"):
+def from_nir(graph, dt=None, *, n_steps=None, classes=None, readout=None, reduce="sum", dtype="float64",
+             n_jobs=None):
     """Build a fitted scikit-learn estimator simulating a NIR graph on skspike's kernels.
 
     Parameters
@@ -533,6 +552,8 @@ def from_nir(graph, dt=None, *, n_steps=None, classes=None, readout=None, reduce
     reduce : {"sum", "mean", "last", "none"}, default="sum"
         ``transform`` output of a :class:`NIRNetwork`.
     dtype : {"float64", "float32"}, default="float64"
+    n_jobs : int or None, default=None
+        Threads (None: 1).
 
     Returns
     -------
@@ -544,7 +565,8 @@ def from_nir(graph, dt=None, *, n_steps=None, classes=None, readout=None, reduce
     graph = _load(graph)
     meta = getattr(graph, "metadata", None) or {}
     if classes is not None or readout is not None or "readout" in meta:
-        est = NIRClassifier(graph, dt=dt, n_steps=n_steps, readout=readout, classes=classes, dtype=dtype)
+        est = NIRClassifier(graph, dt=dt, n_steps=n_steps, readout=readout, classes=classes, dtype=dtype,
+                            n_jobs=n_jobs)
     else:
-        est = NIRNetwork(graph, dt=dt, n_steps=n_steps, reduce=reduce, dtype=dtype)
+        est = NIRNetwork(graph, dt=dt, n_steps=n_steps, reduce=reduce, dtype=dtype, n_jobs=n_jobs)
     return est.fit()
