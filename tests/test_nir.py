@@ -295,3 +295,16 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_encoder_is_left_out_with_a_warning_and_nir_input_supplies_its_spikes(digits):
+    from skspike.encoding import PoissonEncoder
+
+    X, y, X_test = digits
+    clf = NGSNNClassifier(encoder=PoissonEncoder(n_steps=20, max_rate=300.0, random_state=0), **SMALL).fit(X, y)
+    with pytest.warns(NIRExportWarning, match="PoissonEncoder"):
+        graph = to_nir(clf)
+    assert graph.metadata["input"] == "spikes"
+    spikes = nir_input(clf, X_test)
+    assert spikes.ndim == 3 and spikes.shape[1] == 20
+    np.testing.assert_allclose(from_nir(graph).decision_function(spikes), clf._scores(X_test), atol=1e-9)

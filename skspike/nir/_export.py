@@ -412,7 +412,10 @@ def nir_input(estimator, X, *, input="raw"):
         ``graph.metadata["n_steps"]`` steps) or spike trains ``(n_samples,
         n_steps, n_channels)``: the raw ``X``, NGSNN's standardised and
         clipped features (``input="standardised"``), or the estimator's
-        encoder's spikes.
+        encoder's spikes (``encoder_.transform(X)``: the very spikes
+        NGSNNClassifier and SNNLZCClassifier simulate; for
+        STDPFeatureExtractor's fused Poisson code a draw of the same rates,
+        not the spikes its ``transform`` draws internally).
     """
     if isinstance(estimator, Pipeline):
         for _, step in estimator.steps[:-1]:
