@@ -121,6 +121,17 @@ def _synaptic_net():
     return net, (12,)
 
 
+def _deep_flatten_net():
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(2 * 4 * 4, 24), _leaky(24, 0.9),
+                              torch.nn.Linear(24, 16), _leaky(16, 0.95), torch.nn.Linear(16, 4), _leaky(4, 0.8))
+    net[-1].output = True
+    with torch.no_grad():
+        for i in (1, 3, 5):
+            net[i].weight.mul_(3.0)
+    return net, (2, 4, 4)
+
+
 def _conv_net():
     torch.manual_seed(2)
     net = torch.nn.Sequential(
@@ -145,18 +156,24 @@ def _reference(net, x):
     return np.stack(out, axis=1)
 
 
-@pytest.mark.parametrize("make", [_dense_net, _synaptic_net], ids=["leaky", "synaptic"])
+@pytest.mark.parametrize("make", [_dense_net, _synaptic_net, _deep_flatten_net], ids=["leaky", "synaptic", "deep"])
 def test_snntorch_network_imported_with_identical_spikes_and_neurobench_counts(make, tmp_path):
     net, shape = make()
     graph = _quiet(export_to_nir, net, torch.zeros((1,) + shape), ignore_dims=[0])
     graph = _via_file(graph, tmp_path, "net")
-    x = (torch.rand((32, 40) + shape, generator=torch.Generator().manual_seed(3)) < 0.3).float()
+    gen = torch.Generator().manual_seed(3)
+    if make is _deep_flatten_net:  # real-valued input: multiply-accumulates in the first layer
+        x = torch.rand((32, 40) + shape, generator=gen)
+    else:
+        x = (torch.rand((32, 40) + shape, generator=gen) < 0.3).float()
     expected = _reference(net, x)
     model = from_nir(graph, dt=SNNTORCH_DT)
     ours = model.simulate(x.numpy())
     assert expected.sum() > 50
     np.testing.assert_array_equal(ours.reshape(expected.shape), expected)
-    _compare_neurobench(net, x, model.count_operations(x.numpy()))
+    counts = model.count_operations(x.numpy())
+    assert (counts.synaptic_mac > 0) == (make is _deep_flatten_net)
+    _compare_neurobench(net, x, counts)
 
 
 def _compare_neurobench(net, x, counts):
