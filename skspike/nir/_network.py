@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
@@ -269,6 +269,7 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
         self.dtype = dtype
         self.n_jobs = n_jobs
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
         """Parse the graph (nothing is learned).
 
@@ -281,7 +282,6 @@ class NIRNetwork(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        self._validate_params()
         return _fit_network(self)
 
     def _prepare(self, X):
@@ -459,6 +459,7 @@ class NIRClassifier(ClassifierMixin, NIRNetwork):
         self.dtype = dtype
         self.n_jobs = n_jobs
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
         """Parse the graph; with ``y``, label the outputs by the sorted classes of ``y``.
 
@@ -471,7 +472,6 @@ class NIRClassifier(ClassifierMixin, NIRNetwork):
         -------
         self : object
         """
-        self._validate_params()
         _fit_network(self)
         graph = _load(self.graph)
         meta = getattr(graph, "metadata", None) or {}
