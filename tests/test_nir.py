@@ -16,7 +16,7 @@ nir = pytest.importorskip("nir")
 from naive_nir import run as naive_run  # noqa: E402
 
 from skspike.classifiers import NGSNNClassifier, SNNLZCClassifier  # noqa: E402
-from skspike.energy import count_operations, energy_report  # noqa: E402
+from skspike.energy import count_operations, energy_report, make_energy_scorer  # noqa: E402
 from skspike.feature_extraction import STDPFeatureExtractor  # noqa: E402
 from skspike.neurons import LIF, AdaptiveLIF, Izhikevich, MetaNeuron  # noqa: E402
 from skspike.nir import NIRClassifier, NIRNetwork, from_nir, nir_input, to_nir  # noqa: E402
@@ -257,9 +257,11 @@ def test_network_api_and_energy():
     assert ops.dense_ops == pytest.approx(12 * (6 + 6))
     assert ops.n_activations == pytest.approx(12 * 5)
     report = energy_report(net, x, "loihi")
-    assert report is not None
+    assert report.joules_per_sample > 0 and report.dense_joules_per_sample > report.joules_per_sample
     clf = from_nir(graph, dt=1e-3, classes=["a", "b", "c"])
     assert clf.predict(x).shape == (6,) and set(clf.predict(x)) <= {"a", "b", "c"}
+    scorer = make_energy_scorer("loihi")
+    assert scorer(clf, x, clf.predict(x)) == pytest.approx(-energy_report(clf, x, "loihi").joules_per_sample)
     fitted = NIRClassifier(graph, dt=1e-3).fit(x[:, 0], ["p", "q", "r", "p", "q", "r"])
     assert list(fitted.classes_) == ["p", "q", "r"]
     with pytest.raises(ValueError, match="4 features"):
