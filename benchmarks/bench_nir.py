@@ -197,7 +197,8 @@ def export_table(quick):
 
 def main(quick=False):
     load = os.getloadavg()
-    out = ["## NIR export and import (skspike.nir)", ""]
+    out = ["## NIR export and import (skspike.nir)", "",
+           f"`python benchmarks/bench_nir.py{' --quick' if quick else ''}`.", ""]
     try:
         import nir  # noqa: F401
         import snntorch  # noqa: F401
