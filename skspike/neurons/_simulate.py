@@ -147,6 +147,12 @@ def simulate(
     if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
         raise ValueError(f"dt must be a positive number of ms, got {dt!r}.")
 
+    if hasattr(inputs, "tocsr") or hasattr(inputs, "todense"):  # scipy.sparse
+        raise TypeError(
+            f"inputs is a sparse {type(inputs).__name__}; simulate accepts dense arrays: spikes/currents "
+            "of shape (n_samples, n_steps, n_channels) or a static current of shape (n_samples, "
+            "n_channels). Use inputs.toarray()."
+        )
     inputs = np.asarray(inputs)
     if inputs.ndim not in (2, 3):
         raise ValueError(
