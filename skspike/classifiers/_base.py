@@ -4,11 +4,11 @@ import inspect
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
-
-from ..utils._batching import batched_method
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
+
+from ..utils._batching import batched_method
 
 
 class BaseSpikingClassifier(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
@@ -24,8 +24,8 @@ class BaseSpikingClassifier(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     ``SKSPIKE_BATCH_SIZE``), written into one preallocated output, so every
     method built on them (``predict``, ``predict_proba``,
     ``decision_function``, ...) needs working memory independent of
-    ``n_samples`` beyond its output. A sample's output does not depend on
-    the batch it falls in.
+    ``n_samples`` beyond its output. Subclasses treat samples
+    independently, so the batches never change a result.
     """
 
     _batched_methods = (
