@@ -1,22 +1,62 @@
-"""Numba compilation settings, read in one place.
+"""Numba compilation settings and runtime limits, read in one place.
 
 Every kernel in skspike is compiled through :func:`jit`, so the options below
 apply package-wide. They are read from environment variables once, at import:
 
 ``SKSPIKE_NUMBA_CACHE`` (default ``1``)
-    Cache compiled kernels on disk (``cache=True``).
+    Cache compiled kernels on disk (``cache=True``). Cache entries are keyed
+    by the compile settings (``fastmath``, ``parallel``): a run with other
+    settings compiles and stores its own entry instead of loading one
+    compiled under different options (numba's own cache key leaves the
+    options out).
 ``SKSPIKE_NUMBA_FASTMATH`` (default ``0``)
     Allow ``fastmath``. Off by default so that results are bit-reproducible.
 ``SKSPIKE_NUMBA_PARALLEL`` (default ``1``)
     Compile kernels marked parallel with ``parallel=True`` (``prange`` over
     samples). With ``0`` every ``prange`` runs serially.
+``SKSPIKE_NUMBA_THREADING_LAYER`` (default ``auto``)
+    numba threading layer for the parallel kernels. ``auto`` picks ``tbb``
+    (Intel oneTBB, the ``tbb`` package) when it can be loaded: it is both
+    fork-safe (process pools with the ``fork`` start method work after a
+    parallel kernel ran in the parent) and thread-safe (several threads may
+    call kernels at once). Without TBB, ``auto`` picks ``workqueue``, which
+    is fork-safe but not thread-safe; skspike then runs one parallel kernel
+    at a time (a process-wide lock; other threads wait), so it stays both.
+    Any other value (``tbb``, ``omp``, ``workqueue``, ``safe``, ...) is
+    passed to numba as is; ``omp`` with GNU OpenMP is *not* fork-safe. A
+    ``NUMBA_THREADING_LAYER`` set in the environment is respected. The
+    layer must be chosen before numba launches its threads: import skspike
+    before running other parallel numba code.
+``SKSPIKE_BATCH_SIZE`` (default ``4096``)
+    Samples per batch of the classifiers' ``predict``, ``predict_proba``,
+    ``decision_function`` and hidden-layer transforms, so that their working
+    memory does not grow with ``n_samples`` (see :func:`batch_size`).
+``SKSPIKE_MAX_BYTES`` (default: 80 % of the available memory, or 16 GiB without psutil)
+    Largest single allocation skspike plans for an output or working array
+    (encoder outputs, simulations, training buffers) before refusing it with
+    a ``MemoryError`` naming the parameter (see :func:`check_allocation`).
+    Accepts a number of bytes, optionally with a ``K``/``M``/``G``/``T`` suffix.
 
 Kernels are compiled lazily, on first call, never at import.
 """
 
 import os
+import sys
+import threading
+from contextlib import contextmanager
 
-__all__ = ["NUMBA_CACHE", "NUMBA_FASTMATH", "NUMBA_PARALLEL", "jit", "get_config"]
+__all__ = [
+    "NUMBA_CACHE",
+    "NUMBA_FASTMATH",
+    "NUMBA_PARALLEL",
+    "THREADING_LAYER",
+    "jit",
+    "get_config",
+    "batch_size",
+    "get_batch_size",
+    "check_allocation",
+    "max_bytes",
+]
 
 
 def _flag(name, default):
@@ -29,12 +69,147 @@ NUMBA_FASTMATH = _flag("SKSPIKE_NUMBA_FASTMATH", "0")
 NUMBA_PARALLEL = _flag("SKSPIKE_NUMBA_PARALLEL", "1")
 
 
+# ------------------------------------------------------------ threading layer
+_TBB_LIBRARY = {"win32": "tbb12.dll", "darwin": "libtbb.12.dylib"}.get(sys.platform, "libtbb.so.12")
+
+
+def _load_tbb():
+    """Make oneTBB loadable for numba; True if numba's TBB layer imports.
+
+    The ``tbb`` wheel puts the shared library in ``<prefix>/lib`` (``Library/bin``
+    on Windows), which is not always on the loader's path; loading it once by
+    full path makes the later import of ``numba.np.ufunc.tbbpool`` find it.
+    """
+    import ctypes
+
+    for prefix in dict.fromkeys((sys.prefix, sys.base_prefix, os.environ.get("CONDA_PREFIX") or sys.prefix)):
+        for sub in ("lib", "Library/bin", "bin"):
+            path = os.path.join(prefix, sub, _TBB_LIBRARY)
+            if os.path.exists(path):
+                try:
+                    ctypes.CDLL(path, mode=getattr(ctypes, "RTLD_GLOBAL", 0))
+                except OSError:
+                    continue
+                break
+        else:
+            continue
+        break
+    try:
+        from numba.np.ufunc import parallel
+
+        check_version = getattr(parallel, "_check_tbb_version_compatible", None)
+        if check_version is not None:
+            check_version()
+        import numba.np.ufunc.tbbpool  # noqa: F401
+    except Exception:  # ImportError, OSError, a too old TBB (numba warns)
+        return False
+    return True
+
+
+def _select_threading_layer():
+    """Set ``numba.config.THREADING_LAYER``; return the layer chosen."""
+    import numba
+
+    if os.environ.get("NUMBA_THREADING_LAYER"):
+        return str(numba.config.THREADING_LAYER)
+    requested = os.environ.get("SKSPIKE_NUMBA_THREADING_LAYER", "auto").strip().lower() or "auto"
+    if requested == "auto":
+        requested = "tbb" if _load_tbb() else "workqueue"
+    elif requested in ("tbb", "safe", "threadsafe", "forksafe", "default"):
+        _load_tbb()
+    numba.config.THREADING_LAYER = requested
+    return requested
+
+
+THREADING_LAYER = None
+# Held around parallel kernel calls when the layer cannot run two at once.
+_LAUNCH_LOCK = threading.RLock()
+
+
+def _serialise_launches():
+    return THREADING_LAYER == "workqueue"
+
+
+class _SerialLaunch:
+    """A parallel dispatcher called under a process-wide lock (workqueue layer).
+
+    numba's workqueue layer aborts the process when two threads launch
+    parallel work at once; calls from Python go through this wrapper.
+    Attribute access is forwarded to the dispatcher.
+    """
+
+    def __init__(self, dispatcher):
+        self._dispatcher = dispatcher
+        self.__wrapped__ = dispatcher
+        self.__doc__ = dispatcher.__doc__
+        self.__name__ = getattr(dispatcher, "__name__", "kernel")
+
+    def __call__(self, *args, **kwargs):
+        with _LAUNCH_LOCK:
+            return self._dispatcher(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._dispatcher, name)
+
+    def __repr__(self):
+        return f"<serialised {self._dispatcher!r}>"
+
+
+# ------------------------------------------------------------------- caching
+def _settings_tag():
+    return f"fm{int(NUMBA_FASTMATH)}par{int(NUMBA_PARALLEL)}"
+
+
+def _keyed_cache_class():
+    """A numba ``FunctionCache`` whose file names carry the compile settings.
+
+    Returns None if numba's caching internals are not the expected ones.
+    """
+    try:
+        from numba.core.caching import CompileResultCacheImpl, FunctionCache
+    except ImportError:
+        return None
+    tag = _settings_tag()
+
+    class _KeyedImpl(CompileResultCacheImpl):
+        def get_filename_base(self, fullname, abiflags):
+            return super().get_filename_base(f"{fullname}~{tag}", abiflags)
+
+    class _KeyedFunctionCache(FunctionCache):
+        _impl_class = _KeyedImpl
+
+    return _KeyedFunctionCache
+
+
+_KEYED_CACHE = None
+
+
+def _enable_keyed_cache(dispatcher):
+    """Point ``dispatcher``'s disk cache at entries keyed by the settings.
+
+    Returns False (the dispatcher is left uncached) if that is not possible.
+    """
+    global _KEYED_CACHE
+    if _KEYED_CACHE is None:
+        _KEYED_CACHE = _keyed_cache_class() or False
+    if not _KEYED_CACHE or not hasattr(dispatcher, "_cache"):
+        return False
+    try:
+        dispatcher._cache = _KEYED_CACHE(dispatcher.py_func)
+    except Exception:  # no writable cache location: numba's own behaviour is to fail
+        return False
+    return True
+
+
 def get_config():
-    """Return the numba options in force, as a dict."""
+    """Return the numba options and limits in force, as a dict."""
     return {
         "cache": NUMBA_CACHE,
         "fastmath": NUMBA_FASTMATH,
         "parallel": NUMBA_PARALLEL,
+        "threading_layer": THREADING_LAYER,
+        "batch_size": get_batch_size(),
+        "max_bytes": max_bytes(),
     }
 
 
@@ -52,10 +227,148 @@ def jit(parallel=False, inline=None, **kwargs):
     """
     import numba
 
-    options = dict(cache=NUMBA_CACHE, fastmath=NUMBA_FASTMATH, nogil=True)
-    if parallel and NUMBA_PARALLEL:
+    _ensure_threading_layer()
+    options = dict(fastmath=NUMBA_FASTMATH, nogil=True)
+    is_parallel = bool(parallel and NUMBA_PARALLEL)
+    if is_parallel:
         options["parallel"] = True
     if inline is not None:
         options["inline"] = inline
+    cache = bool(kwargs.pop("cache", NUMBA_CACHE))
     options.update(kwargs)
-    return numba.njit(**options)
+
+    def decorate(func):
+        dispatcher = numba.njit(**options)(func)
+        if cache:
+            if not _enable_keyed_cache(dispatcher) and not (NUMBA_FASTMATH or not NUMBA_PARALLEL):
+                # Default settings: numba's plain cache cannot mix up options.
+                dispatcher.enable_caching()
+        if is_parallel and _serialise_launches():
+            return _SerialLaunch(dispatcher)
+        return dispatcher
+
+    return decorate
+
+
+_LAYER_LOCK = threading.Lock()
+
+
+def _ensure_threading_layer():
+    global THREADING_LAYER
+    if THREADING_LAYER is None:
+        with _LAYER_LOCK:
+            if THREADING_LAYER is None:
+                THREADING_LAYER = _select_threading_layer()
+    return THREADING_LAYER
+
+
+# -------------------------------------------------------------------- batches
+def _env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return number
+
+
+_BATCH_SIZE = _env_int("SKSPIKE_BATCH_SIZE", 4096)
+_local = threading.local()
+
+
+def get_batch_size():
+    """Samples per batch of the classifiers' predict-time methods."""
+    return getattr(_local, "batch_size", None) or _BATCH_SIZE
+
+
+@contextmanager
+def batch_size(n_samples):
+    """Run the classifiers' predict-time methods in batches of ``n_samples`` (this thread).
+
+    Parameters
+    ----------
+    n_samples : int
+        Samples per batch (>= 1). The default, 4096 or ``SKSPIKE_BATCH_SIZE``,
+        keeps the working memory of a prediction at a few tens of MB.
+
+    Examples
+    --------
+    >>> from skspike._config import batch_size, get_batch_size
+    >>> with batch_size(128):
+    ...     get_batch_size()
+    128
+    """
+    n_samples = int(n_samples)
+    if n_samples < 1:
+        raise ValueError(f"batch size must be >= 1, got {n_samples}.")
+    old = getattr(_local, "batch_size", None)
+    _local.batch_size = n_samples
+    try:
+        yield n_samples
+    finally:
+        _local.batch_size = old
+
+
+# --------------------------------------------------------------- size guards
+_SUFFIXES = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def _parse_bytes(text):
+    text = str(text).strip().lower().rstrip("ib").rstrip("b")
+    factor = 1
+    if text and text[-1] in _SUFFIXES:
+        factor = _SUFFIXES[text[-1]]
+        text = text[:-1]
+    value = float(text) * factor
+    if not value > 0:
+        raise ValueError(f"SKSPIKE_MAX_BYTES must be a positive size, got {text!r}.")
+    return int(value)
+
+
+def max_bytes():
+    """Largest single allocation skspike accepts, in bytes (see ``SKSPIKE_MAX_BYTES``)."""
+    env = os.environ.get("SKSPIKE_MAX_BYTES", "").strip()
+    if env:
+        return _parse_bytes(env)
+    try:
+        import psutil
+
+        return int(0.8 * psutil.virtual_memory().available)
+    except Exception:
+        return 16 << 30
+
+
+def _format_bytes(n):
+    for unit, size in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{int(n)} bytes"
+
+
+def check_allocation(n_bytes, what, parameter):
+    """Refuse an allocation of ``n_bytes`` larger than :func:`max_bytes`.
+
+    Parameters
+    ----------
+    n_bytes : int or float
+        Planned size in bytes (computed in Python integers, so it cannot
+        overflow).
+    what : str
+        What would be allocated, e.g. ``"the spike trains (n_samples, n_steps, n_channels)"``.
+    parameter : str
+        The parameter (or input) that sets the size, named in the message.
+
+    Raises
+    ------
+    MemoryError
+        If the allocation exceeds the limit; the message names ``parameter``,
+        the bytes needed and the limit.
+    """
+    limit = max_bytes()
+    if n_bytes > limit:
+        raise MemoryError(
+            f"{what} would need {_format_bytes(n_bytes)} ({int(n_bytes)} bytes), more than the "
+            f"{_format_bytes(limit)} skspike may allocate; reduce {parameter} (or process the data "
+            "in batches; the limit is set by the SKSPIKE_MAX_BYTES environment variable)."
+        )

@@ -46,10 +46,10 @@ def _lif_family_trace(neuron, p, j, x, bias, decay_syn, dt):
     n_steps = len(x)
     decay = math.exp(-dt / p.tau_m[j])
     ref_steps = int(round(p.t_ref[j] / dt))
+    last_spike = None  # Brian2: refractory while (t - last_spike) < t_ref, in steps
     v = p.v_rest[j]
     syn = 0.0
     w = 0.0  # theta (adaptive) or u (meta)
-    ref = 0
     spikes = np.zeros(n_steps, dtype=np.uint8)
     volts = np.zeros(n_steps)
     for t in range(n_steps):
@@ -61,8 +61,7 @@ def _lif_family_trace(neuron, p, j, x, bias, decay_syn, dt):
             decay_u = math.exp(-dt / p.tau_u[j])
             u_old = w
             w = decay_u * u_old + (1.0 - decay_u) * p.a[j] * (v - p.v_rest[j])
-        if ref > 0:
-            ref -= 1
+        if last_spike is not None and t - last_spike < ref_steps:
             volts[t] = v
             continue
         # v <- v_rest + (v - v_rest) e + r_m I (1 - e), written as in the docs
@@ -80,7 +79,7 @@ def _lif_family_trace(neuron, p, j, x, bias, decay_syn, dt):
                 w += p.theta_jump[j]
             if isinstance(neuron, MetaNeuron):
                 w += p.d[j]
-            ref = ref_steps
+            last_spike = t
         v = v_new
         volts[t] = v
     return spikes, volts
@@ -137,4 +136,16 @@ def lif_analytic_count(duration, i_ext, *, tau_m, v_thresh, v_reset=0.0, t_ref=0
     return 1 + int(math.floor((duration - first) / period))
 
 
-__all__ = ["naive_currents", "naive_simulate", "lif_analytic_rate", "lif_analytic_count"]
+def lif_isi_steps(i_ext, *, tau_m, v_thresh, dt, v_reset=0.0, t_ref=0.0, r_m=1.0):
+    """Interspike interval in steps of the discrete LIF (v_rest = 0) under constant current.
+
+    The climb from ``v_reset`` to threshold takes ``T = tau_m ln((R I - v_reset) / (R I -
+    v_thresh))`` ms, i.e. ``ceil(T / dt)`` exact steps; Brian2's refractoriness adds the
+    ``round(t_ref / dt) - 1`` clamped steps after the spike step (none for t_ref < 1.5 dt).
+    """
+    drive = r_m * i_ext
+    climb = tau_m * math.log((drive - v_reset) / (drive - v_thresh))
+    return max(int(round(t_ref / dt)) - 1, 0) + math.ceil(climb / dt)
+
+
+__all__ = ["naive_currents", "naive_simulate", "lif_analytic_rate", "lif_analytic_count", "lif_isi_steps"]

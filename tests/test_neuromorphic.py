@@ -333,3 +333,83 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ------------------------------------------------------------------ broken files
+from skspike.datasets import CorruptFileError  # noqa: E402
+
+
+def nmnist_tree(root, files):
+    """Write ``{relative path: bytes}`` under root/NMNIST/Train."""
+    for rel, data in files.items():
+        path = root / "NMNIST" / "Train" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_truncated_nmnist_file_is_named(tmp_path, lazy):
+    good = nmnist_bytes(ROWS_A)
+    nmnist_tree(tmp_path, {"3/00001.bin": good, "3/00002.bin": good[:-2]})
+    with pytest.raises(CorruptFileError, match=r"00002\.bin is truncated.*18 bytes is not a whole number"):
+        events, _ = load_nmnist(tmp_path, lazy=lazy)
+        events[1]
+
+
+def test_non_digit_class_folder_is_named(tmp_path):
+    nmnist_tree(tmp_path, {"3/00001.bin": nmnist_bytes(ROWS_A), "three/00002.bin": nmnist_bytes(ROWS_B)})
+    with pytest.raises(CorruptFileError, match=r"class folder .*three is not a digit 0-9"):
+        load_nmnist(tmp_path)
+
+
+def test_random_bytes_nmnist_file_is_refused(tmp_path):
+    noise = np.random.default_rng(0).integers(0, 256, size=5 * 400, dtype=np.uint8).tobytes()
+    nmnist_tree(tmp_path, {"3/00001.bin": nmnist_bytes(ROWS_A), "4/00009.bin": noise})
+    with pytest.raises(CorruptFileError, match=r"00009\.bin holds impossible events: [xy]=\d+"):
+        load_nmnist(tmp_path)
+
+
+def test_unsorted_nmnist_times_are_refused(tmp_path):
+    rows = [(1, 1, 0, 500), (2, 2, 1, 100)]
+    nmnist_tree(tmp_path, {"3/00001.bin": nmnist_bytes(rows)})
+    with pytest.raises(CorruptFileError, match=r"00001\.bin has time stamps out of order: t=100 after t=500"):
+        load_nmnist(tmp_path)
+
+
+def test_dvs_gesture_array_with_three_columns_is_named(tmp_path):
+    folder = tmp_path / "DVSGesture" / "ibmGestureTrain" / "user01_fluorescent"
+    folder.mkdir(parents=True)
+    np.save(folder / "2.npy", np.zeros((5, 3), dtype=np.int64))
+    with pytest.raises(CorruptFileError, match=r"2\.npy holds an array of shape \(5, 3\); expected \(n_events, 4\)"):
+        load_dvs_gesture(tmp_path)
+
+
+def test_dvs_gesture_coordinates_outside_sensor_are_refused(tmp_path):
+    folder = tmp_path / "DVSGesture" / "ibmGestureTrain" / "user01_led"
+    folder.mkdir(parents=True)
+    np.save(folder / "0.npy", np.array([[3, 4, 1, 1.0], [300, 4, 0, 2.0]]))
+    with pytest.raises(CorruptFileError, match=r"0\.npy holds impossible events: x=300 at event 1"):
+        load_dvs_gesture(tmp_path)
+
+
+def test_shd_without_labels_is_named(tmp_path):
+    folder = tmp_path / "SHD"
+    folder.mkdir()
+    with h5py.File(folder / "shd_train.h5", "w") as f:
+        times = f.create_dataset("spikes/times", (1,), dtype=h5py.vlen_dtype(np.float16))
+        units = f.create_dataset("spikes/units", (1,), dtype=h5py.vlen_dtype(np.uint16))
+        times[0], units[0] = SHD_TIMES[1], SHD_UNITS[1]
+        f.create_dataset("extra/keys", data=np.array([b"english-zero"]))
+        f.create_dataset("extra/speaker", data=np.array([1], dtype=np.uint16))
+    with pytest.raises(CorruptFileError, match=r"shd_train\.h5 has no 'labels'"):
+        load_shd(tmp_path)
+
+
+def test_truncated_shd_file_is_named(tmp_path):
+    write_shd(tmp_path)
+    path = tmp_path / "SHD" / "shd_train.h5"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorruptFileError, match=r"Cannot read SHD .*shd_train\.h5"):
+        load_shd(tmp_path)

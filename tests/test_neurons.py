@@ -87,7 +87,8 @@ def test_kernel_params_pack_the_documented_quantities():
     np.testing.assert_allclose(params[K.P_GAIN], 2 * (1 - decay), rtol=1e-6)
     np.testing.assert_allclose(params[K.P_REST_DRIVE], 0.1 * (1 - decay), rtol=1e-6)
     np.testing.assert_allclose(params[K.P_DECAY_SYN], np.exp(-0.1), rtol=1e-6)
-    assert (params[K.P_REF_STEPS] == 4).all() and (params[K.P_SUBTRACT] == 1).all()
+    # round(2.0 / 0.5) = 4 refractory steps: the spike step plus 3 clamped ones (Brian2)
+    assert (params[K.P_REF_STEPS] == 3).all() and (params[K.P_SUBTRACT] == 1).all()
     _, params = LIF().kernel_params(3, dt=1.0)
     assert (params[K.P_DECAY_SYN] == 0).all() and params.dtype == np.float64
     with pytest.raises(ValueError, match="dt"):

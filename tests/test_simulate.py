@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from naive_neurons import lif_analytic_count, lif_analytic_rate, naive_currents, naive_simulate
+from naive_neurons import lif_analytic_count, lif_analytic_rate, lif_isi_steps, naive_currents, naive_simulate
 from skspike._ops import OperationCounts
 from skspike.neurons import LIF, AdaptiveLIF, Izhikevich, MetaNeuron, simulate
 
@@ -44,10 +44,12 @@ def test_lif_rate_matches_analytic_within_one_spike(tau_m, v_thresh, v_reset, t_
         count = int(spikes[0, :, j].sum())
         expected = lif_analytic_count(duration, current, **params)
         assert abs(count - expected) <= 1, (current, count, expected)
-        # every interval is the analytic one rounded up to the step grid
+        # every interval is the analytic one on the step grid: rounded down with a
+        # refractory period of at least one step (Brian2's), up without one
         intervals = np.diff(np.flatnonzero(spikes[0, :, j])) * dt
-        assert np.all(intervals >= 1.0 / rate - 1e-9)
-        assert np.all(intervals <= 1.0 / rate + dt + 1e-9)
+        low, high = (-dt, 0.0) if t_ref >= dt else (0.0, dt)
+        assert np.all(intervals >= 1.0 / rate + low - 1e-9)
+        assert np.all(intervals <= 1.0 / rate + high + 1e-9)
 
 
 @pytest.mark.parametrize("tau_m, v_thresh, v_reset, t_ref", LIF_CASES)
@@ -107,9 +109,55 @@ def test_subtract_reset_keeps_overshoot():
 
 
 def test_refractory_period_blocks_spikes():
+    # the drive reaches threshold within one step: the interval is t_ref itself
     spikes, _ = simulate(LIF(t_ref=5.0), np.array([[100.0]]), n_steps=30, dt=1.0)
     times = np.flatnonzero(spikes[0, :, 0])
-    assert np.all(np.diff(times) == 6)
+    assert times[0] == 0 and np.all(np.diff(times) == 5)
+
+
+ISI_CASES = [
+    # tau_m, v_thresh, v_reset, t_ref, dt, current
+    (20.0, 1.0, 0.0, 0.0, 0.1, 1.3),
+    (20.0, 1.0, 0.0, 0.1, 0.1, 1.3),  # one step: no clamped step
+    (20.0, 1.0, 0.0, 2.0, 0.1, 1.3),
+    (10.0, 1.0, 0.0, 2.2, 0.1, 4.0),
+    (15.0, 1.5, 0.25, 1.0, 0.25, 2.0),
+    (15.0, 1.5, 0.25, 1.1, 0.25, 2.0),  # rounded to 4 steps
+    (5.0, 1.0, 0.0, 3.0, 1.0, 50.0),  # climbs in one step
+]
+
+
+@pytest.mark.parametrize("tau_m, v_thresh, v_reset, t_ref, dt, current", ISI_CASES)
+@pytest.mark.parametrize("model", [LIF, AdaptiveLIF, MetaNeuron])
+def test_isi_under_constant_current_is_analytic_on_step_grid(model, tau_m, v_thresh, v_reset, t_ref, dt, current):
+    params = dict(tau_m=tau_m, v_thresh=v_thresh, v_reset=v_reset, t_ref=t_ref)
+    extra = {"theta_jump": 0.0} if model is AdaptiveLIF else {}
+    n_steps = 4000
+    spikes, _ = simulate(model(**params, **extra), np.array([[current]]), n_steps=n_steps, dt=dt)
+    times = np.flatnonzero(spikes[0, :, 0])
+    assert times.size > 5
+    expected = lif_isi_steps(current, dt=dt, **params)
+    assert np.all(np.diff(times) == expected), (np.unique(np.diff(times)), expected)
+
+
+def test_refractory_clamp_matches_brian2_schedule():
+    # Brian2 (non-legacy): not_refractory = timestep(t - lastspike) >= timestep(t_ref);
+    # with t_ref = 2.2 ms at dt = 0.1 ms a neuron that spiked at step k integrates
+    # again at step k + 22, and v stays at v_reset in steps k + 1 ... k + 21.
+    x = np.zeros((1, 60, 1))
+    x[0, 0, 0] = 1e3  # one spike at step 0
+    x[0, 1:, 0] = 0.5  # sub-threshold drive afterwards
+    volts, _ = simulate(LIF(tau_m=10.0, t_ref=2.2, v_reset=0.0), x, dt=0.1, output="voltage")
+    v = volts[0, :, 0]
+    assert np.all(v[:22] == 0.0)
+    assert v[22] > 0.0
+
+
+@pytest.mark.parametrize("model", [LIF, AdaptiveLIF, MetaNeuron])
+@pytest.mark.parametrize("t_ref", [2.2e9, 1e12, 1e300])
+def test_huge_refractory_period_does_not_overflow(model, t_ref):
+    spikes, _ = simulate(model(t_ref=t_ref), np.array([[50.0]]), n_steps=50, dt=1.0)
+    assert int(spikes.sum()) == 1
 
 
 # ------------------------------------------------------- reference and paths
@@ -381,3 +429,14 @@ def test_docstring_examples_run():
     for module in (_models, _simulate):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_output_larger_than_memory_refused_before_allocating(monkeypatch):
+    with pytest.raises(MemoryError, match=r"spikes output of shape \(2, 1000000000000, 3\) would need 5\.5 TiB"
+                                          r".*reduce n_steps"):
+        simulate(LIF(), np.ones((2, 4)), np.ones((4, 3)), n_steps=10**12)
+    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "1000")
+    counts, _ = simulate(LIF(), np.ones((2, 4)), np.ones((4, 3)), n_steps=10**4, output="counts")
+    assert counts.shape == (2, 3)
+    with pytest.raises(MemoryError, match=r"voltage output of shape \(2, 100, 3\).*4800 bytes.*the number of samples"):
+        simulate(LIF(), np.ones((2, 100, 3)), output="voltage", dtype=np.float64)

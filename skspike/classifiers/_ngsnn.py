@@ -364,7 +364,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 lam = solver.penalty()
                 intercept, beta = solver.coef()
         self.intercept_ = intercept
-        self.output_weights_ = beta
+        self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
         self.regularization_ = lam
         scores = intercept + H @ beta
         self.temperature_ = _fit_temperature(scores, y_idx)

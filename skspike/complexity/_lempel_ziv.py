@@ -153,6 +153,11 @@ def _as_binary_batch(x, axis):
             )
         x = np.frombuffer(x.encode("ascii"), dtype=np.uint8) - np.uint8(48)
     else:
+        if hasattr(x, "tocsr") or hasattr(x, "todense"):  # scipy.sparse: np.asarray gives a 0-d object
+            raise TypeError(
+                f"x is a sparse {type(x).__name__}; lempel_ziv_complexity accepts dense 0/1 data: a "
+                "string of '0'/'1', a 1-D sequence, or an array with time along `axis`. Use x.toarray()."
+            )
         x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("x must be a sequence (at least 1-D), got a scalar.")

@@ -8,6 +8,7 @@ _EXPORTS = {
     "load_dvs_gesture": "._neuromorphic",
     "load_shd": "._neuromorphic",
     "make_event_dataset": "._neuromorphic",
+    "CorruptFileError": "._neuromorphic",
 }
 
 __all__ = sorted(_EXPORTS)

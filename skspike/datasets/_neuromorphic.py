@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-__all__ = ["load_nmnist", "load_dvs_gesture", "load_shd", "make_event_dataset", "EventStreams"]
+__all__ = ["load_nmnist", "load_dvs_gesture", "load_shd", "make_event_dataset", "EventStreams", "CorruptFileError"]
 
 #: Time stamps of the N-MNIST binary format have 23 bits (microseconds).
 _NMNIST_MAX_T = 2**23
@@ -66,11 +66,99 @@ def _tonic_class(name):
     return getattr(tonic.datasets, name)
 
 
+class CorruptFileError(ValueError):
+    """A data set file that cannot be read or holds impossible events; names the file."""
+
+
+def _sample_path(dataset, index):
+    """The file holding sample ``index`` (the HDF5 file for SHD)."""
+    if hasattr(dataset, "data_filename"):
+        return os.path.join(dataset.location_on_system, dataset.data_filename)
+    return dataset.data[index]
+
+
+def _precheck_file(name, path, dataset):
+    """Problems visible before parsing: a truncated N-MNIST file, a DVS array of the wrong shape."""
+    if name == "NMNIST":
+        size = os.path.getsize(path)
+        if size % 5:
+            raise CorruptFileError(
+                f"N-MNIST file {path} is truncated or not an N-MNIST file: {size} bytes is not a "
+                "whole number of 5-byte (40-bit) event records."
+            )
+    elif name == "DVSGesture":
+        try:
+            arr = np.load(path, mmap_mode="r")
+        except Exception as exc:
+            raise CorruptFileError(f"DVS Gesture file {path} is not a readable .npy array: {exc}") from exc
+        n_fields = len(dataset.dtype.names)
+        if arr.ndim != 2 or arr.shape[1] != n_fields:
+            raise CorruptFileError(
+                f"DVS Gesture file {path} holds an array of shape {arr.shape}; expected "
+                f"(n_events, {n_fields}) with columns {', '.join(dataset.dtype.names)} (t in ms)."
+            )
+
+
+def _check_events(name, path, index, events, sensor_size):
+    """Refuse events outside the sensor or out of time order, naming the file."""
+    where = f"{_SPECS[name]['title']} file {path}" + (f" (sample {index})" if name == "SHD" else "")
+    limits = {"x": sensor_size[0], "y": sensor_size[1], "p": sensor_size[2]}
+    for field, limit in limits.items():
+        if field not in events.dtype.names or len(events) == 0:
+            continue
+        values = events[field].astype(np.int64)
+        bad = np.flatnonzero((values < 0) | (values >= max(limit, 2 if field == "p" else limit)))
+        if bad.size:
+            raise CorruptFileError(
+                f"{where} holds impossible events: {field}={values[bad[0]]} at event {bad[0]} "
+                f"({bad.size} events outside 0..{max(limit, 2 if field == 'p' else limit) - 1}; sensor "
+                f"size {tuple(sensor_size)}). The file is corrupted or not from this data set."
+            )
+    if len(events) > 1:
+        t = events["t"]
+        back = np.flatnonzero(np.diff(t) < 0)
+        if back.size:
+            i = int(back[0])
+            raise CorruptFileError(
+                f"{where} has time stamps out of order: t={t[i + 1]} after t={t[i]} at event {i + 1} "
+                f"({back.size} decreases). Event files are time-sorted; this one is corrupted."
+            )
+        if t[0] < 0:
+            raise CorruptFileError(f"{where} has a negative time stamp t={t[0]}.")
+
+
+def _check_layout(name, location, train):
+    """Folder names tonic turns into labels; refuse ones it would misread."""
+    split = location / _SPECS[name]["split"](train)
+    if name == "NMNIST":
+        for folder in sorted(p for p in split.iterdir() if p.is_dir()):
+            if next(folder.glob("*.bin"), None) is not None and not (len(folder.name) == 1 and folder.name.isdigit()):
+                raise CorruptFileError(
+                    f"N-MNIST class folder {folder} is not a digit 0-9; expected the layout "
+                    f"{_SPECS[name]['layout'].format(split=split.name)}."
+                )
+    elif name == "DVSGesture":
+        for folder in sorted(p for p in split.iterdir() if p.is_dir()):
+            user, _, lighting = folder.name.partition("_")
+            if not (user.startswith("user") and user[4:].isdigit() and lighting):
+                raise CorruptFileError(
+                    f"DVS Gesture folder {folder} is not named user<NN>_<lighting>; expected the "
+                    f"layout {_SPECS[name]['layout'].format(split=split.name)}."
+                )
+            for file in sorted(folder.glob("*.npy")):
+                if not file.stem.isdigit():
+                    raise CorruptFileError(
+                        f"DVS Gesture file {file} is not named <label>.npy with an integer label."
+                    )
+
+
 @functools.lru_cache(maxsize=None)
 def _local_class(name):
     """tonic's class with the download test relaxed to "extracted files present".
 
     Same class name, since tonic stores data under ``root/<class name>``.
+    Reading a sample checks the file first and the events after (inside the
+    sensor, time-sorted); every error names the file.
     """
     base = _tonic_class(name)
 
@@ -80,7 +168,22 @@ def _local_class(name):
     def download(self):  # pragma: no cover - only reached if files vanish mid-call
         raise FileNotFoundError(f"{name} files disappeared from {self.location_on_system}.")
 
-    return type(name, (base,), {"_check_exists": _check_exists, "download": download})
+    def __getitem__(self, index):
+        path = _sample_path(self, index)
+        _precheck_file(name, path, self)
+        try:
+            events, target = base.__getitem__(self, index)
+        except CorruptFileError:
+            raise
+        except Exception as exc:
+            raise CorruptFileError(
+                f"Cannot read {_SPECS[name]['title']} file {path}"
+                + (f" (sample {index})" if name == "SHD" else "") + f": {type(exc).__name__}: {exc}"
+            ) from exc
+        _check_events(name, path, index, events, self.sensor_size)
+        return events, target
+
+    return type(name, (base,), {"_check_exists": _check_exists, "download": download, "__getitem__": __getitem__})
 
 
 def _resolve_root(root, name):
@@ -123,7 +226,12 @@ def _open(name, root, download, **kwargs):
         if not download:
             raise FileNotFoundError(_missing_message(name, root, location, kwargs.get("train", True)))
         return _tonic_class(name)(save_to=str(root), **kwargs)
-    return _local_class(name)(save_to=str(root), **kwargs)
+    _check_layout(name, location, kwargs.get("train", True))
+    try:
+        return _local_class(name)(save_to=str(root), **kwargs)
+    except (OSError, KeyError, ValueError, IndexError) as exc:
+        where = location / spec["layout"].format(split=spec["split"](kwargs.get("train", True)))
+        raise CorruptFileError(f"Cannot read {spec['title']} at {where}: {type(exc).__name__}: {exc}") from exc
 
 
 class EventStreams(Sequence):
@@ -231,7 +339,12 @@ _LOADER_DOC = """
     Raises
     ------
     FileNotFoundError
-        If the data set is not under ``root`` and ``download=False``."""
+        If the data set is not under ``root`` and ``download=False``.
+    CorruptFileError
+        (a ``ValueError``) If a file or folder cannot be read or holds
+        impossible events (coordinates outside the sensor, time stamps out of
+        order); the message names the file. A truncated or corrupted file is
+        refused, never loaded silently."""
 
 
 def _with_loader_doc(func):
@@ -376,7 +489,17 @@ def load_shd(root, *, train=True, n_samples=None, random_state=None, lazy=False,
     dataset = _open("SHD", root, download, **kwargs)
     path = os.path.join(dataset.location_on_system, dataset.data_filename)
     with h5py.File(path, "r") as f:
+        missing = [key for key in ("spikes/times", "spikes/units", "labels") if key not in f]
+        if missing:
+            raise CorruptFileError(
+                f"SHD file {path} has no {', '.join(repr(k) for k in missing)}; an SHD file holds "
+                "spikes/times, spikes/units, labels, extra/keys and extra/speaker."
+            )
         targets = f["labels"][()].astype(np.int64)
+        if len(targets) != len(f["spikes/times"]):
+            raise CorruptFileError(
+                f"SHD file {path} has {len(targets)} labels for {len(f['spikes/times'])} samples."
+            )
     return _collect(
         "SHD", _resolve_root(root, "SHD"), kwargs, dataset, targets,
         n_samples, random_state, lazy,

@@ -75,6 +75,16 @@ class _SpikeEncoderMixin(metaclass=ABCMeta):
         return derive_seed(self.random_state)
 
     def _encode_with_seed(self, data):
+        from .._config import check_allocation
+
+        # Static data: (n_samples, n_features) -> n_steps steps; series bring their steps.
+        steps, parameter = (data.shape[1], "the number of steps or samples") if data.ndim == 3 else (
+            int(self.n_steps), "n_steps (or the number of samples)")
+        n_bytes = data.shape[0] * steps * int(self.n_channels_)
+        check_allocation(
+            n_bytes, f"{type(self).__name__}: the uint8 spike trains of shape "
+            f"({data.shape[0]}, {steps}, {self.n_channels_})", parameter,
+        )
         seed = self._seed() if self._stochastic else 0
         return self._encode(data, seed)
 

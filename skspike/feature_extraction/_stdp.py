@@ -224,9 +224,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         "encoder": [StrOptions({"poisson"}), HasMethods(["fit", "transform"]), None],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "tau_m": [Interval(Real, 0, None, closed="neither")],
-        "v_rest": [Real],
-        "v_reset": [Real],
-        "v_thresh": [Real],
+        "v_rest": [Interval(Real, None, None, closed="neither")],  # finite
+        "v_reset": [Interval(Real, None, None, closed="neither")],  # finite
+        "v_thresh": [Interval(Real, None, None, closed="neither")],  # finite
         "t_ref": [Interval(Real, 0, None, closed="left")],
         "inhibition": [Interval(Real, 0, None, closed="left")],
         "theta_plus": [Interval(Real, 0, None, closed="left")],
@@ -438,6 +438,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     def _validate_source(self, X, *, reset):
         """Validated input as a dict the kernels can consume."""
+        if reset and not self.v_thresh > self.v_reset:
+            raise ValueError(f"v_thresh must be above v_reset (got v_thresh={self.v_thresh}, v_reset={self.v_reset}).")
         data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
         if data.ndim == 3:
             data = np.ascontiguousarray(data)

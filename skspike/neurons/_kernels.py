@@ -5,8 +5,8 @@ Neuron parameters arrive packed as ``params`` of shape ``(N_PARAMS, n_out)``
 ``neuron.kernel_params(n_out, dt, dtype)``) with an integer ``model`` code.
 The state of one sample's layer is four arrays of shape ``(n_out,)``: ``v``
 (membrane), ``syn`` (synaptic current), ``w`` (``u`` of the meta-neuron and
-Izhikevich, ``theta`` of the adaptive LIF) and ``ref`` (int32, refractory
-steps left). Separate arrays, not rows of one matrix, so that the compiler
+Izhikevich, ``theta`` of the adaptive LIF) and ``ref`` (int32, clamped
+refractory steps left). Separate arrays, not rows of one matrix, so that the compiler
 knows they do not alias and keeps the neuron loop tight.
 
 Building blocks for estimators' own loops (all ``@jit``, callable from numba):
@@ -59,7 +59,7 @@ P_REST_DRIVE = 3  # (1 - decay_m) * v_rest
 P_V_REST = 4
 P_V_RESET = 5
 P_V_THRESH = 6
-P_REF_STEPS = 7  # round(t_ref / dt)
+P_REF_STEPS = 7  # clamped steps after a spike: max(round(t_ref / dt) - 1, 0) (Brian2's)
 P_SUBTRACT = 8  # 1.0 for reset="subtract" (same for the whole layer)
 P_DECAY_W = 9  # exp(-dt/tau_adapt) or exp(-dt/tau_u)
 P_JUMP = 10  # theta_jump or d

@@ -16,6 +16,8 @@ from . import _kernels as K
 __all__ = ["LIF", "AdaptiveLIF", "Izhikevich", "MetaNeuron", "NeuronModel"]
 
 _RESETS = ("zero", "subtract")
+# Largest refractory countdown the kernels' int32 state holds.
+_MAX_REF_STEPS = float(2**31 - 1)
 
 
 def _as_param(value, name):
@@ -153,7 +155,11 @@ def _pack_lif_common(p, params, dt, decay_m):
     params[K.P_V_REST] = p.v_rest
     params[K.P_V_RESET] = p.v_reset
     params[K.P_V_THRESH] = p.v_thresh
-    params[K.P_REF_STEPS] = np.rint(p.t_ref / dt)
+    # Brian2's refractoriness: refractory while (t - t_spike) < t_ref, t_spike being the
+    # step of the spike, so the membrane is clamped for the round(t_ref / dt) - 1 steps
+    # after it. Capped so the int32 countdown cannot overflow (2**31 steps outlast any run).
+    ref_steps = np.minimum(np.rint(p.t_ref / dt), _MAX_REF_STEPS)
+    params[K.P_REF_STEPS] = np.maximum(ref_steps - 1.0, 0.0)
     params[K.P_SUBTRACT] = 1.0 if p.reset == "subtract" else 0.0
     params[K.P_ANY_REF] = 1.0 if (params[K.P_REF_STEPS] > 0).any() else 0.0
 
@@ -214,12 +220,27 @@ class LIF(NeuronModel):
     input current is piecewise constant over a step of ``dt`` ms, so the
     exponential-Euler step is exact:
     ``v <- v_rest + (v - v_rest) e^{-dt/tau_m} + r_m I (1 - e^{-dt/tau_m})``.
-    During ``t_ref`` (``round(t_ref / dt)`` steps) the potential stays at its
-    post-spike value; the synaptic current keeps evolving but is not
-    integrated. Under constant ``I`` with ``r_m I > v_thresh`` the rate is
-    ``1 / (t_ref + tau_m ln((r_m I - v_reset) / (r_m I - v_thresh)))``
-    (for ``v_rest = 0``); the discrete model fires at the first step after
-    each crossing, so each interval is at most ``dt`` longer.
+    **Refractoriness** follows Brian2: a neuron that spiked at step ``k``
+    (time ``k dt``) is refractory while ``t - k dt < t_ref``, with ``t_ref``
+    rounded to ``R = round(t_ref / dt)`` steps. It integrates again from step
+    ``k + R`` on; in the ``R - 1`` steps in between the potential is clamped
+    at its post-spike value and it cannot fire (the synaptic current keeps
+    evolving but is not integrated). ``t_ref <= dt / 2`` (``R = 0``) or one
+    step (``R = 1``) means no clamped step. Step ``k`` stands for the
+    interval ``[k dt, (k + 1) dt)`` and a spike is reported in the step
+    during which ``v`` reaches threshold.
+
+    Under constant ``I`` with ``r_m I > v_thresh`` (and ``v_rest = 0``) the
+    membrane climbs from ``v_reset`` to threshold in ``T = tau_m
+    ln((r_m I - v_reset) / (r_m I - v_thresh))`` ms, so the continuous rate
+    is ``1 / (t_ref + T)``. The discrete model takes ``ceil(T / dt)`` steps
+    to climb, and its interspike interval is exactly
+
+    .. math:: \\Delta = \\max(R - 1, 0) + \\lceil T / dt \\rceil \\text{ steps},
+
+    that is ``t_ref + T`` rounded down to the step grid for ``R >= 1``
+    (``T`` rounded up for ``R = 0``). Refractory periods longer than
+    ``2**31 - 1`` steps are held at that length (longer than any run).
 
     With ``tau_syn > 0`` the step input ``x[t]`` (weighted spikes or a static
     current) feeds ``I[t] = e^{-dt/tau_syn} I[t-1] + x[t]``; a spike through

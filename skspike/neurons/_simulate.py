@@ -1,9 +1,11 @@
 """Public entry point of the neuron dynamics: :func:`simulate`."""
 
+import math
 import numbers
 
 import numpy as np
 
+from .._config import check_allocation
 from .._ops import OperationCounts
 from ..utils._validation import check_scalar_or_array, check_spikes
 from . import _kernels as K
@@ -145,6 +147,12 @@ def simulate(
     if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
         raise ValueError(f"dt must be a positive number of ms, got {dt!r}.")
 
+    if hasattr(inputs, "tocsr") or hasattr(inputs, "todense"):  # scipy.sparse
+        raise TypeError(
+            f"inputs is a sparse {type(inputs).__name__}; simulate accepts dense arrays: spikes/currents "
+            "of shape (n_samples, n_steps, n_channels) or a static current of shape (n_samples, "
+            "n_channels). Use inputs.toarray()."
+        )
     inputs = np.asarray(inputs)
     if inputs.ndim not in (2, 3):
         raise ValueError(
@@ -195,6 +203,12 @@ def simulate(
         raise ValueError("bias contains NaN or infinity.")
     model, params = neuron.kernel_params(n_out, dt, dtype)
 
+    itemsize = {K.OUT_SPIKES: 1, K.OUT_COUNTS: 4}.get(out_mode, np.dtype(dtype).itemsize)
+    out_shape = (n_samples, n_out) if out_mode == K.OUT_COUNTS else (n_samples, n_steps, n_out)
+    check_allocation(
+        math.prod(out_shape) * itemsize, f"simulate: the {output} output of shape {out_shape}",
+        "n_steps" if static else "the number of samples (simulate them in chunks)",
+    )
     if out_mode == K.OUT_SPIKES:
         result = np.empty((n_samples, n_steps, n_out), dtype=np.uint8)
     elif out_mode == K.OUT_COUNTS:

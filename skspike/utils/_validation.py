@@ -105,6 +105,12 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
             ndim = np.ndim(X)
         except Exception:  # ragged lists: let validate_data explain
             ndim = None
+    if ndim is not None and ndim > 3:
+        raise ValueError(
+            f"{type(estimator).__name__} accepts static data of shape (n_samples, n_features) or spike "
+            f"trains of shape (n_samples, n_steps, n_channels); got an array with {ndim} dimensions, "
+            f"shape {np.shape(X)}."
+        )
     if ndim == 3:
         spikes = check_spikes(X)
         if y is not None:
