@@ -185,4 +185,4 @@ class PopulationEncoder(BaseEncoder):
         prob = np.minimum(r * (self.max_rate * self.dt / 1000.0), 1.0)
         if self.coding == "rate":
             return rate_kernel(np.rint(prob * n_steps).astype(np.int64), n_steps)
-        return poisson_kernel(prob, n_steps, seed)
+        return poisson_kernel(np.ascontiguousarray(prob), n_steps, seed)
