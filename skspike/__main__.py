@@ -178,7 +178,7 @@ def main(argv=None):
     diff = (accuracy - alone_accuracy) * 100
     print()
     print(f"NGSNN alone        {alone_accuracy * 100:.1f} % (direct current input, defaults; "
-          f"fit {alone_time:.1f} s), energy ({HARDWARE[0]}) {alone_joules:.3e} J per sample")
+          f"fit {alone_time:.1f} s), {alone_joules:.3e} J per sample on {HARDWARE[0]}")
     verdict = ("helps" if diff > 0.05 else "costs" if diff < -0.05 else "neither helps nor costs")
     print(f"STDP front end     {verdict} accuracy here ({diff:+.1f} points); it turns each sample "
           f"into {stdp_spikes:.1f} output spikes of {pipeline.named_steps['stdp'].n_neurons} "
