@@ -41,6 +41,8 @@ X_train, X_test, y_train, y_test = train_test_split(
 stdp = STDPFeatureExtractor(
     400,
     encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
+    dt=0.5,
+    weight_norm=6.4,
     theta_plus=0.5,
     nu_post=0.005,
     tau_trace=10.0,

@@ -12,12 +12,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skspike.utils.discovery import all_estimators
 from skspike.utils._estimator_checks import (
+    CHECK_PARAMS,
+    DEFAULT_EXPECTED_FAILED_CHECKS,
     EXPECTED_FAILED_CHECKS,
     check_instance,
+    default_expected_failed_checks,
     expected_failed_checks,
 )
 
 ESTIMATORS = [check_instance(cls) for _, cls in all_estimators()]
+# What a user constructs: every public estimator with its default parameters.
+DEFAULT_ESTIMATORS = [cls() for _, cls in all_estimators()]
 
 
 def test_discovery_finds_estimators():
@@ -25,10 +30,18 @@ def test_discovery_finds_estimators():
     assert "PoissonEncoder" in names
     # every declared exception refers to an estimator that exists
     assert set(EXPECTED_FAILED_CHECKS) <= names
+    assert set(DEFAULT_EXPECTED_FAILED_CHECKS) <= names
+    assert set(CHECK_PARAMS) <= names
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(DEFAULT_ESTIMATORS, expected_failed_checks=default_expected_failed_checks)
+def test_sklearn_compatible_defaults(estimator, check):
     check(estimator)
 
 

@@ -309,10 +309,8 @@ def test_transformer_errors():
         lzt.transform(spikes[:, :, :2])
     with pytest.raises(ValueError, match="time steps"):
         lzt.transform(spikes[:, :40])
-    with pytest.raises(ValueError, match="binary"):
-        lzt.transform(spikes * 2)
-    with pytest.raises(ValueError, match="binary"):
-        LZCTransformer().fit(rng.random((5, 10)))  # static X needs an encoder
+    with pytest.raises(ValueError, match="NaN"):
+        lzt.transform(np.where(spikes == 1, np.nan, 0.0))
     with pytest.raises(ValueError, match="fitted on .*spike trains; got static 2-D data"):
         lzt.transform(spikes[:, :, 0])
     rows = LZCTransformer().fit(spikes[:, :, 0])
@@ -337,3 +335,47 @@ def test_transformer_pickle_and_count_operations():
     enc_ops = lzt.encoder_.count_operations(X)
     ops = lzt.count_operations(X)
     assert ops.spikes == enc_ops.spikes > 0 and ops.synaptic_ops == enc_ops.synaptic_ops
+
+
+def _naive_binarise(series, rule):
+    """Per sample and channel: 1 where the series exceeds its median/mean/level."""
+    out = np.empty(series.shape, dtype=np.uint8)
+    for s in range(series.shape[0]):
+        for c in range(series.shape[2]):
+            x = series[s, :, c]
+            if np.all((x == 0) | (x == 1)):
+                out[s, :, c] = x
+                continue
+            level = {"median": np.median, "mean": np.mean}.get(rule, lambda v: rule)(x)
+            out[s, :, c] = [1 if v > level else 0 for v in x]
+    return out
+
+
+@pytest.mark.parametrize("rule", ["median", "mean", 0.25])
+def test_transformer_binarises_continuous_series(rule):
+    rng = np.random.default_rng(1)
+    series = rng.normal(size=(7, 40, 3)).cumsum(axis=1)
+    series[2, :, 1] = (rng.random(40) < 0.8)  # a binary channel stays as it is
+    lzt = LZCTransformer(normalize=False, threshold=rule)
+    got = lzt.fit_transform(series)
+    expected = LZCTransformer(normalize=False).fit_transform(_naive_binarise(series, rule))
+    np.testing.assert_array_equal(got, expected)
+    # per-sample thresholds: a sample's features do not depend on the batch
+    np.testing.assert_array_equal(lzt.transform(series[3:4]), got[3:4])
+    # 2-D rows are single-channel series, binarised the same way
+    rows = LZCTransformer(normalize=False, threshold=rule).fit_transform(series[:, :, 0])
+    np.testing.assert_array_equal(rows[:, 0], got[:, 0])
+
+
+def test_transformer_binary_input_unchanged_and_median_separates():
+    rng = np.random.default_rng(2)
+    spikes = (rng.random((5, 64, 2)) < 0.7).astype(np.uint8)  # median 1: thresholding would erase it
+    np.testing.assert_array_equal(
+        LZCTransformer().fit_transform(spikes),
+        LZCTransformer().fit_transform(spikes.astype(np.float64)),
+    )
+    t = np.arange(256)
+    periodic = np.sin(2 * np.pi * t / 16.0)
+    noise = rng.normal(size=256)
+    feats = LZCTransformer().fit_transform(np.stack([periodic, noise]))
+    assert feats[0, 0] < 0.3 < 0.8 < feats[1, 0]

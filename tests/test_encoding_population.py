@@ -55,7 +55,8 @@ def test_rate_coding_counts_follow_responses():
 
 
 def test_poisson_coding_is_seeded_and_matches_rates():
-    X = np.full((3000, 1), 0.5)
+    # streams are keyed on a row's content: a 1e-12 jitter makes every draw its own row
+    X = np.full((3000, 1), 0.5) + 1e-12 * np.arange(3000)[:, None]
     enc = PopulationEncoder(
         3, coding="poisson", max_rate=200, n_steps=50, feature_range=(0, 1), random_state=5
     ).fit(X)
@@ -67,7 +68,8 @@ def test_poisson_coding_is_seeded_and_matches_rates():
     sigma = np.sqrt(50 * p * (1 - p) / 3000)
     assert np.all(np.abs(spikes.sum(axis=1).mean(axis=0) - 50 * p) <= 4 * sigma + 1e-12)
     # same draws as PoissonEncoder on the responses with the same seed
-    R = np.tile(r, (3000, 1))
+    R = enc.responses(X)
+    R[R <= 0.1] = 0
     ref = PoissonEncoder(max_rate=200, n_steps=50, feature_range=(0, 1), random_state=5)
     np.testing.assert_array_equal(spikes, ref.fit(R).transform(R))
     # latency and rate codings are deterministic whatever the seed

@@ -262,10 +262,10 @@ def test_other_neuron_models_and_spike_encoders():
     X, y = load_iris(return_X_y=True)
     izh = NGSNNClassifier(Izhikevich(), max_neurons=30, random_state=0).fit(X, y)
     assert izh.current_unit_ > 1.0 and izh.score(X, y) > 0.9
-    enc = PoissonEncoder(max_rate=500.0, n_steps=30, random_state=0)
+    enc = PoissonEncoder(max_rate=500.0, n_steps=60, random_state=0)
     clf = NGSNNClassifier(encoder=enc, max_neurons=40, random_state=0).fit(X, y)
     assert clf.input_kind_ == "static" and hasattr(clf, "encoder_")
-    # 30 Poisson steps carry about 15 spikes per feature at most: a noisy code
+    # 60 Poisson steps carry about 30 spikes per feature at most: a noisy code
     assert clf.score(X, y) > 0.85
 
 

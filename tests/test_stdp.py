@@ -141,7 +141,7 @@ def test_weights_bounded_and_normalized_after_fit():
     rng = np.random.RandomState(0)
     X = rng.rand(60, 20) ** 3  # skewed input: some weights grow large
     est = STDPFeatureExtractor(
-        6, encoder=PoissonEncoder(max_rate=300.0, n_steps=100, dt=0.5), w_max=0.2,
+        6, encoder=PoissonEncoder(max_rate=300.0, n_steps=100), w_max=0.2,
         weight_norm=3.0, nu_post=0.05, theta_plus=0.2, n_epochs=2, random_state=0,
     ).fit(X)
     assert est.weights_.min() >= 0.0
@@ -152,16 +152,49 @@ def test_weights_bounded_and_normalized_after_fit():
     assert (est.theta_ > 0).all()
 
 
-def test_auto_norm_is_a_tenth_per_input():
+def test_auto_norm_follows_the_input_spike_count():
+    # uniform weights give the mean sample 12 threshold gaps (13 mV) of input
+    spikes = _random_spikes(n_samples=8, n_steps=100, n_in=40, p=0.1, seed=0)
+    est = STDPFeatureExtractor(3, encoder=None, random_state=0).fit(spikes)
+    mean_spikes = spikes.sum() / 8
+    expected = 12.0 * 13.0 * 40 / mean_spikes
+    assert est.weight_norm_ == pytest.approx(expected)
+    np.testing.assert_allclose(est.weights_.sum(axis=0), expected)
+    # twice the input spikes, half the weights: the same drive
+    denser = np.concatenate([spikes, spikes], axis=1)
+    est2 = STDPFeatureExtractor(3, encoder=None, random_state=0).fit(denser)
+    assert est2.weight_norm_ == pytest.approx(expected / 2)
+    # sparse input: capped at half of n_in * w_max
+    sparse = np.zeros_like(spikes)
+    sparse[:, 0, :5] = 1
+    assert STDPFeatureExtractor(3, encoder=None).fit(sparse).weight_norm_ == pytest.approx(20.0)
+    # the Poisson path counts the expected spikes of the fused encoder
     X = np.random.RandomState(0).rand(5, 30)
     est = STDPFeatureExtractor(3, dt=5.0, random_state=0).fit(X)
-    np.testing.assert_allclose(est.weights_.sum(axis=0), 3.0)
+    enc = est.encoder_
+    mean_poisson = enc.spike_probability(enc.intensities(X)).sum() / 5 * enc.n_steps
+    assert est.weight_norm_ == pytest.approx(min(12.0 * 13.0 * 30 / mean_poisson, 15.0))
+
+
+def test_fit_warns_when_trains_are_read_with_the_wrong_step():
+    from skspike.encoding import PoissonEncoder
+
+    X = np.random.RandomState(0).rand(40, 16)
+    spikes = PoissonEncoder(max_rate=400.0, n_steps=100).fit_transform(X)
+    # 100 ms trains read as 5 ms: the membrane (tau_m = 100 ms) sees 1/20 of the drive
+    with pytest.warns(UserWarning, match="dt=0.05 ms.*100 steps = 5 ms"):
+        STDPFeatureExtractor(4, encoder=None, dt=0.05, weight_norm=1.0, random_state=0).fit(spikes)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        STDPFeatureExtractor(4, encoder=None, random_state=0).fit(spikes)
 
 
 def test_lateral_inhibition_limits_simultaneous_winners():
     spikes = _random_spikes(n_samples=20, n_steps=200, n_in=30, p=0.15, seed=3)
     est = _initialized(spikes, n_neurons=30, random_state=0, output="spikes",
-                       v_thresh=-60.0, t_ref=2.0)
+                       v_thresh=-60.0, t_ref=2.0, weight_norm=3.0)
 
     def run(inhibition):
         out = est.set_params(inhibition=inhibition).transform(spikes)
@@ -182,8 +215,9 @@ def test_partial_fit_on_halves_equals_fit_poisson():
     X = np.random.RandomState(2).rand(40, 16)
     # a fixed feature_range: with a learned one, the first partial_fit call
     # would fit the encoder's scaling on its batch only
-    enc = PoissonEncoder(max_rate=250.0, n_steps=80, dt=0.5, feature_range=(0, 1))
-    params = dict(n_neurons=5, encoder=enc, random_state=7, nu_post=0.05, theta_plus=0.3)
+    enc = PoissonEncoder(max_rate=250.0, n_steps=80, feature_range=(0, 1))
+    params = dict(n_neurons=5, encoder=enc, random_state=7, nu_post=0.05, theta_plus=0.3,
+                  n_epochs=1, weight_norm=1.6)
     whole = STDPFeatureExtractor(**params).fit(X)
     halves = STDPFeatureExtractor(**params).partial_fit(X[:17]).partial_fit(X[17:])
     assert whole.n_samples_seen_ == halves.n_samples_seen_ == 40
@@ -196,7 +230,8 @@ def test_partial_fit_on_halves_equals_fit_poisson():
 
 def test_partial_fit_on_halves_equals_fit_spikes():
     spikes = _random_spikes(n_samples=10)
-    params = dict(n_neurons=4, encoder=None, random_state=3, **FAST)
+    # a fixed weight_norm: "auto" is set from the first batch partial_fit sees
+    params = dict(n_neurons=4, encoder=None, random_state=3, n_epochs=1, weight_norm=1.2, **FAST)
     whole = STDPFeatureExtractor(**params).fit(spikes)
     halves = STDPFeatureExtractor(**params).partial_fit(spikes[:4]).partial_fit(spikes[4:])
     np.testing.assert_array_equal(whole.weights_, halves.weights_)
@@ -208,7 +243,7 @@ def test_other_encoders_equal_learning_on_their_spikes():
     from skspike.encoding import RateEncoder
 
     X = np.random.RandomState(4).rand(30, 10)
-    enc = RateEncoder(max_rate=200.0, n_steps=60, dt=0.5, feature_range=(0, 1))
+    enc = RateEncoder(max_rate=200.0, n_steps=60, feature_range=(0, 1))
     params = dict(n_neurons=4, random_state=0, **FAST)
     static = STDPFeatureExtractor(encoder=enc, **params).fit(X)
     spikes = enc.fit_transform(X)
@@ -225,11 +260,11 @@ def test_other_encoders_equal_learning_on_their_spikes():
 
 def test_epochs_continue_the_random_streams():
     X = np.random.RandomState(2).rand(12, 8)
-    enc = PoissonEncoder(max_rate=250.0, n_steps=60, dt=0.5)
+    enc = PoissonEncoder(max_rate=250.0, n_steps=60)
     two = STDPFeatureExtractor(4, encoder=enc, n_epochs=2, random_state=0).fit(X)
     assert two.n_samples_seen_ == 24
     # a second epoch is a new presentation (new spikes), not a replay of the first
-    manual = STDPFeatureExtractor(4, encoder=enc, random_state=0).fit(X).partial_fit(X)
+    manual = STDPFeatureExtractor(4, encoder=enc, n_epochs=1, random_state=0).fit(X).partial_fit(X)
     np.testing.assert_array_equal(two.weights_, manual.weights_)
 
 
@@ -237,7 +272,7 @@ def test_determinism_by_seed_and_thread_count():
     import numba
 
     X = np.random.RandomState(0).rand(50, 16)
-    enc = PoissonEncoder(max_rate=250.0, n_steps=80, dt=0.5)
+    enc = PoissonEncoder(max_rate=250.0, n_steps=80)
     a = STDPFeatureExtractor(6, encoder=enc, random_state=1).fit(X)
     b = STDPFeatureExtractor(6, encoder=enc, random_state=1).fit(X)
     c = STDPFeatureExtractor(6, encoder=enc, random_state=2).fit(X)
@@ -257,7 +292,7 @@ def test_determinism_by_seed_and_thread_count():
 
 def test_transform_spikes_and_counts_agree():
     X = np.random.RandomState(0).rand(15, 10)
-    enc = PoissonEncoder(max_rate=300.0, n_steps=60, dt=0.5)
+    enc = PoissonEncoder(max_rate=300.0, n_steps=60)
     est = STDPFeatureExtractor(5, encoder=enc, random_state=0, min_spikes=0).fit(X)
     counts = est.transform(X)
     spikes = est.set_params(output="spikes").transform(X)
@@ -269,9 +304,11 @@ def test_transform_spikes_and_counts_agree():
 def test_min_spikes_presents_quiet_samples_again():
     X = np.random.RandomState(0).rand(20, 10)
     enc = PoissonEncoder(max_rate=20.0, n_steps=40, dt=0.5)
-    quiet = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=0).fit(X)
+    # the paper's (weak) weights and homeostasis, so that quiet samples occur
+    paper = dict(dt=0.5, weight_norm=1.0, theta_plus=0.05, nu_post=1e-2, tau_trace=20.0, n_epochs=1)
+    quiet = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=0, **paper).fit(X)
     loud = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=3,
-                                rate_increment=300.0).fit(X)
+                                rate_increment=300.0, **paper).fit(X)
     assert quiet.n_presentations_ == 20
     assert loud.n_presentations_ > 20
     counts = loud.transform(X)
@@ -336,11 +373,11 @@ def test_pickle_and_continue_learning():
 
 def test_verbose_progress_bar(capsys):
     X = np.random.RandomState(0).rand(120, 8)
-    loud = STDPFeatureExtractor(4, dt=5.0, random_state=0, verbose=True).fit(X)
+    loud = STDPFeatureExtractor(4, dt=5.0, n_epochs=1, random_state=0, verbose=True).fit(X)
     err = capsys.readouterr().err
     assert "STDP" in err and "120/120" in err and "spikes_per_s" in err
     # the bar splits training into chunks; the result is the same
-    quiet = STDPFeatureExtractor(4, dt=5.0, random_state=0).fit(X)
+    quiet = STDPFeatureExtractor(4, dt=5.0, n_epochs=1, random_state=0).fit(X)
     np.testing.assert_array_equal(loud.weights_, quiet.weights_)
 
 
@@ -360,7 +397,8 @@ def test_quality_on_digits():
     stdp = STDPFeatureExtractor(
         400,
         encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
-        theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5, random_state=0,
+        dt=0.5, weight_norm=6.4, theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5,
+        random_state=0,
     ).fit(X_train)
     counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
     vote = VoteClassifier().fit(counts_train, y_train)

@@ -1,11 +1,14 @@
 """LZCTransformer: per-channel Lempel-Ziv complexity features of spike trains."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._ops import OperationCounts
+from ..encoding._base import _ndim
 from ..utils._validation import validate_spiking_input
 from ._lempel_ziv import _as_binary_batch, _count, _normaliser
 
@@ -25,7 +28,13 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         trains (e.g. :class:`~skspike.encoding.PoissonEncoder`); a clone is
         fitted in ``fit``. With None, 2-D input must already be binary and each
         row is taken as the single-channel train ``(n_samples, n_steps)`` of
-        one sample. 3-D input is always used as spikes.
+        one sample. 3-D input is always used as time series.
+    threshold : {"median", "mean"} or float, default="median"
+        How a real-valued series becomes a binary train before its complexity
+        is measured: each channel of each sample is 1 where it exceeds its own
+        median over time (the LZC literature's rule, e.g. Zhang et al. 2001),
+        its own mean, or a fixed number. A channel whose values are all 0 or
+        1 is a spike train already and is used unchanged.
 
     Attributes
     ----------
@@ -56,7 +65,10 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     .. math:: C = \\frac{c(n) \\log_2 n}{n}
 
-    (see :func:`lempel_ziv_complexity`). Irregular (Poisson-like) trains score
+    (see :func:`lempel_ziv_complexity`). A real-valued channel ``x_1 ... x_n``
+    is first binarised, ``s_t = [x_t > m]``, with ``m`` its median (or mean,
+    or the fixed ``threshold``) over the ``n`` steps of that sample, so the
+    features of a sample do not depend on the other samples. Irregular (Poisson-like) trains score
     near 1 at moderate rates, bursty or periodic trains lower; silent
     and saturated trains get ``2 log2(n) / n``. The transformer learns nothing
     but the input layout (and the encoder's scaling), so it composes after an
@@ -69,6 +81,9 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     .. [2] Kaspar, F. & Schuster, H. G. (1987). Easily calculable measure for
        the complexity of spatiotemporal patterns. Physical Review A, 36(2),
        842-848.
+    .. [3] Zhang, X.-S., Roy, R. J. & Jensen, E. W. (2001). EEG complexity as a
+       measure of depth of anesthesia for patients. IEEE Transactions on
+       Biomedical Engineering, 48(12), 1424-1433 (median binarisation).
 
     Examples
     --------
@@ -80,16 +95,26 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     >>> LZCTransformer(normalize=False).fit_transform(spikes)
     array([[ 3.,  2.],
            [11., 13.]])
+
+    Real-valued series are binarised at each channel's median:
+
+    >>> t = np.arange(64)
+    >>> series = np.stack([np.sin(t / 4.0), np.random.default_rng(0).normal(size=64)])
+    >>> LZCTransformer(normalize=False).fit_transform(series)
+    array([[ 6.],
+           [14.]])
     """
 
     _parameter_constraints: dict = {
         "normalize": ["boolean"],
         "encoder": [None, HasMethods(["fit", "transform"])],
+        "threshold": [StrOptions({"median", "mean"}), Real],
     }
 
-    def __init__(self, normalize=True, *, encoder=None):
+    def __init__(self, normalize=True, *, encoder=None, threshold="median"):
         self.normalize = normalize
         self.encoder = encoder
+        self.threshold = threshold
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
@@ -179,12 +204,36 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return spikes
 
     def _spikes(self, X, *, reset):
+        if not hasattr(X, "iloc") and _ndim(X) == 3:
+            series = check_array(X, dtype=None, allow_nd=True, ensure_min_features=1,
+                                 input_name="X")
+            if series.dtype.kind not in "biuf":
+                series = check_array(series, dtype=np.float64, allow_nd=True, input_name="X")
+            X = self._binarise(series, axis=1)
         data, _ = validate_spiking_input(self, X, reset=reset)
         if data.ndim == 2:
-            # encoder=None: rows of 2-D input are single-channel binary trains.
+            # encoder=None: each row of 2-D input is a single-channel series.
+            data = self._binarise(data, axis=1)
             data, _ = _as_binary_batch(data, axis=-1)
             data = data.reshape(data.shape[0], data.shape[1], 1)
         return data
+
+    def _binarise(self, series, axis):
+        """Binary trains of ``series`` along the time ``axis`` (a new array)."""
+        series = np.asarray(series)
+        binary = np.all((series == 0) | (series == 1), axis=axis)
+        if binary.all():
+            return series.astype(np.uint8)
+        values = series.astype(np.float64)
+        if self.threshold == "median":
+            level = np.median(values, axis=axis, keepdims=True)
+        elif self.threshold == "mean":
+            level = np.mean(values, axis=axis, keepdims=True)
+        else:
+            level = float(self.threshold)
+        out = (values > level).astype(np.uint8)
+        keep = np.expand_dims(binary, axis)
+        return np.where(keep, values == 1.0, out).astype(np.uint8)
 
     def _lzc(self, spikes):
         n_samples, n_steps, n_channels = spikes.shape

@@ -4,21 +4,39 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
-from .._numba._random import next_uint64, stream_seed
+from .._numba._random import _mix, next_uint64, stream_seed
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
+
+
+@jit()
+def row_key(bits):
+    """Hash of one sample's values (their float64 bit patterns, as uint64).
+
+    Stochastic kernels start a sample's random stream at
+    ``stream_seed(seed, row_key(bits))``: the spikes of a sample then depend
+    on its content and the seed only, never on the other samples of the call,
+    its position or the number of threads.
+    """
+    h = np.uint64(0x243F6A8885A308D3)
+    for i in range(bits.shape[0]):
+        h = _mix(h ^ bits[i])
+    return h
 
 
 @jit(parallel=True)
 def poisson_kernel(prob, n_steps, seed):
     """Bernoulli spikes: ``spikes[s, t, c] = (u < prob[s, c])``.
 
-    ``prob`` is ``(n_samples, n_channels)`` float64 in [0, 1]. Each sample has
-    its own random stream, so the result depends only on ``seed``. One 64-bit
-    draw yields two 32-bit uniforms; p is resolved to 2**-32.
+    ``prob`` is ``(n_samples, n_channels)`` float64 in [0, 1], C-contiguous.
+    Each sample's random stream is keyed on its probabilities and ``seed``
+    (:func:`row_key`), so a row's spikes do not depend on the other rows or
+    on its position. One 64-bit draw yields two 32-bit uniforms; p is
+    resolved to 2**-32.
     """
     n_samples, n_channels = prob.shape
+    prob_bits = prob.view(np.uint64)
     out = np.empty((n_samples, n_steps, n_channels), dtype=np.uint8)
     scale = 4294967296.0
     for s in prange(n_samples):
@@ -29,7 +47,7 @@ def poisson_kernel(prob, n_steps, seed):
                 thresh[c] = np.uint64(0xFFFFFFFF) + np.uint64(1)
             else:
                 thresh[c] = np.uint64(p * scale)
-        state = stream_seed(seed, s)
+        state = stream_seed(seed, row_key(prob_bits[s]))
         for t in range(n_steps):
             c = 0
             while c + 1 < n_channels:

@@ -42,10 +42,15 @@ class LatencyEncoder(BaseEncoder):
         Intensities at or below ``threshold`` emit no spike (so zero input is
         silent). For ``"log"`` it is also the RC neuron's firing threshold
         and must be positive.
-    n_steps : int, default=100
-        Number of time steps.
+    n_steps : int, default=30
+        Number of time steps. One spike per channel needs no long window:
+        30 steps resolve an intensity to 1/30 of the range and match the
+        integration window of :class:`~skspike.classifiers.NGSNNClassifier`
+        (``tau_m = 20`` ms), so a downstream membrane still holds the early
+        spikes when the late ones arrive.
     dt : float, default=1.0
-        Step length in milliseconds.
+        Step length in milliseconds, the default step of every skspike
+        encoder and spiking estimator.
     feature_range : tuple (min, max) or None, default=None
         Fixed input range mapped to intensities [0, 1]. None learns each
         feature's min and max in ``fit``. Values outside the range are
@@ -121,7 +126,7 @@ class LatencyEncoder(BaseEncoder):
     }
 
     def __init__(
-        self, method="linear", *, tau=None, threshold=0.01, n_steps=100, dt=1.0, feature_range=None
+        self, method="linear", *, tau=None, threshold=0.01, n_steps=30, dt=1.0, feature_range=None
     ):
         self.method = method
         self.tau = tau

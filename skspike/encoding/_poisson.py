@@ -16,12 +16,17 @@ class PoissonEncoder(BaseEncoder):
 
     Parameters
     ----------
-    max_rate : float, default=100.0
-        Firing rate in Hz of a feature at intensity 1.
-    n_steps : int, default=100
-        Number of time steps.
+    max_rate : float, default=400.0
+        Firing rate in Hz of a feature at intensity 1 (spike probability
+        0.4 per 1 ms step).
+    n_steps : int, default=200
+        Number of time steps. The defaults give a feature at intensity 1 an
+        expected 80 spikes in the 200 ms window, so rates are resolved to a
+        few percent (a Poisson count of 80 has a relative spread of 11 %)
+        and downstream learners (STDP, NG-SNN) see enough spikes per sample.
     dt : float, default=1.0
-        Step length in milliseconds.
+        Step length in milliseconds, the default step of every skspike
+        encoder and spiking estimator.
     feature_range : tuple (min, max) or None, default=None
         Fixed input range mapped to intensities [0, 1]. None learns each
         feature's min and max in ``fit``. Values outside are clipped.
@@ -52,6 +57,11 @@ class PoissonEncoder(BaseEncoder):
     over the window is ``p * n_steps``, i.e. ``rate * duration`` while
     ``p < 1``.
 
+    A sample's random stream is keyed on its intensities and the seed, so
+    ``transform(X)[i]`` equals ``transform(X[i:i + 1])[0]`` whatever the other
+    rows, their order or the number of threads (identical rows get identical
+    spikes).
+
     Examples
     --------
     >>> import numpy as np
@@ -71,7 +81,7 @@ class PoissonEncoder(BaseEncoder):
     }
     _stochastic = True
 
-    def __init__(self, max_rate=100.0, *, n_steps=100, dt=1.0, feature_range=None, random_state=None):
+    def __init__(self, max_rate=400.0, *, n_steps=200, dt=1.0, feature_range=None, random_state=None):
         self.max_rate = max_rate
         self.n_steps = n_steps
         self.dt = dt

@@ -37,10 +37,15 @@ class PopulationEncoder(BaseEncoder):
         only the fields near the value fire.
     max_rate : float, default=100.0
         Rate in Hz of a response of 1 (``"rate"`` and ``"poisson"`` only).
-    n_steps : int, default=100
-        Number of time steps.
+    n_steps : int, default=30
+        Number of time steps. One spike per channel needs no long window:
+        30 steps resolve an intensity to 1/30 of the range and match the
+        integration window of :class:`~skspike.classifiers.NGSNNClassifier`
+        (``tau_m = 20`` ms), so a downstream membrane still holds the early
+        spikes when the late ones arrive.
     dt : float, default=1.0
-        Step length in milliseconds.
+        Step length in milliseconds, the default step of every skspike
+        encoder and spiking estimator.
     feature_range : tuple (min, max) or None, default=None
         Fixed input range mapped to intensities [0, 1]. None learns each
         feature's min and max in ``fit``. Values outside the range are
@@ -131,7 +136,7 @@ class PopulationEncoder(BaseEncoder):
         coding="latency",
         min_response=0.1,
         max_rate=100.0,
-        n_steps=100,
+        n_steps=30,
         dt=1.0,
         feature_range=None,
         random_state=None,
@@ -185,4 +190,4 @@ class PopulationEncoder(BaseEncoder):
         prob = np.minimum(r * (self.max_rate * self.dt / 1000.0), 1.0)
         if self.coding == "rate":
             return rate_kernel(np.rint(prob * n_steps).astype(np.int64), n_steps)
-        return poisson_kernel(prob, n_steps, seed)
+        return poisson_kernel(np.ascontiguousarray(prob), n_steps, seed)

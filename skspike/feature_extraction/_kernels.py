@@ -20,7 +20,8 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
-from .._numba._random import _mix, next_uniform, stream_seed
+from .._numba._random import next_uniform, stream_seed
+from ..encoding._kernels import row_key as _row_key
 
 DECAY_M = 0  # exp(-dt / tau_m)
 V_REST = 1
@@ -380,15 +381,6 @@ def infer_spikes(spikes, weights, theta, prm, trace, counts, in_spikes, out_spik
             _events_from_spikes(spikes[s], step_ptr, ev_idx)
             in_spikes[s] = _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace,
                                        False, counts[s], out_spikes[s], record)
-
-
-@jit()
-def _row_key(bits):
-    """Hash of one sample's spike probabilities (their float64 bit patterns)."""
-    h = np.uint64(0x243F6A8885A308D3)
-    for i in range(bits.shape[0]):
-        h = _mix(h ^ bits[i])
-    return h
 
 
 @jit(parallel=True)

@@ -1,6 +1,7 @@
 """Unsupervised STDP feature learning (Diehl & Cook, 2015)."""
 
 import time
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +25,15 @@ _ENCODE_BATCH = 256
 _MAX_PRESENTATIONS = 10
 # Offset between the training and the transform random streams.
 _TRANSFORM_STREAM = 0x5BD1E995
+# weight_norm="auto": uniform weights give the mean training sample this many
+# times the threshold gap (v_thresh - v_rest) of summed input per window ...
+_AUTO_DRIVE = 12.0
+# ... but a column never sums to more than this fraction of n_in * w_max, so
+# learning can still concentrate the weights.
+_AUTO_NORM_CAP = 0.5
+# fit warns when more than this fraction of the training samples (last epoch)
+# left the whole layer silent.
+_SILENT_WARN = 0.5
 
 
 class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
@@ -39,7 +49,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_neurons : int, default=100
+    n_neurons : int, default=400
         Number of excitatory neurons (output features).
     encoder : "poisson", transformer or None, default="poisson"
         How static ``X`` of shape (n_samples, n_features) becomes spikes.
@@ -51,8 +61,12 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         drawn on the fly, never stored. Any other encoder is applied in
         batches. None: ``X`` must already be spike trains. 3-D input
         ``(n_samples, n_steps, n_channels)`` is always used as spikes.
-    dt : float, default=0.5
-        Simulation step in ms. An encoder with a ``dt`` must use the same.
+    dt : float, default=1.0
+        Simulation step in ms, the default step of every skspike encoder and
+        classifier. An encoder with a ``dt`` must use the same; spike trains
+        do not record their step, so trains made with another ``dt`` must be
+        read with that ``dt`` (``fit`` warns when the layer stays silent, the
+        usual symptom of a mismatch).
     tau_m : float, default=100.0
         Membrane time constant in ms.
     v_rest : float, default=-65.0
@@ -67,15 +81,18 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         Lateral inhibition: each spike lowers the membrane potential of every
         other neuron by this many mV at the next step (0 disables it; large
         values give winner-take-all).
-    theta_plus : float, default=0.05
+    theta_plus : float, default=1.0
         Threshold increase in mV per spike during learning (homeostasis).
+        The paper's 0.05 mV suits 60000 samples x several epochs; on data
+        sets of a few hundred to a few thousand samples a larger step is what
+        makes the neurons specialise.
     tau_theta : float, default=1e7
         Decay time constant of the adaptive threshold in ms (learning only).
-    tau_trace : float, default=20.0
+    tau_trace : float, default=10.0
         Time constant in ms of the pre- and postsynaptic traces.
     nu_pre : float, default=1e-4
         Learning rate of depression, applied at presynaptic spikes.
-    nu_post : float, default=1e-2
+    nu_post : float, default=5e-3
         Learning rate of potentiation, applied at postsynaptic spikes.
     x_tar : float, default=0.0
         Target value of the presynaptic trace: at a postsynaptic spike,
@@ -87,8 +104,12 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         values slow updates near the bounds.
     weight_norm : "auto", float or None, default="auto"
         Every neuron's input weights are rescaled to sum to this value before
-        learning and after every sample it learned from. ``"auto"`` is
-        ``0.1 * n_in`` (78.4 for 784 inputs, as in the paper); None disables
+        learning and after every sample it learned from. ``"auto"`` adapts it
+        to the input: uniform weights give the mean training sample
+        (``S`` input spikes) a summed input of 12 threshold gaps,
+        ``12 (v_thresh - v_rest) n_in / S``, at most ``0.5 n_in w_max``
+        (the fitted value is ``weight_norm_``; with 784 Poisson pixels at the
+        paper's rates it is close to the paper's 78.4). None disables
         normalisation. Must not exceed ``n_in * w_max``.
     w_init : float, default=0.3
         Initial weights are drawn uniformly from [0, w_init), then normalised.
@@ -99,7 +120,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         ``transform``), at most 10 presentations. 0 disables repeats.
     rate_increment : float, default=32.0
         Rate increase in Hz (at intensity 1) per repeat.
-    n_epochs : int, default=1
+    n_epochs : int, default=2
         Passes over the data in ``fit`` (``partial_fit`` makes one).
     output : {"counts", "spikes"}, default="counts"
         What ``transform`` returns: spike counts (n_samples, n_neurons) or
@@ -113,7 +134,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     weights_ : ndarray of shape (n_in, n_neurons)
-        Learned input weights, each column summing to ``weight_norm``.
+        Learned input weights, each column summing to ``weight_norm_``.
+    weight_norm_ : float
+        Column sum used (0 without normalisation).
     theta_ : ndarray of shape (n_neurons,)
         Adaptive threshold increments in mV.
     thresholds_ : ndarray of shape (n_neurons,)
@@ -210,7 +233,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     >>> X = rng.rand(20, 16)
     >>> stdp = STDPFeatureExtractor(
     ...     n_neurons=8,
-    ...     encoder=PoissonEncoder(max_rate=200.0, n_steps=100, dt=0.5),
+    ...     encoder=PoissonEncoder(max_rate=200.0, n_steps=100),
     ...     random_state=0,
     ... ).fit(X)
     >>> stdp.weights_.shape
@@ -249,21 +272,21 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_neurons=100,
+        n_neurons=400,
         *,
         encoder="poisson",
-        dt=0.5,
+        dt=1.0,
         tau_m=100.0,
         v_rest=-65.0,
         v_reset=-60.0,
         v_thresh=-52.0,
         t_ref=5.0,
         inhibition=17.5,
-        theta_plus=0.05,
+        theta_plus=1.0,
         tau_theta=1e7,
-        tau_trace=20.0,
+        tau_trace=10.0,
         nu_pre=1e-4,
-        nu_post=1e-2,
+        nu_post=5e-3,
         x_tar=0.0,
         w_max=1.0,
         mu=0.0,
@@ -271,7 +294,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         w_init=0.3,
         min_spikes=5,
         rate_increment=32.0,
-        n_epochs=1,
+        n_epochs=2,
         output="counts",
         random_state=None,
         verbose=False,
@@ -323,7 +346,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             if hasattr(self, attr):
                 delattr(self, attr)
         source = self._validate_source(X, reset=True)
-        self._initialize(source["n_in"], source["n_steps"])
+        self._initialize(source)
         self._learn(source, self.n_epochs)
         return self
 
@@ -352,7 +375,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         first = not hasattr(self, "weights_")
         source = self._validate_source(X, reset=first)
         if first:
-            self._initialize(source["n_in"], source["n_steps"])
+            self._initialize(source)
         self._learn(source, 1)
         return self
 
@@ -476,10 +499,26 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                 spikes = self.encoder_.transform(source["X"][start:stop])
                 yield start, stop, np.ascontiguousarray(spikes, dtype=np.uint8)
 
-    def _norm_value(self, n_in):
+    def _mean_input_spikes(self, source):
+        """Mean number of input spikes per training sample (all channels)."""
+        n = max(source["n_samples"], 1)
+        if source["kind"] == "spikes":
+            return float(source["spikes"].sum(dtype=np.int64)) / n
+        if source["kind"] == "poisson":
+            return float(source["prob"].sum()) / n * source["n_steps"]
+        head = self.encoder_.transform(source["X"][:_ENCODE_BATCH])
+        return float(head.sum(dtype=np.int64)) / head.shape[0]
+
+    def _resolve_norm(self, n_in, mean_spikes):
+        """Column sum of the weights: ``weight_norm``, or the "auto" rule (see Notes)."""
         if self.weight_norm is None:
             return 0.0
-        norm = 0.1 * n_in if self.weight_norm == "auto" else float(self.weight_norm)
+        if self.weight_norm == "auto":
+            gap = float(self.v_thresh - self.v_rest)
+            if gap <= 0.0 or mean_spikes <= 0.0:
+                return _AUTO_NORM_CAP * n_in * float(self.w_max)
+            return min(_AUTO_DRIVE * gap * n_in / mean_spikes, _AUTO_NORM_CAP * n_in * float(self.w_max))
+        norm = float(self.weight_norm)
         if norm > n_in * self.w_max:
             raise ValueError(
                 f"weight_norm={norm} cannot be reached with {n_in} inputs bounded by "
@@ -501,7 +540,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         prm[_kernels.X_TAR] = self.x_tar
         prm[_kernels.W_MAX] = self.w_max
         prm[_kernels.MU] = self.mu
-        prm[_kernels.WEIGHT_NORM] = self._norm_value(n_in)
+        prm[_kernels.WEIGHT_NORM] = self.weight_norm_
         prm[_kernels.REF_STEPS] = int(round(self.t_ref / self.dt))
         return prm
 
@@ -514,12 +553,14 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     def _trace_table(self, n_steps):
         return np.exp(-np.arange(n_steps + 1) * (self.dt / self.tau_trace))
 
-    def _initialize(self, n_in, n_steps):
+    def _initialize(self, source):
+        n_in, n_steps = source["n_in"], source["n_steps"]
+        self.weight_norm_ = self._resolve_norm(n_in, self._mean_input_spikes(source))
         self._seed = derive_seed(self.random_state)
         rng = np.random.RandomState(self._seed)
         weights = rng.uniform(0.0, self.w_init, size=(n_in, self.n_neurons))
         weights = np.minimum(weights, self.w_max)
-        norm = self._norm_value(n_in)
+        norm = self.weight_norm_
         if norm > 0.0:
             _kernels.normalize_all(weights, norm, float(self.w_max))
         self.weights_ = weights
@@ -548,8 +589,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             chunk = max(n_samples, 1)
         started = time.perf_counter()
         n_spikes = 0
+        n_silent = 0
         try:
             for _ in range(n_epochs):
+                n_silent = 0
                 for start, stop, payload in self._batches(source, chunk):
                     counts = np.zeros((stop - start, self.n_neurons), dtype=np.int64)
                     in_spikes = np.zeros(stop - start, dtype=np.int64)
@@ -565,6 +608,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                                               in_spikes)
                     self.n_samples_seen_ += stop - start
                     self.n_presentations_ += int(presented.sum())
+                    n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
                     if bar is not None:
                         n_spikes += int(in_spikes.sum()) + int(counts.sum())
                         elapsed = max(time.perf_counter() - started, 1e-9)
@@ -576,7 +620,26 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             if bar is not None:
                 bar.close()
         self.thresholds_ = self.v_thresh + theta
+        # (input without any spike is no time-base problem: nothing to warn about)
+        if n_samples > 0 and n_silent > _SILENT_WARN * n_samples and self._mean_input_spikes(source) > 0:
+            self._warn_silent(source, n_silent / n_samples)
         return self
+
+    def _warn_silent(self, source, fraction):
+        n_steps = source["n_steps"]
+        duration = n_steps * float(self.dt)
+        mean_spikes = self._mean_input_spikes(source)
+        rate = mean_spikes / max(source["n_in"], 1) / duration * 1000.0
+        warnings.warn(
+            f"STDPFeatureExtractor: the layer stayed silent on {fraction:.0%} of the training "
+            f"samples, so it learned little. Read with dt={self.dt} ms, the input trains last "
+            f"{n_steps} steps = {duration:g} ms and bring {mean_spikes:.1f} spikes per sample "
+            f"({rate:.3g} Hz per channel). Spike trains do not record their step: if they were "
+            f"made with another dt, set the same dt here; otherwise give the encoder more steps "
+            f"or a higher max_rate, or raise weight_norm.",
+            UserWarning,
+            stacklevel=3,
+        )
 
     def _infer(self, X, *, record):
         check_is_fitted(self)

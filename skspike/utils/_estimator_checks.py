@@ -2,18 +2,14 @@
 
 ``EXPECTED_FAILED_CHECKS`` maps an estimator class name to
 ``{check_name: reason}``; ``CHECK_PARAMS`` gives the constructor parameters
-used by the common tests (small networks so the ~40 checks stay fast).
-Both are read by ``tests/test_common.py``; nothing else may silence a check.
+used by the fast common tests (small networks so the ~40 checks stay fast:
+they may only make checks faster, never make one pass). The same checks also
+run on every estimator constructed with its defaults
+(``tests/test_common.py::test_sklearn_compatible_defaults``), where only
+``EXPECTED_FAILED_CHECKS`` and ``DEFAULT_EXPECTED_FAILED_CHECKS`` apply.
+Nothing else may silence a check.
 """
 
-from ..encoding._rate import RateEncoder
-
-_STOCHASTIC_BY_POSITION = (
-    "stochastic encoder: each sample draws from the random stream of its row "
-    "position in the call (so results do not depend on the number of threads), "
-    "hence a sample encoded alone or in another order gets other (equally "
-    "distributed) spikes"
-)
 
 _VOTE_NEEDS_NEURONS = (
     "the vote readout assigns each feature to one class, so it needs at least as "
@@ -25,9 +21,18 @@ EXPECTED_FAILED_CHECKS = {
     "VoteClassifier": {
         "check_classifiers_train": _VOTE_NEEDS_NEURONS,
     },
-    "PoissonEncoder": {
-        "check_methods_subset_invariance": _STOCHASTIC_BY_POSITION,
-        "check_methods_sample_order_invariance": _STOCHASTIC_BY_POSITION,
+}
+
+_SNNLZC_DEFAULTS = (
+    "SNNLZCClassifier's defaults are being reworked in issue 14: with its default Poisson "
+    "encoder it does not reach the check's 0.83 training accuracy on 2-feature blobs; to be "
+    "removed when issue 14 lands"
+)
+
+#: Failures of default-constructed estimators only (on top of EXPECTED_FAILED_CHECKS).
+DEFAULT_EXPECTED_FAILED_CHECKS = {
+    "SNNLZCClassifier": {
+        "check_classifiers_train": _SNNLZC_DEFAULTS,
     },
 }
 
@@ -41,9 +46,7 @@ CHECK_PARAMS = {
     "PopulationEncoder": {"n_receptive": 3, "n_steps": 20},
     "DeltaEncoder": {"threshold": 0.1},
     "BSAEncoder": {"n_taps": 8},
-    # the common checks feed static float X: encode it (LZC needs binary trains)
-    # a deterministic encoder, so the checks test the transformer itself (order/subset invariance)
-    "LZCTransformer": {"encoder": RateEncoder(max_rate=500.0, n_steps=20)},
+    # real-valued input is binarised per sample (median): the defaults pass as they are
     # EventBinner's input is a sequence of structured tonic event arrays, never numeric 2-D X:
     # it sets input_tags.two_d_array=False, so sklearn skips its generated-data checks (no
     # entry in EXPECTED_FAILED_CHECKS); tests/test_events.py runs the data-free sklearn API
@@ -63,6 +66,12 @@ CHECK_PARAMS = {
 def expected_failed_checks(estimator):
     """Callable for ``parametrize_with_checks(expected_failed_checks=...)``."""
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+def default_expected_failed_checks(estimator):
+    """Expected failures of a default-constructed estimator."""
+    name = type(estimator).__name__
+    return {**EXPECTED_FAILED_CHECKS.get(name, {}), **DEFAULT_EXPECTED_FAILED_CHECKS.get(name, {})}
 
 
 def check_instance(cls):
