@@ -23,6 +23,10 @@ _RULES = {"surrogate": 0, "tempotron": 1, "stdp": 2}
 _TAU_MAX_FACTOR = 10.0
 _THRESH_RANGE = (0.05, 20.0)
 _DEFAULT_MAX_RATE = 200.0
+# RateEncoder default: up to one spike every other step (51 count levels in 100 steps).
+_DEFAULT_RATE_MAX_RATE = 500.0
+# Samples whose readout features are computed at once (bounds the detector layer's spikes).
+_FEATURE_BATCH = 256
 # Added to the pooled covariance of the standardised readout features (whose
 # total variance is 1 each), so that features without within-class spread
 # (e.g. a neuron silent for one class and bursting identically for the other)
@@ -281,7 +285,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     _parameter_constraints: dict = {
         "neuron": [StrOptions({"lif", "meta"})],
         "learning_rule": [StrOptions(set(_RULES))],
-        "decision": [StrOptions({"lzc", "rate", "lzc+rate"})],
+        "decision": [StrOptions({"multiscale", "lzc", "rate", "lzc+rate"})],
         "learn_intrinsic": ["boolean"],
         "n_per_class": [Interval(Integral, 1, None, closed="left")],
         "tau_m": [Interval(Real, 0, None, closed="neither")],
@@ -292,7 +296,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         "d": [Real],
         "reset": [StrOptions({"subtract", "zero"})],
         "tau_syn": [Interval(Real, 0, None, closed="left")],
-        "encoder": [StrOptions({"poisson"}), HasMethods(["fit", "transform"]), None],
+        "encoder": [StrOptions({"rate", "poisson"}), HasMethods(["fit", "transform"]), None],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "target_rates": [tuple, list],
@@ -300,6 +304,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "C": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -309,7 +314,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         neuron="lif",
         *,
         learning_rule="surrogate",
-        decision="lzc",
+        decision="multiscale",
         learn_intrinsic=False,
         n_per_class=4,
         tau_m=20.0,
@@ -320,7 +325,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         d=0.2,
         reset="zero",
         tau_syn=0.0,
-        encoder="poisson",
+        encoder="rate",
         n_steps=100,
         dt=1.0,
         target_rates=(0.02, 0.2),
@@ -328,6 +333,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         learning_rate=0.05,
         max_iter=30,
         batch_size=32,
+        C=1.0,
         random_state=None,
         verbose=0,
     ):
@@ -352,6 +358,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.C = C
         self.random_state = random_state
         self.verbose = verbose
 
@@ -374,12 +381,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         """
         target_rates = self._check_target_rates()
         seed = derive_seed(self.random_state)
-        if isinstance(self.encoder, str):
+        if self.encoder == "poisson":
             from ..encoding import PoissonEncoder
 
             self._encoder = PoissonEncoder(
                 max_rate=_DEFAULT_MAX_RATE, n_steps=self.n_steps, dt=self.dt, random_state=seed
             )
+        elif self.encoder == "rate":
+            from ..encoding import RateEncoder
+
+            self._encoder = RateEncoder(max_rate=_DEFAULT_RATE_MAX_RATE, n_steps=self.n_steps, dt=self.dt)
         else:
             self._encoder = self.encoder
         data, y = validate_spiking_input(self, X, y, reset=True, encoder="_encoder")
@@ -564,10 +575,56 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             return lzc
         return np.hstack([lzc, counts])
 
+    def _multiscale_blocks(self, data):
+        from . import _snnlzc_features as F
+
+        if data.ndim == 3:
+            blocks = F.spike_features(data, self.detector_layer_, self.dt)
+        else:  # direct current: the current itself, one feature per input
+            blocks = [(np.asarray(data, dtype=np.float64), True)]
+        return blocks + F.layer_features(self._output_spikes(data))
+
+    def _multiscale_features(self, data):
+        parts = []
+        for start in range(0, data.shape[0], _FEATURE_BATCH):
+            blocks = self._multiscale_blocks(data[start:start + _FEATURE_BATCH])
+            parts.append(np.hstack([b for b, _ in blocks]))
+        return np.vstack(parts)
+
+    def _fit_multiscale(self, data, y_idx):
+        from sklearn.linear_model import LogisticRegression
+
+        from . import _snnlzc_features as F
+
+        if data.ndim == 3:
+            self.detector_layer_ = F.detector_layer(
+                F.data_time_scale(data), data.shape[1], data.shape[2])
+        elif hasattr(self, "detector_layer_"):
+            del self.detector_layer_
+        weight = F.group_weights(self._multiscale_blocks(data[:1]))
+        feats = self._multiscale_features(data)
+        mean = feats.mean(axis=0)
+        scale = feats.std(axis=0)
+        scale[scale <= 1e-12 * np.maximum(1.0, np.abs(mean))] = np.inf
+        scale = scale / weight
+        z = (feats - mean) / scale
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(z, y_idx)
+        coef, intercept = lr.coef_, lr.intercept_
+        if coef.shape[0] == 1:  # binary: class 1 score minus class 0 score
+            coef = np.vstack([-0.5 * coef, 0.5 * coef])
+            intercept = np.array([-0.5 * intercept[0], 0.5 * intercept[0]])
+        self.feature_mean_ = mean
+        self.feature_scale_ = scale
+        self.readout_coef_ = coef
+        self.readout_intercept_ = intercept
+
     def _fit_readout(self, data, y_idx, n_classes):
         from sklearn.covariance import ledoit_wolf
 
         if self.decision == "rate":
+            return
+        if self.decision == "multiscale":
+            self._fit_multiscale(data, y_idx)
             return
         feats = self._features(self._output_spikes(data))
         mean = feats.mean(axis=0)
@@ -595,7 +652,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         check_is_fitted(self)
         with _threads_for(_n_rows(X)):
             data, _ = validate_spiking_input(self, X, reset=False, encoder="_encoder")
-            feats = self._features(self._output_spikes(data))
+            if self.decision == "multiscale":
+                feats = self._multiscale_features(data)
+            else:
+                feats = self._features(self._output_spikes(data))
         if self.decision == "rate":
             n_classes = len(self.classes_)
             counts = feats.reshape(len(feats), n_classes, self.n_per_class)
