@@ -89,9 +89,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     input spikes (or static ``X`` turned into spikes by ``encoder``). Its
     synaptic weights, bias and, with ``learn_intrinsic=True``, each neuron's
     time constants and threshold are trained with surrogate-gradient BPTT,
-    the Tempotron rule or supervised STDP. A sample is classified from the
-    output spike trains: by the Lempel-Ziv complexity (LZC) of each output
-    neuron's train, by spike counts, or by both.
+    the Tempotron rule or supervised STDP. By default (``decision="multiscale"``)
+    a sample is classified by a logistic readout of Lempel-Ziv complexities
+    (LZC) and spike counts: of the input trains at several time scales, of a
+    layer of detector neurons whose time constants and thresholds are set
+    from the data's time scale (interval detectors sense regularity and
+    bursts, coincidence detectors synchrony) and of the learned layer's
+    output trains. The other decisions use the learned layer's outputs only:
+    their LZC, their spike counts, or both.
 
     Parameters
     ----------
@@ -100,8 +105,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``).
     learning_rule : {"surrogate", "tempotron", "stdp"}, default="surrogate"
         How weights (and intrinsic parameters) are trained; see Notes.
-    decision : {"lzc", "rate", "lzc+rate"}, default="lzc"
-        Readout of the output spike trains; see Notes.
+    decision : {"multiscale", "lzc", "rate", "lzc+rate"}, default="multiscale"
+        Readout; see Notes. ``"multiscale"`` reads the input trains, the
+        detector layer and the learned layer; the others only the learned
+        layer's output trains.
     learn_intrinsic : bool, default=False
         Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``.
     n_per_class : int, default=4
@@ -122,10 +129,13 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         Reset after a spike (see :class:`~skspike.neurons.LIF`).
     tau_syn : float, default=0.0
         Synaptic time constant in ms; 0 = instantaneous.
-    encoder : "poisson", estimator or None, default="poisson"
+    encoder : {"rate", "poisson"}, estimator or None, default="rate"
         Turns static 2-D ``X`` into spikes (ignored for 3-D spike input).
-        ``"poisson"`` is ``PoissonEncoder(max_rate=200, n_steps=n_steps,
-        dt=dt)`` seeded from ``random_state``; an estimator is cloned and
+        ``"rate"`` is the deterministic ``RateEncoder(max_rate=500,
+        n_steps=n_steps, dt=dt)`` (a sample's spikes depend only on its
+        values); ``"poisson"`` is ``PoissonEncoder(max_rate=200,
+        n_steps=n_steps, dt=dt)`` seeded from ``random_state`` (its spikes
+        depend on the sample's row position); an estimator is cloned and
         fitted on ``X``; None feeds ``X`` as a constant input current held for
         ``n_steps`` steps (direct encoding).
     n_steps : int, default=100
@@ -144,6 +154,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         Training epochs (0 leaves the random initial network).
     batch_size : int, default=32
         Samples per minibatch (clipped to the number of samples).
+    C : float, default=1.0
+        Inverse L2 penalty of the logistic readout (``decision="multiscale"``).
     random_state : int, RandomState instance or None, default=None
         Seed of the initial weights, the minibatch order and the default
         encoder. An int gives identical models whatever the thread count.
@@ -168,13 +180,21 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     n_iter_ : int
         Epochs run.
     feature_mean_, feature_scale_ : ndarray of shape (n_features,)
-        Standardisation of the readout features (``"lzc"``, ``"lzc+rate"``).
+        Standardisation of the readout features (all decisions but
+        ``"rate"``; for ``"multiscale"`` the scale includes the block weights).
     centroids_ : ndarray of shape (n_classes, n_features)
-        Class centroids in standardised feature space.
+        Class centroids in standardised feature space (``"lzc"``, ``"lzc+rate"``).
     readout_coef_ : ndarray of shape (n_classes, n_features)
-        Discriminant weights ``P c_k`` (``P`` the inverse pooled covariance).
+        Discriminant weights ``P c_k`` (``P`` the inverse pooled covariance),
+        or the logistic weights (``"multiscale"``; for two classes
+        ``-w / 2`` and ``w / 2``).
     readout_intercept_ : ndarray of shape (n_classes,)
-        Discriminant offsets ``-c_k . P c_k / 2``.
+        Discriminant offsets ``-c_k . P c_k / 2`` or the logistic intercepts.
+    detector_layer_ : dict
+        ``"multiscale"`` on spike trains: the detector neurons' ``weights``
+        (n_channels, n_det), ``tau_steps``, ``v_thresh``, the interval
+        windows ``pair_windows`` (steps) and the LZC re-binning widths
+        ``bins`` (steps), all derived from the training trains' mean rate.
     encoder_ : estimator
         Fitted encoder (static input with an encoder only).
     input_kind_ : {"spikes", "static"}
@@ -242,7 +262,40 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       threshold falls when the neuron fires less than its teacher). Not
       reward-modulated. Its reported loss is the surrogate rule's.
 
-    **Decision.** ``"rate"`` is the usual rate code: the class whose output
+    **Decision "multiscale"** (default). With ``p`` the training trains' mean
+    spike probability per step and channel and ``isi = 1 / p`` their mean
+    inter-spike interval in steps, the features of a sample are
+
+    - per channel: spike count and LZC; pooled: total count, mean LZC, and
+      the mean LZC of the trains re-binned into bins of ``isi/4``, ``isi/2``
+      and ``isi`` steps (a bin spikes if any of its steps does; scales with
+      fewer than 8 bins are skipped);
+    - interval detectors: for windows ``K`` of 1 step and of ``0.1, 0.25,
+      0.5, 1`` ``isi``, one LIF neuron per channel with ``tau_m = K dt``,
+      zero reset, an input weight raising ``v`` by 1 per spike and
+      ``v_thresh = 1 + e^{-(K + 1/2) / K}``: it fires when a spike follows
+      the previous one within about ``K`` steps. Their counts, summed over
+      channels and divided by the input spike count, are the fraction of
+      short intervals (bursts raise it, regularity lowers it, at any rate);
+    - coincidence detectors: LIF neurons receiving every channel (one spike
+      raises ``v`` by 1) with ``tau_m`` of 0.5, 2 and 6 steps and thresholds
+      ``mu + z sigma`` (``z`` = 2, 3, 5, 8; at least 1.5), where ``mu`` and
+      ``sigma^2 = n_channels p (1 - p) / (1 - e^{-2 dt/tau_m})`` are the mean
+      and variance of their potential under independent channels at rate
+      ``p``. Their firing rates grow with synchrony;
+    - the learned layer: LZC and spike count of each output neuron.
+
+    For a static current (``encoder=None``) the current replaces the input
+    and detector features. Features are standardised; a block of ``k``
+    parallel features (per channel, per neuron) is weighted by
+    ``1 / sqrt(k)`` so that under the L2 penalty it weighs like one pooled
+    feature (otherwise many weakly informative per-channel features drown
+    e.g. the total count). A multinomial logistic regression (L2, ``C``)
+    reads them; ``predict_proba`` is its posterior. The detector neurons'
+    parameters come from the data's time scale, not from training; the
+    learned layer is trained by ``learning_rule`` as below.
+
+    **Decisions on the learned layer.** ``"rate"`` is the usual rate code: the class whose output
     neurons fire most (mean count per class) wins; ``decision_function``
     returns those mean counts per step. ``"lzc"`` uses each output neuron's
     normalised LZC ``c(n) log2(n) / n`` as features, ``"lzc+rate"`` the LZC
@@ -257,6 +310,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``z . P c_k - c_k . P c_k / 2`` and ``predict_proba`` their softmax. The
     readout is fitted after training, so ``decision`` does not change the
     learned network.
+
+    **Static input.** The default ``RateEncoder`` is deterministic, so a
+    prediction depends only on the sample (not on its position in the
+    call). ``encoder="poisson"`` gives Poisson spikes keyed on row position.
 
     References
     ----------
@@ -280,6 +337,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     (4,)
     >>> sorted(clf.intrinsic_params_)
     ['tau_m', 'v_thresh']
+    >>> X, y = make_spike_trains(n_samples=120, n_steps=100, n_channels=8, process="sync",
+    ...                          rates=40.0, correlation=[0.0, 0.4], random_state=0)
+    >>> SNNLZCClassifier(max_iter=5, random_state=0).fit(X[:80], y[:80]).score(X[80:], y[80:]) > 0.9
+    True
     """
 
     _parameter_constraints: dict = {
@@ -730,7 +791,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         """Operation counts per sample of classifying ``X``.
 
         Encoder spikes (static input), the spiking layer (event-driven
-        accumulates, neuron updates, spikes; from :func:`skspike.neurons.simulate`)
+        accumulates, neuron updates, spikes; from :func:`skspike.neurons.simulate`),
+        for ``decision="multiscale"`` on spikes also the detector layer,
         and the readout (one multiply-accumulate per feature and class for the
         discriminant; one addition per output neuron for ``"rate"``, counted
         as dense operations). The LZC parse itself is not a NeuroBench
@@ -756,6 +818,15 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             self.neuron_, data, self.coef_, bias=self.intercept_,
             n_steps=self._n_steps_run if data.ndim == 2 else None, dt=self.dt, output="counts",
         )
+        if self.decision == "multiscale" and data.ndim == 3:
+            from ..neurons import LIF
+
+            det = self.detector_layer_
+            _, det_ops = simulate(
+                LIF(tau_m=det["tau_steps"] * self.dt, v_thresh=det["v_thresh"], reset="zero"),
+                data, det["weights"], dt=self.dt, output="counts",
+            )
+            layer = layer + det_ops
         if self.decision == "rate":
             n_out = self.coef_.shape[1]
             readout = OperationCounts(dense_ops=float(n_out))
