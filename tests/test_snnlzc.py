@@ -380,3 +380,11 @@ def test_default_classifier_matches_best_baseline_on_every_family(family):
     assert acc >= max(base.values()) - margin, (acc, base)
     if floor is not None:
         assert acc >= floor, (acc, base)
+
+
+def test_default_passes_sklearn_train_check_on_static_blobs():
+    """check_estimator(SNNLZCClassifier()) runs on defaults; its hardest check, here alone."""
+    from sklearn.utils.estimator_checks import check_classifiers_train
+
+    check_classifiers_train("SNNLZCClassifier", SNNLZCClassifier())
+    check_classifiers_train("SNNLZCClassifier", SNNLZCClassifier(), readonly_memmap=True)
