@@ -270,7 +270,7 @@ def test_static_input_encoders_and_api():
     rng = np.random.RandomState(0)
     X = rng.rand(60, 3)
     y = np.where(X[:, 0] > 0.5, "hi", "lo")
-    for encoder in ("poisson", None):
+    for encoder in ("rate", "poisson", None):
         clf = SNNLZCClassifier(encoder=encoder, n_steps=30, n_per_class=2, max_iter=5,
                                decision="lzc+rate", random_state=0).fit(X, y)
         assert clf.input_kind_ == "static" and clf.n_features_in_ == 3
@@ -387,4 +387,42 @@ def test_default_passes_sklearn_train_check_on_static_blobs():
     from sklearn.utils.estimator_checks import check_classifiers_train
 
     check_classifiers_train("SNNLZCClassifier", SNNLZCClassifier())
-    check_classifiers_train("SNNLZCClassifier", SNNLZCClassifier(), readonly_memmap=True)
+
+
+def test_interval_detectors_count_short_intervals():
+    """An interval detector of window K fires once per spike that follows the last within K steps."""
+    from skspike.classifiers import _snnlzc_features as F
+
+    layer = F.detector_layer(1.0 / 40.0, 400, 1)  # mean ISI 40 steps
+    np.testing.assert_array_equal(layer["pair_windows"], [1, 4, 10, 20, 40])
+    spikes = np.zeros((1, 400, 1), dtype=np.uint8)
+    spikes[0, [0, 3, 100, 125, 300, 301], 0] = 1  # intervals 3, 25 and 1 steps
+    counts, _ = simulate(LIF(tau_m=layer["tau_steps"], v_thresh=layer["v_thresh"], reset="zero"),
+                         spikes, layer["weights"], output="counts")
+    n_windows = len(layer["pair_windows"])
+    np.testing.assert_array_equal(counts[0, :n_windows], [1, 2, 2, 2, 3])
+    feats = np.hstack([b for b, _ in F.spike_features(spikes, layer, 1.0)])
+    # pooled short-interval fractions (count / 6 input spikes) follow the total and mean LZC
+    np.testing.assert_allclose(feats[0, 2 + 2 + len(layer["bins"]):][:n_windows],
+                               np.array([1, 2, 2, 2, 3]) / 6.0)
+
+
+def test_coincidence_detectors_fire_on_enough_simultaneous_spikes():
+    from skspike.classifiers import _snnlzc_features as F
+
+    n_ch, p = 10, 0.02
+    layer = F.detector_layer(p, 100, n_ch)
+    n_pair = len(layer["pair_windows"]) * n_ch
+    thresh = layer["v_thresh"][n_pair:]
+    taus = layer["tau_steps"][n_pair:]
+    # thresholds: mean + z sd of the potential under independent channels, at least 1.5
+    for tau, th, z in zip(taus, thresh, np.tile([2.0, 3.0, 5.0, 8.0], 3)):
+        d = np.exp(-1.0 / tau)
+        mu, sd = n_ch * p / (1 - d), np.sqrt(n_ch * p * (1 - p) / (1 - d * d))
+        assert th == pytest.approx(max(mu + z * sd, 1.5))
+    model = LIF(tau_m=layer["tau_steps"], v_thresh=layer["v_thresh"], reset="zero")
+    for k in range(1, n_ch + 1):
+        spikes = np.zeros((1, 100, n_ch), dtype=np.uint8)
+        spikes[0, 50, :k] = 1
+        counts, _ = simulate(model, spikes, layer["weights"], output="counts")
+        np.testing.assert_array_equal(counts[0, n_pair:], (thresh <= k + 1e-9).astype(int))
