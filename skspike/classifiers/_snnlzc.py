@@ -27,6 +27,8 @@ _DEFAULT_MAX_RATE = 200.0
 _DEFAULT_RATE_MAX_RATE = 500.0
 # Samples whose readout features are computed at once (bounds the detector layer's spikes).
 _FEATURE_BATCH = 256
+# Folds of the readout's choice between the count features and all features.
+_CV_FOLDS = 5
 # Added to the pooled covariance of the standardised readout features (whose
 # total variance is 1 each), so that features without within-class spread
 # (e.g. a neuron silent for one class and bursting identically for the other)
@@ -669,8 +671,20 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         scale[scale <= 1e-12 * np.maximum(1.0, np.abs(mean))] = np.inf
         scale = scale / weight
         z = (feats - mean) / scale
-        lr = LogisticRegression(C=self.C, max_iter=5000).fit(z, y_idx)
-        coef, intercept = lr.coef_, lr.intercept_
+        if data.ndim == 3:  # per-channel counts and the total count (first pooled feature)
+            n_ch = data.shape[2]
+            rate_cols = np.r_[np.arange(n_ch), 2 * n_ch]
+        else:
+            rate_cols = np.arange(data.shape[1])
+        use = np.ones(z.shape[1], dtype=bool)
+        if self._rate_code_wins(z, y_idx, rate_cols):
+            use[:] = False
+            use[rate_cols] = True
+        self.readout_features_ = "counts" if not use.all() else "all"
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(z[:, use], y_idx)
+        coef = np.zeros((lr.coef_.shape[0], z.shape[1]))
+        coef[:, use] = lr.coef_
+        intercept = lr.intercept_
         if coef.shape[0] == 1:  # binary: class 1 score minus class 0 score
             coef = np.vstack([-0.5 * coef, 0.5 * coef])
             intercept = np.array([-0.5 * intercept[0], 0.5 * intercept[0]])
@@ -678,6 +692,31 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         self.feature_scale_ = scale
         self.readout_coef_ = coef
         self.readout_intercept_ = intercept
+
+    def _rate_code_wins(self, z, y_idx, rate_cols):
+        """Whether the count features alone do as well as all features (one-SE rule).
+
+        Cross-validated per-sample errors (0/1) of a readout on the counts
+        alone and on all features; the simpler readout is kept unless all
+        features lower the error rate by more than one standard error of the
+        paired difference (Hastie, Tibshirani & Friedman 2009, sec. 7.10). When the
+        classes differ only in rate the counts are sufficient and the other
+        features only add estimation noise.
+        """
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        n_folds = min(_CV_FOLDS, int(np.bincount(y_idx).min()))
+        if n_folds < 2 or len(rate_cols) == z.shape[1]:
+            return False
+        folds = StratifiedKFold(n_folds, shuffle=True, random_state=0).split(z, y_idx)
+        loss = np.zeros((2, len(y_idx)))
+        for train, test in folds:
+            for i, cols in enumerate((rate_cols, slice(None))):
+                lr = LogisticRegression(C=self.C, max_iter=5000).fit(z[train][:, cols], y_idx[train])
+                loss[i, test] = lr.predict(z[test][:, cols]) != y_idx[test]
+        diff = loss[0] - loss[1]  # > 0 where all features do better
+        return bool(diff.mean() <= diff.std() / np.sqrt(len(diff)))
 
     def _fit_readout(self, data, y_idx, n_classes):
         from sklearn.covariance import ledoit_wolf
