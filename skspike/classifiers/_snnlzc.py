@@ -192,6 +192,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         ``-w / 2`` and ``w / 2``).
     readout_intercept_ : ndarray of shape (n_classes,)
         Discriminant offsets ``-c_k . P c_k / 2`` or the logistic intercepts.
+    readout_features_ : {"all", "counts"}
+        ``"multiscale"``: the features the readout kept (see Notes).
     detector_layer_ : dict
         ``"multiscale"`` on spike trains: the detector neurons' ``weights``
         (n_channels, n_det), ``tau_steps``, ``v_thresh``, the interval
@@ -293,7 +295,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``1 / sqrt(k)`` so that under the L2 penalty it weighs like one pooled
     feature (otherwise many weakly informative per-channel features drown
     e.g. the total count). A multinomial logistic regression (L2, ``C``)
-    reads them; ``predict_proba`` is its posterior. The detector neurons'
+    reads them; ``predict_proba`` is its posterior. The readout first
+    compares, by 5-fold cross-validation on the training set, a readout of
+    the count features alone (per-channel counts and total count; the
+    current itself for ``encoder=None``) with one of all features, and keeps
+    the counts unless all features lower the error rate by more than one
+    standard error of the paired difference (the one-standard-error rule):
+    for classes that differ only in rate the counts are sufficient and the
+    other features only add estimation noise (``readout_features_``). The detector neurons'
     parameters come from the data's time scale, not from training; the
     learned layer is trained by ``learning_rule`` as below.
 
