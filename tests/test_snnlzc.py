@@ -428,3 +428,17 @@ def test_coincidence_detectors_fire_on_enough_simultaneous_spikes():
         spikes[0, 50, :k] = 1
         counts, _ = simulate(model, spikes, layer["weights"], output="counts")
         np.testing.assert_array_equal(counts[0, n_pair:], (thresh <= k + 1e-9).astype(int))
+
+
+def test_fused_simulation_gives_the_features_of_separate_layers():
+    from skspike.classifiers import _snnlzc_features as F
+
+    X, y = make_spike_trains(n_samples=60, n_steps=80, n_channels=6, process="sync", rates=50.0,
+                             correlation=[0.0, 0.5], random_state=4)
+    clf = SNNLZCClassifier(max_iter=3, random_state=0).fit(X, y)
+    assert clf._fused_layers() is not None
+    separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)
+                          + F.layer_features(clf.output_spikes(X))])
+    np.testing.assert_array_equal(clf._multiscale_features(X), separate)
+    # a batch of one gives the same scores as the sample inside a batch
+    np.testing.assert_allclose(clf.decision_function(X[3:4]), clf.decision_function(X)[3:4], rtol=1e-12)

@@ -647,9 +647,39 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             return lzc
         return np.hstack([lzc, counts])
 
+    def _fused_layers(self):
+        """Learned LIF layer and detector layer as one LIF model, or None.
+
+        Possible for the default LIF layer (zero reset, instantaneous
+        synapse): one simulation instead of two (less per-call overhead);
+        the neurons are independent, so the spikes are those of two runs.
+        """
+        from ..neurons import LIF
+
+        if not (self.neuron == "lif" and self.reset == "zero" and self.tau_syn == 0.0):
+            return None
+        det = self.detector_layer_
+        n_out = self.coef_.shape[1]
+        neuron = LIF(tau_m=np.r_[self.neuron_.tau_m * np.ones(n_out), det["tau_steps"] * self.dt],
+                     v_thresh=np.r_[self.neuron_.v_thresh * np.ones(n_out), det["v_thresh"]],
+                     reset="zero")
+        weights = np.ascontiguousarray(np.hstack([self.coef_, det["weights"]]))
+        bias = np.r_[self.intercept_, np.zeros(det["weights"].shape[1])]
+        return neuron, weights, bias
+
     def _multiscale_blocks(self, data):
+        from ..neurons import simulate
+
         from . import _snnlzc_features as F
 
+        fused = self._fused_layers() if data.ndim == 3 else None
+        if fused is not None:
+            neuron, weights, bias = fused
+            spikes, _ = simulate(neuron, data, weights, bias=bias, dt=self.dt, output="spikes")
+            n_out = self.coef_.shape[1]
+            det_counts = spikes[:, :, n_out:].sum(axis=1, dtype=np.int64)
+            blocks = F.spike_features(data, self.detector_layer_, self.dt, det_counts=det_counts)
+            return blocks + F.layer_features(np.ascontiguousarray(spikes[:, :, :n_out]))
         if data.ndim == 3:
             blocks = F.spike_features(data, self.detector_layer_, self.dt)
         else:  # direct current: the current itself, one feature per input

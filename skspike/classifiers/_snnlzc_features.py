@@ -104,23 +104,33 @@ def rebin(spikes, width):
     return spikes[:, : m * width].reshape(n, m, width, n_ch).max(axis=2)
 
 
-def spike_features(spikes, layer, dt):
+def detector_neuron(layer, dt):
+    """The detector layer as one :class:`~skspike.neurons.LIF` model (zero reset)."""
+    from ..neurons import LIF
+
+    return LIF(tau_m=layer["tau_steps"] * dt, v_thresh=layer["v_thresh"], reset="zero")
+
+
+def spike_features(spikes, layer, dt, det_counts=None):
     """Input and detector features of spike trains ``(n, n_steps, n_channels)``.
 
     Returns a list of ``(block, per_unit)`` pairs: ``block`` is ``(n, k)``;
     ``per_unit`` marks a block of ``k`` parallel features (one per channel),
     which the readout weights by ``1 / sqrt(k)`` (see ``group_weights``).
+    ``det_counts`` ``(n, n_det)``: the detector layer's spike counts if
+    already simulated (e.g. together with the learned layer).
     """
     from ..complexity import lempel_ziv_complexity
-    from ..neurons import LIF, simulate
+    from ..neurons import simulate
 
     n, n_steps, n_ch = spikes.shape
     counts = spikes.sum(axis=1, dtype=np.float64)
     lzc = lempel_ziv_complexity(spikes)
     binned = [lempel_ziv_complexity(rebin(spikes, b)).mean(axis=1) for b in layer["bins"]]
-    det = LIF(tau_m=layer["tau_steps"] * dt, v_thresh=layer["v_thresh"], reset="zero")
-    det_counts, _ = simulate(det, spikes, layer["weights"], dt=dt, output="counts")
-    det_counts = det_counts.astype(np.float64)
+    if det_counts is None:
+        det_counts, _ = simulate(detector_neuron(layer, dt), spikes, layer["weights"], dt=dt,
+                                 output="counts")
+    det_counts = np.asarray(det_counts, dtype=np.float64)
     n_pair = len(layer["pair_windows"]) * n_ch
     total = np.maximum(counts.sum(axis=1), 1.0)
     pairs = det_counts[:, :n_pair].reshape(n, -1, n_ch).sum(axis=2) / total[:, None]
