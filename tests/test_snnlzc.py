@@ -384,13 +384,6 @@ def test_default_classifier_matches_best_baseline_on_every_family(family):
         assert acc >= floor, (acc, base)
 
 
-def test_default_passes_sklearn_train_check_on_static_blobs():
-    """check_estimator(SNNLZCClassifier()) runs on defaults; its hardest check, here alone."""
-    from sklearn.utils.estimator_checks import check_classifiers_train
-
-    check_classifiers_train("SNNLZCClassifier", SNNLZCClassifier())
-
-
 def test_interval_detectors_count_short_intervals():
     """An interval detector of window K fires once per spike that follows the last within K steps."""
     from skspike.classifiers import _snnlzc_features as F
