@@ -12,7 +12,7 @@ from skspike.complexity import LZCTransformer
 from skspike.datasets import make_spike_trains
 
 
-@pytest.mark.parametrize("process", ["poisson", "bernoulli", "markov"])
+@pytest.mark.parametrize("process", ["poisson", "bernoulli", "markov", "gamma", "sync"])
 def test_shape_dtype_balance_and_seed(process):
     X, y = make_spike_trains(31, 40, 5, n_classes=3, process=process, random_state=1)
     assert X.shape == (31, 40, 5) and X.dtype == np.uint8 and y.dtype == np.int64
@@ -112,7 +112,13 @@ def test_markov_lzc_separates_equal_rate_classes_counts_do_not():
         (dict(rates=[10, 20, 30]), "one value per class"),
         (dict(rates=[10, np.nan]), "NaN"),
         (dict(n_classes=11, n_samples=10), "larger than n_samples"),
-        (dict(process="gamma"), "process"),
+        (dict(process="bogus"), "process"),
+        (dict(process="poisson", shape=2.0), "only used by process='gamma'"),
+        (dict(process="markov", correlation=0.2), "only used by process='sync'"),
+        (dict(process="gamma", shape=[1.0, -1.0]), "shape"),
+        (dict(process="sync", correlation=[0.0, 1.5]), "correlation"),
+        (dict(process="sync", rates=200, correlation=[0.0, 0.1]), "below the spike probability"),
+        (dict(process="sync", rates=2000, dt=1.0), "at most 1"),
         (dict(n_steps=0), "n_steps"),
         (dict(rates=-1.0), "rates"),
     ],
@@ -120,3 +126,39 @@ def test_markov_lzc_separates_equal_rate_classes_counts_do_not():
 def test_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_spike_trains(**{"n_samples": 10, "random_state": 0, **kwargs})
+
+
+def test_gamma_equal_rate_and_interval_cv():
+    """Renewal trains: the rate is 1 / mean interval, the ISI CV is 1 / sqrt(k)."""
+    shapes = [0.5, 1.0, 4.0, 16.0]
+    X, y = make_spike_trains(n_samples=80, n_steps=4000, n_channels=4, n_classes=4, process="gamma",
+                             rates=20.0, dt=0.1, shape=shapes, random_state=0)
+    for k, shape in enumerate(shapes):
+        trains = X[y == k]
+        rate = trains.mean() * 1000.0 / 0.1
+        assert rate == pytest.approx(20.0, rel=0.06), (shape, rate)
+        isi = np.concatenate([np.diff(np.flatnonzero(tr)) for s in trains for tr in s.T])
+        cv = isi.std() / isi.mean()
+        assert cv == pytest.approx(1.0 / np.sqrt(shape), rel=0.08), (shape, cv)
+
+
+def test_sync_rate_and_shared_spikes_analytic():
+    """Multiple-interaction process: P(spike) = p, P(two channels share a spike) = p c."""
+    p, corr = 0.05, [0.0, 0.3, 0.6]
+    X, y = make_spike_trains(n_samples=300, n_steps=500, n_channels=6, n_classes=3, process="sync",
+                             rates=p * 1000.0, correlation=corr, random_state=1)
+    for k, c in enumerate(corr):
+        trains = X[y == k].astype(np.float64)
+        assert trains.mean() == pytest.approx(p, rel=0.03)
+        both = (trains[:, :, 0] * trains[:, :, 1]).mean()
+        expected = p * p if c == 0 else p * c
+        assert both == pytest.approx(expected, rel=0.1), (c, both)
+
+
+def test_gamma_and_sync_classes_not_separable_by_counts():
+    for process in ("gamma", "sync"):
+        X, y = make_spike_trains(n_samples=300, n_steps=200, n_channels=10, n_classes=3,
+                                 process=process, random_state=0)
+        totals = X.sum(axis=(1, 2))
+        means = [totals[y == k].mean() for k in range(3)]
+        assert np.ptp(means) < 0.05 * np.mean(means), (process, means)

@@ -23,6 +23,12 @@ _RULES = {"surrogate": 0, "tempotron": 1, "stdp": 2}
 _TAU_MAX_FACTOR = 10.0
 _THRESH_RANGE = (0.05, 20.0)
 _DEFAULT_MAX_RATE = 200.0
+# RateEncoder default: up to one spike every other step (51 count levels in 100 steps).
+_DEFAULT_RATE_MAX_RATE = 500.0
+# Samples whose readout features are computed at once (bounds the detector layer's spikes).
+_FEATURE_BATCH = 256
+# Folds of the readout's choice between the count features and all features.
+_CV_FOLDS = 5
 # Added to the pooled covariance of the standardised readout features (whose
 # total variance is 1 each), so that features without within-class spread
 # (e.g. a neuron silent for one class and bursting identically for the other)
@@ -85,9 +91,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     input spikes (or static ``X`` turned into spikes by ``encoder``). Its
     synaptic weights, bias and, with ``learn_intrinsic=True``, each neuron's
     time constants and threshold are trained with surrogate-gradient BPTT,
-    the Tempotron rule or supervised STDP. A sample is classified from the
-    output spike trains: by the Lempel-Ziv complexity (LZC) of each output
-    neuron's train, by spike counts, or by both.
+    the Tempotron rule or supervised STDP. By default (``decision="multiscale"``)
+    a sample is classified by a logistic readout of Lempel-Ziv complexities
+    (LZC) and spike counts: of the input trains at several time scales, of a
+    layer of detector neurons whose time constants and thresholds are set
+    from the data's time scale (interval detectors sense regularity and
+    bursts, coincidence detectors synchrony) and of the learned layer's
+    output trains. The other decisions use the learned layer's outputs only:
+    their LZC, their spike counts, or both.
 
     Parameters
     ----------
@@ -96,8 +107,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``).
     learning_rule : {"surrogate", "tempotron", "stdp"}, default="surrogate"
         How weights (and intrinsic parameters) are trained; see Notes.
-    decision : {"lzc", "rate", "lzc+rate"}, default="lzc"
-        Readout of the output spike trains; see Notes.
+    decision : {"multiscale", "lzc", "rate", "lzc+rate"}, default="multiscale"
+        Readout; see Notes. ``"multiscale"`` reads the input trains, the
+        detector layer and the learned layer; the others only the learned
+        layer's output trains.
     learn_intrinsic : bool, default=False
         Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``.
     n_per_class : int, default=4
@@ -118,10 +131,13 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         Reset after a spike (see :class:`~skspike.neurons.LIF`).
     tau_syn : float, default=0.0
         Synaptic time constant in ms; 0 = instantaneous.
-    encoder : "poisson", estimator or None, default="poisson"
+    encoder : {"rate", "poisson"}, estimator or None, default="rate"
         Turns static 2-D ``X`` into spikes (ignored for 3-D spike input).
-        ``"poisson"`` is ``PoissonEncoder(max_rate=200, n_steps=n_steps,
-        dt=dt)`` seeded from ``random_state``; an estimator is cloned and
+        ``"rate"`` is the deterministic ``RateEncoder(max_rate=500,
+        n_steps=n_steps, dt=dt)`` (a sample's spikes depend only on its
+        values); ``"poisson"`` is ``PoissonEncoder(max_rate=200,
+        n_steps=n_steps, dt=dt)`` seeded from ``random_state`` (its spikes
+        depend on the sample's row position); an estimator is cloned and
         fitted on ``X``; None feeds ``X`` as a constant input current held for
         ``n_steps`` steps (direct encoding).
     n_steps : int, default=100
@@ -140,6 +156,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         Training epochs (0 leaves the random initial network).
     batch_size : int, default=32
         Samples per minibatch (clipped to the number of samples).
+    C : float, default=1.0
+        Inverse L2 penalty of the logistic readout (``decision="multiscale"``).
     random_state : int, RandomState instance or None, default=None
         Seed of the initial weights, the minibatch order and the default
         encoder. An int gives identical models whatever the thread count.
@@ -164,13 +182,23 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     n_iter_ : int
         Epochs run.
     feature_mean_, feature_scale_ : ndarray of shape (n_features,)
-        Standardisation of the readout features (``"lzc"``, ``"lzc+rate"``).
+        Standardisation of the readout features (all decisions but
+        ``"rate"``; for ``"multiscale"`` the scale includes the block weights).
     centroids_ : ndarray of shape (n_classes, n_features)
-        Class centroids in standardised feature space.
+        Class centroids in standardised feature space (``"lzc"``, ``"lzc+rate"``).
     readout_coef_ : ndarray of shape (n_classes, n_features)
-        Discriminant weights ``P c_k`` (``P`` the inverse pooled covariance).
+        Discriminant weights ``P c_k`` (``P`` the inverse pooled covariance),
+        or the logistic weights (``"multiscale"``; for two classes
+        ``-w / 2`` and ``w / 2``).
     readout_intercept_ : ndarray of shape (n_classes,)
-        Discriminant offsets ``-c_k . P c_k / 2``.
+        Discriminant offsets ``-c_k . P c_k / 2`` or the logistic intercepts.
+    readout_features_ : {"all", "counts"}
+        ``"multiscale"``: the features the readout kept (see Notes).
+    detector_layer_ : dict
+        ``"multiscale"`` on spike trains: the detector neurons' ``weights``
+        (n_channels, n_det), ``tau_steps``, ``v_thresh``, the interval
+        windows ``pair_windows`` (steps) and the LZC re-binning widths
+        ``bins`` (steps), all derived from the training trains' mean rate.
     encoder_ : estimator
         Fitted encoder (static input with an encoder only).
     input_kind_ : {"spikes", "static"}
@@ -238,7 +266,47 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       threshold falls when the neuron fires less than its teacher). Not
       reward-modulated. Its reported loss is the surrogate rule's.
 
-    **Decision.** ``"rate"`` is the usual rate code: the class whose output
+    **Decision "multiscale"** (default). With ``p`` the training trains' mean
+    spike probability per step and channel and ``isi = 1 / p`` their mean
+    inter-spike interval in steps, the features of a sample are
+
+    - per channel: spike count and LZC; pooled: total count, mean LZC, and
+      the mean LZC of the trains re-binned into bins of ``isi/4``, ``isi/2``
+      and ``isi`` steps (a bin spikes if any of its steps does; scales with
+      fewer than 8 bins are skipped);
+    - interval detectors: for windows ``K`` of 1 step and of ``0.1, 0.25,
+      0.5, 1`` ``isi``, one LIF neuron per channel with ``tau_m = K dt``,
+      zero reset, an input weight raising ``v`` by 1 per spike and
+      ``v_thresh = 1 + e^{-(K + 1/2) / K}``: it fires when a spike follows
+      the previous one within about ``K`` steps. Their counts, summed over
+      channels and divided by the input spike count, are the fraction of
+      short intervals (bursts raise it, regularity lowers it, at any rate);
+    - coincidence detectors: LIF neurons receiving every channel (one spike
+      raises ``v`` by 1) with ``tau_m`` of 0.5, 2 and 6 steps and thresholds
+      ``mu + z sigma`` (``z`` = 2, 3, 5, 8; at least 1.5), where ``mu`` and
+      ``sigma^2 = n_channels p (1 - p) / (1 - e^{-2 dt/tau_m})`` are the mean
+      and variance of their potential under independent channels at rate
+      ``p``. Their firing rates grow with synchrony;
+    - the learned layer: LZC and spike count of each output neuron.
+
+    For a static current (``encoder=None``) the current replaces the input
+    and detector features. Features are standardised; a block of ``k``
+    parallel features (per channel, per neuron) is weighted by
+    ``1 / sqrt(k)`` so that under the L2 penalty it weighs like one pooled
+    feature (otherwise many weakly informative per-channel features drown
+    e.g. the total count). A multinomial logistic regression (L2, ``C``)
+    reads them; ``predict_proba`` is its posterior. The readout first
+    compares, by 5-fold cross-validation on the training set, a readout of
+    the count features alone (per-channel counts and total count; the
+    current itself for ``encoder=None``) with one of all features, and keeps
+    the counts unless all features lower the error rate by more than one
+    standard error of the paired difference (the one-standard-error rule):
+    for classes that differ only in rate the counts are sufficient and the
+    other features only add estimation noise (``readout_features_``). The detector neurons'
+    parameters come from the data's time scale, not from training; the
+    learned layer is trained by ``learning_rule`` as below.
+
+    **Decisions on the learned layer.** ``"rate"`` is the usual rate code: the class whose output
     neurons fire most (mean count per class) wins; ``decision_function``
     returns those mean counts per step. ``"lzc"`` uses each output neuron's
     normalised LZC ``c(n) log2(n) / n`` as features, ``"lzc+rate"`` the LZC
@@ -253,6 +321,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``z . P c_k - c_k . P c_k / 2`` and ``predict_proba`` their softmax. The
     readout is fitted after training, so ``decision`` does not change the
     learned network.
+
+    **Static input.** The default ``RateEncoder`` is deterministic, so a
+    prediction depends only on the sample (not on its position in the
+    call). ``encoder="poisson"`` gives Poisson spikes keyed on row position.
 
     References
     ----------
@@ -276,12 +348,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     (4,)
     >>> sorted(clf.intrinsic_params_)
     ['tau_m', 'v_thresh']
+    >>> X, y = make_spike_trains(n_samples=120, n_steps=100, n_channels=8, process="sync",
+    ...                          rates=40.0, correlation=[0.0, 0.4], random_state=0)
+    >>> SNNLZCClassifier(max_iter=5, random_state=0).fit(X[:80], y[:80]).score(X[80:], y[80:]) > 0.9
+    True
     """
 
     _parameter_constraints: dict = {
         "neuron": [StrOptions({"lif", "meta"})],
         "learning_rule": [StrOptions(set(_RULES))],
-        "decision": [StrOptions({"lzc", "rate", "lzc+rate"})],
+        "decision": [StrOptions({"multiscale", "lzc", "rate", "lzc+rate"})],
         "learn_intrinsic": ["boolean"],
         "n_per_class": [Interval(Integral, 1, None, closed="left")],
         "tau_m": [Interval(Real, 0, None, closed="neither")],
@@ -292,7 +368,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         "d": [Real],
         "reset": [StrOptions({"subtract", "zero"})],
         "tau_syn": [Interval(Real, 0, None, closed="left")],
-        "encoder": [StrOptions({"poisson"}), HasMethods(["fit", "transform"]), None],
+        "encoder": [StrOptions({"rate", "poisson"}), HasMethods(["fit", "transform"]), None],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "target_rates": [tuple, list],
@@ -300,6 +376,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "C": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -309,7 +386,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         neuron="lif",
         *,
         learning_rule="surrogate",
-        decision="lzc",
+        decision="multiscale",
         learn_intrinsic=False,
         n_per_class=4,
         tau_m=20.0,
@@ -320,7 +397,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         d=0.2,
         reset="zero",
         tau_syn=0.0,
-        encoder="poisson",
+        encoder="rate",
         n_steps=100,
         dt=1.0,
         target_rates=(0.02, 0.2),
@@ -328,6 +405,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         learning_rate=0.05,
         max_iter=30,
         batch_size=32,
+        C=1.0,
         random_state=None,
         verbose=0,
     ):
@@ -352,6 +430,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.C = C
         self.random_state = random_state
         self.verbose = verbose
 
@@ -374,12 +453,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         """
         target_rates = self._check_target_rates()
         seed = derive_seed(self.random_state)
-        if isinstance(self.encoder, str):
+        if self.encoder == "poisson":
             from ..encoding import PoissonEncoder
 
             self._encoder = PoissonEncoder(
                 max_rate=_DEFAULT_MAX_RATE, n_steps=self.n_steps, dt=self.dt, random_state=seed
             )
+        elif self.encoder == "rate":
+            from ..encoding import RateEncoder
+
+            self._encoder = RateEncoder(max_rate=_DEFAULT_RATE_MAX_RATE, n_steps=self.n_steps, dt=self.dt)
         else:
             self._encoder = self.encoder
         data, y = validate_spiking_input(self, X, y, reset=True, encoder="_encoder")
@@ -564,10 +647,123 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             return lzc
         return np.hstack([lzc, counts])
 
+    def _fused_layers(self):
+        """Learned LIF layer and detector layer as one LIF model, or None.
+
+        Possible for the default LIF layer (zero reset, instantaneous
+        synapse): one simulation instead of two (less per-call overhead);
+        the neurons are independent, so the spikes are those of two runs.
+        """
+        from ..neurons import LIF
+
+        if not (self.neuron == "lif" and self.reset == "zero" and self.tau_syn == 0.0):
+            return None
+        det = self.detector_layer_
+        n_out = self.coef_.shape[1]
+        neuron = LIF(tau_m=np.r_[self.neuron_.tau_m * np.ones(n_out), det["tau_steps"] * self.dt],
+                     v_thresh=np.r_[self.neuron_.v_thresh * np.ones(n_out), det["v_thresh"]],
+                     reset="zero")
+        weights = np.ascontiguousarray(np.hstack([self.coef_, det["weights"]]))
+        bias = np.r_[self.intercept_, np.zeros(det["weights"].shape[1])]
+        return neuron, weights, bias
+
+    def _multiscale_blocks(self, data):
+        from ..neurons import simulate
+
+        from . import _snnlzc_features as F
+
+        fused = self._fused_layers() if data.ndim == 3 else None
+        if fused is not None:
+            neuron, weights, bias = fused
+            spikes, _ = simulate(neuron, data, weights, bias=bias, dt=self.dt, output="spikes")
+            n_out = self.coef_.shape[1]
+            det_counts = spikes[:, :, n_out:].sum(axis=1, dtype=np.int64)
+            blocks = F.spike_features(data, self.detector_layer_, self.dt, det_counts=det_counts)
+            return blocks + F.layer_features(np.ascontiguousarray(spikes[:, :, :n_out]))
+        if data.ndim == 3:
+            blocks = F.spike_features(data, self.detector_layer_, self.dt)
+        else:  # direct current: the current itself, one feature per input
+            blocks = [(np.asarray(data, dtype=np.float64), True)]
+        return blocks + F.layer_features(self._output_spikes(data))
+
+    def _multiscale_features(self, data):
+        parts = []
+        for start in range(0, data.shape[0], _FEATURE_BATCH):
+            blocks = self._multiscale_blocks(data[start:start + _FEATURE_BATCH])
+            parts.append(np.hstack([b for b, _ in blocks]))
+        return np.vstack(parts)
+
+    def _fit_multiscale(self, data, y_idx):
+        from sklearn.linear_model import LogisticRegression
+
+        from . import _snnlzc_features as F
+
+        if data.ndim == 3:
+            self.detector_layer_ = F.detector_layer(
+                F.data_time_scale(data), data.shape[1], data.shape[2])
+        elif hasattr(self, "detector_layer_"):
+            del self.detector_layer_
+        weight = F.group_weights(self._multiscale_blocks(data[:1]))
+        feats = self._multiscale_features(data)
+        mean = feats.mean(axis=0)
+        scale = feats.std(axis=0)
+        scale[scale <= 1e-12 * np.maximum(1.0, np.abs(mean))] = np.inf
+        scale = scale / weight
+        z = (feats - mean) / scale
+        if data.ndim == 3:  # per-channel counts and the total count (first pooled feature)
+            n_ch = data.shape[2]
+            rate_cols = np.r_[np.arange(n_ch), 2 * n_ch]
+        else:
+            rate_cols = np.arange(data.shape[1])
+        use = np.ones(z.shape[1], dtype=bool)
+        if self._rate_code_wins(z, y_idx, rate_cols):
+            use[:] = False
+            use[rate_cols] = True
+        self.readout_features_ = "counts" if not use.all() else "all"
+        lr = LogisticRegression(C=self.C, max_iter=5000).fit(z[:, use], y_idx)
+        coef = np.zeros((lr.coef_.shape[0], z.shape[1]))
+        coef[:, use] = lr.coef_
+        intercept = lr.intercept_
+        if coef.shape[0] == 1:  # binary: class 1 score minus class 0 score
+            coef = np.vstack([-0.5 * coef, 0.5 * coef])
+            intercept = np.array([-0.5 * intercept[0], 0.5 * intercept[0]])
+        self.feature_mean_ = mean
+        self.feature_scale_ = scale
+        self.readout_coef_ = coef
+        self.readout_intercept_ = intercept
+
+    def _rate_code_wins(self, z, y_idx, rate_cols):
+        """Whether the count features alone do as well as all features (one-SE rule).
+
+        Cross-validated per-sample errors (0/1) of a readout on the counts
+        alone and on all features; the simpler readout is kept unless all
+        features lower the error rate by more than one standard error of the
+        paired difference (Hastie, Tibshirani & Friedman 2009, sec. 7.10). When the
+        classes differ only in rate the counts are sufficient and the other
+        features only add estimation noise.
+        """
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        n_folds = min(_CV_FOLDS, int(np.bincount(y_idx).min()))
+        if n_folds < 2 or len(rate_cols) == z.shape[1]:
+            return False
+        folds = StratifiedKFold(n_folds, shuffle=True, random_state=0).split(z, y_idx)
+        loss = np.zeros((2, len(y_idx)))
+        for train, test in folds:
+            for i, cols in enumerate((rate_cols, slice(None))):
+                lr = LogisticRegression(C=self.C, max_iter=5000).fit(z[train][:, cols], y_idx[train])
+                loss[i, test] = lr.predict(z[test][:, cols]) != y_idx[test]
+        diff = loss[0] - loss[1]  # > 0 where all features do better
+        return bool(diff.mean() <= diff.std() / np.sqrt(len(diff)))
+
     def _fit_readout(self, data, y_idx, n_classes):
         from sklearn.covariance import ledoit_wolf
 
         if self.decision == "rate":
+            return
+        if self.decision == "multiscale":
+            self._fit_multiscale(data, y_idx)
             return
         feats = self._features(self._output_spikes(data))
         mean = feats.mean(axis=0)
@@ -595,7 +791,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         check_is_fitted(self)
         with _threads_for(_n_rows(X)):
             data, _ = validate_spiking_input(self, X, reset=False, encoder="_encoder")
-            feats = self._features(self._output_spikes(data))
+            if self.decision == "multiscale":
+                feats = self._multiscale_features(data)
+            else:
+                feats = self._features(self._output_spikes(data))
         if self.decision == "rate":
             n_classes = len(self.classes_)
             counts = feats.reshape(len(feats), n_classes, self.n_per_class)
@@ -670,7 +869,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         """Operation counts per sample of classifying ``X``.
 
         Encoder spikes (static input), the spiking layer (event-driven
-        accumulates, neuron updates, spikes; from :func:`skspike.neurons.simulate`)
+        accumulates, neuron updates, spikes; from :func:`skspike.neurons.simulate`),
+        for ``decision="multiscale"`` on spikes also the detector layer,
         and the readout (one multiply-accumulate per feature and class for the
         discriminant; one addition per output neuron for ``"rate"``, counted
         as dense operations). The LZC parse itself is not a NeuroBench
@@ -696,6 +896,15 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             self.neuron_, data, self.coef_, bias=self.intercept_,
             n_steps=self._n_steps_run if data.ndim == 2 else None, dt=self.dt, output="counts",
         )
+        if self.decision == "multiscale" and data.ndim == 3:
+            from ..neurons import LIF
+
+            det = self.detector_layer_
+            _, det_ops = simulate(
+                LIF(tau_m=det["tau_steps"] * self.dt, v_thresh=det["v_thresh"], reset="zero"),
+                data, det["weights"], dt=self.dt, output="counts",
+            )
+            layer = layer + det_ops
         if self.decision == "rate":
             n_out = self.coef_.shape[1]
             readout = OperationCounts(dense_ops=float(n_out))
