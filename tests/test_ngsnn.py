@@ -292,7 +292,9 @@ def test_count_operations():
     spk = NGSNNClassifier(encoder=enc, max_neurons=10, random_state=0).fit(X, y)
     ops2 = spk.count_operations(X)
     spikes_in = spk.encoder_.transform(X)
-    assert ops2.synaptic_ac == pytest.approx(spikes_in.sum() / 150 * spk.n_neurons_)
+    # one accumulate per input spike and non-zero weight of its channel
+    fanout = np.count_nonzero(spk.input_weights_, axis=1)
+    assert ops2.synaptic_ac == pytest.approx(np.einsum("stc,c->", spikes_in, fanout) / 150)
     assert ops2.synaptic_mac == pytest.approx(np.count_nonzero(spk.transform_hidden(X)) / 150 * 3)
 
 
