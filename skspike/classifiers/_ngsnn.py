@@ -25,7 +25,7 @@ __all__ = ["NGSNNClassifier"]
 
 # "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
 # may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons.
-_AUTO_GROWTH_SAMPLES = 20000
+_AUTO_GROWTH_SAMPLES = 10000
 _AUTO_MAX_NEURONS = 2000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
