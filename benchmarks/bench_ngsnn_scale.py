@@ -134,6 +134,24 @@ def run(name, data, kind):
     return rows
 
 
+def write_table(rows, load):
+    lines = [
+        "## NGSNN on hard and large outside data (issue 12)",
+        "",
+        f"Same run, same splits; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        f"on {os.cpu_count()} cores (times are inflated under load). Peak = traced numpy memory of the fit.",
+        "",
+        "| data | model | test accuracy (%) | fit (s) | peak memory (MB) | predict (us/sample) | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, model_name, acc, fit_s, peak, pred_us, extra in rows:
+        lines.append(f"| {name} | {model_name} | {acc * 100:.1f} | {fit_s:.1f} | {peak:.0f} | {pred_us:.1f} | {extra} |")
+    table = "\n".join(lines) + "\n"
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(table)
+    return table
+
+
 def main(quick=False):
     load = os.getloadavg()
     sets = [("MNIST-1D (4000/1000)", lambda: mnist1d(), "small")]
@@ -154,21 +172,8 @@ def main(quick=False):
         print(f"[{name}: {data[0].shape[0]} train x {data[0].shape[1]} features, built in "
               f"{time.perf_counter() - t0:.1f} s]", flush=True)
         rows += run(name, data, kind)
-    lines = [
-        "## NGSNN on hard and large outside data (issue 12)",
-        "",
-        f"Same run, same splits; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        f"on {os.cpu_count()} cores (times are inflated under load). Peak = traced numpy memory of the fit.",
-        "",
-        "| data | model | test accuracy (%) | fit (s) | peak memory (MB) | predict (us/sample) | notes |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, model_name, acc, fit_s, peak, pred_us, extra in rows:
-        lines.append(f"| {name} | {model_name} | {acc * 100:.1f} | {fit_s:.1f} | {peak:.0f} | {pred_us:.1f} | {extra} |")
-    table = "\n".join(lines) + "\n"
+        table = write_table(rows, load)  # after every data set, so a long run leaves its partial table
     print(table)
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(table)
     return table
 
 
