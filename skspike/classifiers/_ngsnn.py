@@ -18,26 +18,41 @@ from ..utils._random import derive_seed
 from ..utils._threads import numba_threads, threads_from_n_jobs
 from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
-from ._ngsnn_kernels import spike_activity_kernel, static_activity_kernel
+from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
 from ._ngsnn_solver import IncrementalRidge, ridge_direct
 
 __all__ = ["NGSNNClassifier"]
 
+# "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
+# may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons.
+_AUTO_GROWTH_SAMPLES = 10000
+_AUTO_MAX_NEURONS = 2000
+_AUTO_MIN_NEURONS = 300
+# Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
+_PATIENCE = 0.25
+# Candidates scored exactly per pool (at least), after a bound-based preselection;
+# the preselection runs on at most _SCORE_SAMPLES samples.
+_EXACT_MIN = 24
+_SCORE_SAMPLES = 1000
+_MAX_PER_STEP = 32
+_READOUT_BATCH = 4096
+_KEEP_ACTIVITY_BYTES = 2**28
+
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
 _CLIP = 2.5
-# Mean current of a candidate, in rheobase units, is drawn from U[_OFFSET].
-_OFFSET = (1.0, 3.0)
 
 
 class NGSNNClassifier(BaseSpikingClassifier):
     r"""Neurogenesis-inspired spiking classifier (NG-SNN).
 
     One hidden layer of spiking neurons grows from empty: at each step a
-    pool of random candidate neurons is simulated on the training set, the
-    one that most reduces the residual of the one-hot targets is integrated
-    (if its contribution passes ``growth_threshold``), and the readout is
-    re-solved in closed form with an activity-dependent ridge penalty. There
-    is no iterative training and no hand-set layer size.
+    pool of candidate neurons, drawn from the data (receptive fields with
+    calibrated thresholds by default), is simulated on the training set; the
+    candidates that most reduce the residual of the one-hot targets are
+    integrated, best exact contribution first, and the readout is re-solved
+    in closed form with an activity-dependent ridge penalty. Growth goes on
+    while the held-out loss improves. There is no iterative training and no
+    hand-set layer size.
 
     Parameters
     ----------
@@ -63,21 +78,54 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``a_j = (1/T^2) sum_t (T - t) s_j[t]``, which also sees *when* the
         spikes came (earlier = stronger input), so a 30-step window resolves
         the input current more finely than a count.
-    n_candidates : int, default=50
-        Random candidate neurons drawn and simulated per growth step.
+    candidates : {"auto", "fields", "sampled", "uniform"} or CandidateFamily, default="auto"
+        Where candidate neurons come from (see
+        ``skspike.classifiers._ngsnn_candidates`` for the distributions):
+        ``"fields"``, receptive fields of correlated features with thresholds
+        at quantiles of the training data (``ReceptiveFieldCandidates``);
+        ``"sampled"``, directions between pairs of training samples of
+        different classes, half of them picked where the residual is large
+        (``SampledCandidates``, after SWIM); ``"uniform"``, the uniform
+        random weights of stochastic configuration networks; or a family
+        instance. ``"auto"`` picks by input kind (``"fields"`` today).
+    n_candidates : int, default=200
+        Candidate neurons drawn per growth step. When more than needed for
+        the exact score (``max(24, 4 * neurons per step)``), they are first
+        ranked by a cheap lower bound of their contribution on at most 1,000
+        training samples.
     scales : tuple of float, default=(0.5, 1.0, 2.0, 4.0)
-        Scales of the random input weights and biases (the ``lambda`` list of
-        stochastic configuration networks), in units of the neuron's
-        rheobase; candidate ``i`` of a pool uses ``scales[i % len(scales)]``.
-        Small scales give neurons that respond almost linearly, large ones
-        sharply tuned neurons.
-    growth_threshold : float, default=1e-3
-        Minimum relative contribution ``delta J / J`` of the best candidate
-        (fraction of the current regularised residual it removes). If no
-        candidate passes, growth stops. A larger threshold grows a smaller
-        network.
-    max_neurons : int, default=300
-        Maximum number of hidden neurons.
+        Gains of the candidates' input currents (the ``lambda`` list of
+        stochastic configuration networks), in rheobases (per standard
+        deviation of the projection for ``"fields"``). Small scales give
+        neurons that respond almost linearly, large ones sharply tuned
+        neurons.
+    growth_threshold : float, default=0.0
+        Minimum relative contribution ``delta J / J`` of a neuron (fraction of
+        the current regularised training residual it removes). The default 0
+        lets the validation loss alone decide when to stop (a neuron with a
+        small relative contribution on a hard problem can still improve the
+        held-out score). A positive value is the compactness knob: it stops
+        growth as soon as the best candidate removes less than that fraction,
+        trading accuracy for fewer neurons (less energy and faster predict);
+        e.g. 1e-3 gives networks of tens of neurons on small tabular data.
+    max_neurons : int or "auto", default="auto"
+        Maximum number of hidden neurons. ``"auto"``: the number of samples
+        growth runs on, at least 300 and at most 2,000, so that on most data
+        early stopping, not the cap, ends growth.
+    neurons_per_step : int or "auto", default="auto"
+        Neurons integrated per growth step (greedily from one pool, each
+        scored exactly after the previous ones were added, so redundant
+        candidates lose their gain). ``"auto"``: ``min(32, k // 8, n // 200)``
+        (at least 1) at layer size ``k`` with ``n`` growth samples: one at a
+        time for small data or small layers, up to 32 for large ones.
+    growth_samples : int or "auto", default="auto"
+        Training samples the growth loop (candidate simulation and the
+        incremental readout) runs on; ``"auto"``: at most 10,000. The final
+        readout is always solved on all training data, in batches.
+    memory_limit : float, default=4e9
+        Bytes the growth may use. The need (see Notes) is computed before
+        anything is allocated; above the limit ``fit`` raises a MemoryError
+        saying how much it would need.
     alpha : float, default=2.5
         Strength of the activity-dependent readout penalty (see Notes).
     tol : float, default=1e-4
@@ -86,14 +134,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the training data (stratified)
         and stop growing when the validation loss (mean squared error of the
-        readout against the one-hot targets) has not improved for
-        ``n_iter_no_change`` growth steps; the network is cut back to its
-        best size and the readout re-solved on all training data. Skipped
-        when the data are too few to hold out a sample of every class.
+        readout against the one-hot targets, measured after every growth
+        step) has not improved for ``max(n_iter_no_change, k_best / 4)``
+        neurons (``k_best`` the best size so far: large networks improve
+        slowly); the network is cut back to its best size and the readout
+        re-solved on all training data. Skipped when the data are too few to
+        hold out a sample of every class.
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
     n_iter_no_change : int, default=40
-        Growth steps without validation improvement before stopping.
+        Neurons grown without validation improvement before stopping (at
+        least; see ``early_stopping``).
     n_jobs : int or None, default=None
         Threads for the simulations (numba) and, during growth, for the
         small matrix products (BLAS). None means 1, the fastest choice on a
@@ -101,7 +152,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
     random_state : int, RandomState instance or None, default=None
         Seed of the candidate draws and of the validation split.
     verbose : int, default=0
-        If > 0, show a progress bar over the growth steps (tqdm).
+        If > 0, show a progress bar (tqdm) over the neurons, with the
+        training and validation accuracy and the relative residual.
 
     Attributes
     ----------
@@ -127,11 +179,21 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``"n_neurons"``, ``"residual"`` (regularised training residual
         relative to the empty network), ``"contribution"`` (relative
         contribution of the neuron added to reach that size; NaN at 0),
+        ``"train_score"`` (accuracy on the growth samples),
         ``"validation_score"`` (validation accuracy) and
-        ``"validation_loss"`` (NaN without early stopping).
+        ``"validation_loss"``. Scores are measured after each growth step
+        (NaN for sizes inside a step, and for validation without early
+        stopping).
     stop_reason_ : str
-        Why growth stopped: ``"growth_threshold"``, ``"max_neurons"``,
-        ``"tol"`` or ``"early_stopping"``.
+        Why growth stopped: ``"early_stopping"`` (validation loss stopped
+        improving), ``"growth_threshold"`` (no candidate removed
+        ``growth_threshold`` of the residual), ``"max_neurons"`` (the cap) or
+        ``"tol"`` (training residual below ``tol``).
+    candidates_ : CandidateFamily
+        The candidate family used.
+    hidden_ : block
+        The grown neurons as the family's block (``DenseBlock``: weights and
+        biases).
     input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
         Standardisation of static input (None for spike input).
     current_unit_ : float
@@ -157,20 +219,29 @@ class NGSNNClassifier(BaseSpikingClassifier):
     **Hidden neurons.** Static features are standardised with the training
     mean and standard deviation and clipped to +-2.5, ``x~ = clip((x - mu) /
     sigma, -2.5, 2.5)``, so that a rare extreme value (a pixel that is
-    almost always blank) cannot dominate a neuron's current. A candidate
-    ``j`` with scale ``lambda`` then receives the constant current
+    almost always blank) cannot dominate a neuron's current. A neuron
+    receives the constant current ``I_j = u_j^T x~ + b_j``. The default
+    candidates (``"fields"``) are drawn from the data: a centre feature
+    ``c``, its ``m`` most correlated features ``F_c(m)`` (neighbouring
+    steps of a series, pixels of an image, related columns of a table),
 
-    .. math:: I_j = I_{rh} \left(\lambda (u_j^\top \tilde x + v_j)
-              + c_j\right), \quad u_j \sim U[-1, 1]^d \sqrt{3/d},\;
-              v_j \sim U[-1, 1],\; c_j \sim U[1, 3],
+    .. math:: u_i \sim \mathcal N(0, 1)\,[i \in F_c(m)],\quad
+              I(\tilde x) = I_{rh}\left(1 + \lambda\,
+              \frac{u^\top \tilde x - p_q}{\sigma_p}\right),
 
-    whose input-driven part has a standard deviation of about ``lambda``
-    rheobases ``I_rh`` (``current_unit_``, the smallest constant current
-    that makes the neuron fire within the window) around a mean of one to
-    three rheobases. Spike trains stay binary: the standardisation of each
-    channel's spike rate is folded into ``input_weights_`` and ``biases_``,
-    so the current, delivered event-driven (one weight per input spike),
-    has the same time average as for the rates seen as static features. The activity ``h_j(x)`` is the
+    with ``m ~ U{2, ..., ceil(d / 2)}``, ``p_q`` the ``q``-quantile
+    (``q ~ U[0.1, 0.9]``) and ``sigma_p`` the standard deviation of the
+    projection ``p = u^T x~`` over the training data, and ``lambda`` from
+    ``scales``: the neuron is silent on a fraction ``q`` of the training
+    samples and its current spreads over ``lambda`` rheobases ``I_rh``
+    (``current_unit_``, the smallest constant current that makes the neuron
+    fire within the window) whatever the input dimension. The other
+    families and their equations are in
+    ``skspike.classifiers._ngsnn_candidates``. Spike trains stay binary:
+    the standardisation of each channel's spike rate is folded into
+    ``input_weights_`` and ``biases_``, so the current, delivered
+    event-driven (one weight per input spike), has the same time average as
+    for the rates seen as static features. The activity ``h_j(x)`` is the
     rate or trace of the simulated spikes.
 
     **Growth (neurogenesis).** With ``H`` the activities of the ``k``
@@ -213,7 +284,23 @@ class NGSNNClassifier(BaseSpikingClassifier):
     **Readout update.** ``beta = (H^T H + Lambda)^{-1} H^T Y`` is updated by a
     bordered Cholesky step per integrated neuron (``O(n k + k^2)``, see
     ``skspike.classifiers._ngsnn_solver``), never a fresh ``O(k^3)`` solve.
-    After early stopping the readout is re-solved once on all training data.
+    A growth step scores its pool once (``O(n k C)``) and adds up to
+    ``neurons_per_step`` neurons greedily; each addition updates the exact
+    scores of the rest of the pool in ``O(n C)``. After early stopping, or
+    when growth ran on a subsample, the readout is re-solved once on all
+    training data from normal equations accumulated over batches of 4,096
+    samples (``O(k^2)`` memory).
+
+    **Memory.** With ``n`` growth samples, ``k`` the neuron cap, ``C``
+    candidates, ``d`` features and ``n_val`` validation samples, growth holds
+    ``8 (n + k + m) k`` bytes of readout state (the activity matrix and the
+    Cholesky factor: 8 bytes per sample and neuron, plus ``8 k`` per
+    neuron), ``8 n_val k`` of validation activities, ``32 n C`` for the
+    candidate pool and ``8 n d`` for the inputs (spike trains: ``n T c``
+    bytes, uint8). ``fit`` checks this sum against ``memory_limit`` before
+    allocating. Prediction holds ``8 * 4096 * k`` bytes per batch. For
+    example 50,000 x 784 images (10,000 growth samples, 2,000 neurons):
+    about 0.2 GB of readout state.
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
@@ -249,10 +336,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "activity": [StrOptions({"trace", "rate"})],
+        "candidates": [StrOptions({"auto", "uniform", "sampled", "fields"}), CandidateFamily],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "scales": ["array-like"],
         "growth_threshold": [Interval(Real, 0, None, closed="left")],
-        "max_neurons": [Interval(Integral, 1, None, closed="left")],
+        "max_neurons": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "neurons_per_step": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "growth_samples": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "memory_limit": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -271,10 +362,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         n_steps=30,
         dt=1.0,
         activity="trace",
-        n_candidates=50,
+        candidates="auto",
+        n_candidates=200,
         scales=(0.5, 1.0, 2.0, 4.0),
-        growth_threshold=1e-3,
-        max_neurons=300,
+        growth_threshold=0.0,
+        max_neurons="auto",
+        neurons_per_step="auto",
+        growth_samples="auto",
+        memory_limit=4e9,
         alpha=2.5,
         tol=1e-4,
         early_stopping=True,
@@ -289,10 +384,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.n_steps = n_steps
         self.dt = dt
         self.activity = activity
+        self.candidates = candidates
         self.n_candidates = n_candidates
         self.scales = scales
         self.growth_threshold = growth_threshold
         self.max_neurons = max_neurons
+        self.neurons_per_step = neurons_per_step
+        self.growth_samples = growth_samples
+        self.memory_limit = memory_limit
         self.alpha = alpha
         self.tol = tol
         self.early_stopping = early_stopping
@@ -327,9 +426,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
             raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
         self.neuron_ = self._check_neuron()
         spikes_input = data.ndim == 3
+        kind = "spikes" if spikes_input else "static"
         self._n_steps_sim = data.shape[1] if spikes_input else int(self.n_steps)
         self._kappa = _activity_weights(self.activity, self._n_steps_sim)
         self.current_unit_ = _rheobase(self.neuron_, self._n_steps_sim, self.dt)
+        self.candidates_ = resolve_candidates(self.candidates, kind)
         mu, sigma = _input_statistics(data)
         if spikes_input:
             # Spikes stay binary: the standardisation is folded into the weights.
@@ -343,31 +444,36 @@ class NGSNNClassifier(BaseSpikingClassifier):
         rng = np.random.default_rng(seed)
         train_idx, val_idx = self._split(y_idx, seed)
         Y = np.eye(len(self.classes_))[y_idx]
+        context = GrowthContext(
+            input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
+            n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
+        )
 
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
         with _numba_threads(self.n_jobs) as n_threads, threadpool_limits(n_threads, user_api="blas"):
-            solver, W, b, curve, stop_reason, best = self._grow(
-                data, Y, train_idx, val_idx, mu, sigma, scales, rng
+            solver, hidden, curve, stop_reason, best, grow_idx = self._grow(
+                data, Y, train_idx, val_idx, context, rng
             )
-            self.input_weights_ = W[:, :best]
-            self.biases_ = b[:best]
-            self.n_neurons_ = best
+            self._set_hidden(hidden)
             self.stop_reason_ = stop_reason
             self.growth_curve_ = curve
-            if val_idx is not None:
-                H = self._activity(data, self.input_weights_, self.biases_)
-                lam = _penalty(H, self.alpha)
-                intercept, beta = ridge_direct(H, Y, lam)
+            if val_idx is not None or len(grow_idx) < len(y_idx):
+                # Re-solve on all training data, accumulating the normal equations in batches.
+                intercept, beta, lam, H_all = self._readout_all(data, Y)
+                if H_all is not None:
+                    scores, y_fit = intercept + H_all @ beta, y_idx
+                else:
+                    scores, y_fit = intercept + solver.H[:, 1 : best + 1] @ beta, y_idx[grow_idx]
             else:
-                H = solver.H[:, 1 : best + 1]
                 lam = solver.penalty()
                 intercept, beta = solver.coef()
+                scores = intercept + solver.H[:, 1 : best + 1] @ beta
+                y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
         self.regularization_ = lam
-        scores = intercept + H @ beta
-        self.temperature_ = _fit_temperature(scores, y_idx)
+        self.temperature_ = _fit_temperature(scores, y_fit)
         return self
 
     def _check_neuron(self):
@@ -394,23 +500,60 @@ class NGSNNClassifier(BaseSpikingClassifier):
         )
         return np.sort(train_idx), np.sort(val_idx)
 
-    def _grow(self, data, Y, train_idx, val_idx, mu, sigma, scales, rng):
-        d = data.shape[-1]
+    def _plan(self, n_train, n_val, n_features, n_classes, n_steps_in):
+        """Capacity, growth subsample, step sizes and the memory the growth will need (bytes)."""
+        n_grow = n_train if self.growth_samples == "auto" else int(self.growth_samples)
+        if self.growth_samples == "auto":
+            n_grow = min(n_train, _AUTO_GROWTH_SAMPLES)
+        n_grow = max(1, min(n_grow, n_train))
+        if self.max_neurons == "auto":
+            cap = int(min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_grow)))
+        else:
+            cap = int(self.max_neurons)
         n_cand = int(self.n_candidates)
-        cap = int(self.max_neurons)
-        unit = self.current_unit_
-        train = data[train_idx]
-        Y_train = Y[train_idx]
+        per_sample_in = n_features * (n_steps_in if n_steps_in else 1) * (1 if n_steps_in else 8)
+        need = {
+            # solver: H (n_grow x cap+1), factor L and P, growth copy of the inputs
+            "readout state": 8 * (n_grow * (cap + 1) + (cap + 1) ** 2 + (cap + 1) * n_classes),
+            "validation activities": 8 * n_val * cap,
+            "candidate pool": 8 * n_grow * n_cand * 4,
+            "growth inputs": n_grow * per_sample_in,
+        }
+        return n_grow, cap, n_cand, need
+
+    def _grow(self, data, Y, train_idx, val_idx, context, rng):
+        family = self.candidates_
+        n_train = len(train_idx)
+        n_val = 0 if val_idx is None else len(val_idx)
+        n_classes = Y.shape[1]
+        n_steps_in = data.shape[1] if data.ndim == 3 else 0
+        n_grow, cap, n_cand, need = self._plan(n_train, n_val, data.shape[-1], n_classes, n_steps_in)
+        total = sum(need.values())
+        if total > self.memory_limit:
+            parts = ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in need.items())
+            raise MemoryError(
+                f"NGSNNClassifier would need about {total / 1e9:.2f} GB for growth ({parts}), above "
+                f"memory_limit={self.memory_limit / 1e9:.2f} GB; lower max_neurons, growth_samples or "
+                "n_candidates, or raise memory_limit."
+            )
+        if n_grow < n_train:
+            grow_idx = np.sort(rng.choice(n_train, size=n_grow, replace=False))
+            context.X = context.X[grow_idx]
+            context.y = context.y[grow_idx]
+            grow_idx = train_idx[grow_idx]
+        else:
+            grow_idx = train_idx
+        sim = self._sim()
+        train = context.X
+        Y_train = Y[grow_idx]
         solver = IncrementalRidge(Y_train, cap)
-        cand_scales = scales[np.arange(n_cand) % scales.size]
-        pool_params = self.neuron_.kernel_params(n_cand, self.dt, np.float64)
-        one_params = self.neuron_.kernel_params(1, self.dt, np.float64)
-        W = np.empty((d, cap))
-        b = np.empty(cap)
+        n_score = min(n_grow, _SCORE_SAMPLES)
+        grown = []
         residual = [1.0]
         contribution = [np.nan]
         val_score = [np.nan]
         val_loss = [np.nan]
+        train_score = [float(np.mean(Y_train.argmax(axis=1) == int(np.argmax(Y_train.sum(axis=0)))))]
         if val_idx is not None:
             val = data[val_idx]
             Y_val = Y[val_idx]
@@ -423,91 +566,153 @@ class NGSNNClassifier(BaseSpikingClassifier):
             val_loss[0] = float(np.sum((F - Y_val) ** 2)) / val_tss
         best, best_loss = 0, val_loss[0]
         stop_reason = "max_neurons"
-        objective0 = solver.objective0
+        objective0 = solver.objective
+        y_train = Y_train.argmax(axis=1)
+        E = solver.residual()
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=cap, desc="NGSNN growth", unit="neuron")
         try:
-            for k in range(cap):
+            while solver.n_columns < cap:
+                size = solver.n_columns
                 if objective0 <= 0 or solver.objective <= self.tol * objective0:
                     stop_reason = "tol"
                     break
-                # Candidates for the standardised input, folded onto the raw one.
-                U = rng.uniform(-1.0, 1.0, size=(d, n_cand)) * (cand_scales * math.sqrt(3.0 / d))
-                V = rng.uniform(-1.0, 1.0, size=n_cand) * cand_scales + rng.uniform(*_OFFSET, size=n_cand)
-                Wc = (U / sigma[:, None]) * unit
-                bc = (V - mu @ (U / sigma[:, None])) * unit
-                Hc = self._activity(train, Wc, bc, pool_params)
+                context.residual = E
+                block = family.draw(rng, n_cand, context)
+                n_add = min(self._neurons_per_step(size, n_grow), cap - size)
+                n_exact = min(n_cand, max(_EXACT_MIN, 4 * n_add))
+                Hc = None
+                if n_exact < n_cand:
+                    # Preselect by the lower bound on a subsample, then score exactly.
+                    full = n_score == n_grow
+                    sub = slice(None) if full else np.sort(rng.choice(n_grow, n_score, replace=False))
+                    H_sub = family.activity(train[sub], block, sim)
+                    lam_sub = _penalty(H_sub, self.alpha)
+                    den = np.einsum("ij,ij->j", H_sub, H_sub) + lam_sub
+                    qs = H_sub.T @ E[sub]
+                    bound = np.where(den > 0, np.einsum("ij,ij->i", qs, qs) / np.where(den > 0, den, 1.0), 0.0)
+                    keep = np.sort(np.argsort(-bound, kind="stable")[:n_exact])
+                    block = family.select(block, keep)
+                    if full:
+                        Hc = np.ascontiguousarray(H_sub[:, keep])
+                if Hc is None:
+                    Hc = family.activity(train, block, sim)
                 lam = _penalty(Hc, self.alpha)
                 gain, Z, q, s = solver.score(Hc, lam)
-                j = int(np.argmax(gain))
                 current = solver.objective
-                rel = gain[j] / current if current > 0 else 0.0
-                if not gain[j] > 0 or rel < self.growth_threshold:
+                min_gain = self.growth_threshold * current
+                j = int(np.argmax(gain))
+                if not gain[j] > 0 or gain[j] < min_gain:
                     stop_reason = "growth_threshold"
                     break
-                solver.add(Hc[:, j], lam[j], Z[:, j], q[j], s[j])
-                W[:, k] = Wc[:, j]
-                b[k] = bc[j]
-                residual.append(solver.objective / objective0)
-                contribution.append(rel)
-                size = k + 1
+                added, gains = solver.add_greedy(Hc, lam, gain, Z, q, s, n_add, min_gain=min_gain)
+                chosen = family.select(block, added)
+                grown.append(chosen)
+                for g in gains:
+                    contribution.append(g / current if current > 0 else 0.0)
+                    current -= g
+                    residual.append(current / objective0)
+                size = solver.n_columns
+                intercept, beta = solver.coef()
+                F_train = intercept + solver.H[:, 1 : size + 1] @ beta
+                E = Y_train - F_train
+                pad = [np.nan] * (len(added) - 1)
+                train_score += pad + [float(np.mean(F_train.argmax(axis=1) == y_train))]
                 if val_idx is None:
-                    val_score.append(np.nan)
-                    val_loss.append(np.nan)
+                    val_score += pad + [np.nan]
+                    val_loss += pad + [np.nan]
                     best = size
                 else:
-                    H_val[:, k] = self._activity(val, W[:, k : k + 1], b[k : k + 1], one_params)[:, 0]
-                    intercept, beta = solver.coef()
+                    H_val[:, size - len(added) : size] = family.activity(val, chosen, sim)
                     F = intercept + H_val[:, :size] @ beta
-                    val_score.append(float(np.mean(F.argmax(axis=1) == y_val)))
-                    val_loss.append(float(np.sum((F - Y_val) ** 2)) / val_tss)
+                    val_score += pad + [float(np.mean(F.argmax(axis=1) == y_val))]
+                    val_loss += pad + [float(np.sum((F - Y_val) ** 2)) / val_tss]
                     if val_loss[-1] < best_loss:
                         best, best_loss = size, val_loss[-1]
                 if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(residual=f"{residual[-1]:.4f}", val=f"{val_score[-1]:.3f}")
-                if val_idx is not None and size - best >= self.n_iter_no_change:
+                    bar.update(len(added))
+                    bar.set_postfix(train=f"{train_score[-1]:.3f}", val=f"{val_score[-1]:.3f}",
+                                    residual=f"{residual[-1]:.4f}")
+                if val_idx is not None and size - best >= max(self.n_iter_no_change, _PATIENCE * best):
                     stop_reason = "early_stopping"
                     break
         finally:
             if bar is not None:
                 bar.close()
-        grown = len(residual) - 1
+        n_grown = len(residual) - 1
         curve = {
-            "n_neurons": np.arange(grown + 1),
+            "n_neurons": np.arange(n_grown + 1),
             "residual": np.asarray(residual),
             "contribution": np.asarray(contribution),
+            "train_score": np.asarray(train_score),
             "validation_score": np.asarray(val_score),
             "validation_loss": np.asarray(val_loss),
         }
         if val_idx is None:
-            best = grown
+            best = n_grown
         solver.truncate(best)
-        return solver, W[:, :grown], b[:grown], curve, stop_reason, best
+        hidden = family.stack(grown) if grown else family.empty(context)
+        if best < n_grown:
+            hidden = family.select(hidden, np.arange(best))
+        return solver, hidden, curve, stop_reason, best, grow_idx
+
+    def _neurons_per_step(self, size, n_grow):
+        if self.neurons_per_step != "auto":
+            return int(self.neurons_per_step)
+        return int(max(1, min(_MAX_PER_STEP, size // 8, n_grow // 200)))
+
+    def _readout_all(self, data, Y):
+        """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
+
+        ``A = [1 H]^T [1 H] + diag(0, lambda)`` and ``[1 H]^T Y`` are
+        accumulated over batches of samples, with the penalties of the Notes
+        from the accumulated ``h_j^T h_j`` and firing counts, so memory is
+        ``O(k^2 + batch k)`` whatever the number of samples.
+        """
+        k = self.n_neurons_
+        A = np.zeros((k + 1, k + 1))
+        B = np.zeros((k + 1, Y.shape[1]))
+        active = np.zeros(k)
+        n = data.shape[0]
+        # Small layers keep H for the temperature fit on all samples.
+        H_all = np.empty((n, k)) if 8 * n * k <= _KEEP_ACTIVITY_BYTES else None
+        for start in range(0, n, _READOUT_BATCH):
+            stop = min(n, start + _READOUT_BATCH)
+            H = self._activity(data[start:stop], self.hidden_)
+            if H_all is not None:
+                H_all[start:stop] = H
+            H1 = np.empty((stop - start, k + 1))
+            H1[:, 0] = 1.0
+            H1[:, 1:] = H
+            A += H1.T @ H1
+            B += H1.T @ Y[start:stop]
+            active += np.count_nonzero(H, axis=0)
+        energy = np.diag(A)[1:].copy()
+        lam = self.alpha * math.sqrt(n) * energy / np.maximum(active, 1)
+        A[np.diag_indices_from(A)] += np.concatenate(([0.0], lam))
+        from scipy.linalg import cho_factor, cho_solve
+
+        beta = cho_solve(cho_factor(A, lower=True, check_finite=False), B)
+        return beta[0], beta[1:], lam, H_all
 
     # ------------------------------------------------------------ dynamics
-    def _activity(self, data, W, b, packed=None):
-        """Hidden activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``.
+    def _sim(self):
+        return NeuronSim(self.neuron_, float(self.dt), int(self._n_steps_sim), self._kappa)
 
-        ``packed`` optionally gives ``neuron_.kernel_params(n_neurons, dt)``.
-        """
-        n_out = W.shape[1]
-        out = np.empty((data.shape[0], n_out), dtype=np.float64)
-        if n_out == 0:
-            return out
-        model, params = packed if packed is not None else self.neuron_.kernel_params(n_out, self.dt, np.float64)
-        W = np.ascontiguousarray(W, dtype=np.float64)
-        bias = np.ascontiguousarray(b, dtype=np.float64)
-        if data.ndim == 3:
-            fanout = np.count_nonzero(W, axis=1).astype(np.int64)
-            spike_activity_kernel(np.ascontiguousarray(data), W, fanout, bias, model, params, self._kappa, out)
-        else:
-            drive = np.ascontiguousarray(data @ W)
-            static_activity_kernel(drive, bias, model, params, self._kappa, out)
-        return out
+    def _set_hidden(self, hidden):
+        """Store the grown layer (and, for dense blocks, its weights and biases)."""
+        self.hidden_ = hidden
+        self.n_neurons_ = int(hidden.n_neurons)
+        if hasattr(hidden, "weights"):
+            self.input_weights_ = hidden.weights
+            self.biases_ = hidden.bias
+
+    def _activity(self, data, hidden):
+        """Hidden activity ``(n_samples, n_neurons)`` of the block ``hidden``."""
+        return self.candidates_.activity(data, hidden, self._sim())
 
     def _validated(self, X):
         check_is_fitted(self)
@@ -533,7 +738,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         """
         data = self._validated(X)
         with _numba_threads(self.n_jobs):
-            return self._activity(data, self.input_weights_, self.biases_)
+            return self._activity(data, self.hidden_)
 
     def _scores(self, X):
         H = self.transform_hidden(X)
@@ -611,10 +816,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             active = 0.0
         else:
             with _numba_threads(self.n_jobs):
-                counts, hidden = simulate(
-                    self.neuron_, data, self.input_weights_, bias=self.biases_,
-                    n_steps=None if data.ndim == 3 else self._n_steps_sim, dt=self.dt, output="counts",
-                )
+                counts, hidden = self.candidates_.operation_counts(data, self.hidden_, self._sim())
             active = float(np.count_nonzero(counts)) / data.shape[0]
         readout = OperationCounts(
             synaptic_mac=active * n_classes,
