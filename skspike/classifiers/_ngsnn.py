@@ -18,15 +18,13 @@ from ..utils._random import derive_seed
 from ..utils._threads import numba_threads, threads_from_n_jobs
 from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
-from ._ngsnn_kernels import spike_activity_kernel, static_activity_kernel
+from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
 from ._ngsnn_solver import IncrementalRidge, ridge_direct
 
 __all__ = ["NGSNNClassifier"]
 
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
 _CLIP = 2.5
-# Mean current of a candidate, in rheobase units, is drawn from U[_OFFSET].
-_OFFSET = (1.0, 3.0)
 
 
 class NGSNNClassifier(BaseSpikingClassifier):
@@ -63,6 +61,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``a_j = (1/T^2) sum_t (T - t) s_j[t]``, which also sees *when* the
         spikes came (earlier = stronger input), so a 30-step window resolves
         the input current more finely than a count.
+    candidates : "auto", str or CandidateFamily, default="auto"
+        Where candidate neurons come from (see
+        ``skspike.classifiers._ngsnn_candidates``): a registered family name
+        (``"uniform"``) or a family instance. ``"auto"`` picks the family by
+        input kind.
     n_candidates : int, default=50
         Random candidate neurons drawn and simulated per growth step.
     scales : tuple of float, default=(0.5, 1.0, 2.0, 4.0)
@@ -249,6 +252,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "activity": [StrOptions({"trace", "rate"})],
+        "candidates": [StrOptions({"auto", "uniform"}), CandidateFamily],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "scales": ["array-like"],
         "growth_threshold": [Interval(Real, 0, None, closed="left")],
@@ -271,6 +275,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         n_steps=30,
         dt=1.0,
         activity="trace",
+        candidates="auto",
         n_candidates=50,
         scales=(0.5, 1.0, 2.0, 4.0),
         growth_threshold=1e-3,
@@ -289,6 +294,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.n_steps = n_steps
         self.dt = dt
         self.activity = activity
+        self.candidates = candidates
         self.n_candidates = n_candidates
         self.scales = scales
         self.growth_threshold = growth_threshold
@@ -327,9 +333,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
             raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
         self.neuron_ = self._check_neuron()
         spikes_input = data.ndim == 3
+        kind = "spikes" if spikes_input else "static"
         self._n_steps_sim = data.shape[1] if spikes_input else int(self.n_steps)
         self._kappa = _activity_weights(self.activity, self._n_steps_sim)
         self.current_unit_ = _rheobase(self.neuron_, self._n_steps_sim, self.dt)
+        self.candidates_ = resolve_candidates(self.candidates, kind)
         mu, sigma = _input_statistics(data)
         if spikes_input:
             # Spikes stay binary: the standardisation is folded into the weights.
@@ -343,20 +351,20 @@ class NGSNNClassifier(BaseSpikingClassifier):
         rng = np.random.default_rng(seed)
         train_idx, val_idx = self._split(y_idx, seed)
         Y = np.eye(len(self.classes_))[y_idx]
+        context = GrowthContext(
+            input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
+            n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
+        )
 
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
         with _numba_threads(self.n_jobs) as n_threads, threadpool_limits(n_threads, user_api="blas"):
-            solver, W, b, curve, stop_reason, best = self._grow(
-                data, Y, train_idx, val_idx, mu, sigma, scales, rng
-            )
-            self.input_weights_ = W[:, :best]
-            self.biases_ = b[:best]
-            self.n_neurons_ = best
+            solver, hidden, curve, stop_reason, best = self._grow(data, Y, train_idx, val_idx, context, rng)
+            self._set_hidden(hidden)
             self.stop_reason_ = stop_reason
             self.growth_curve_ = curve
             if val_idx is not None:
-                H = self._activity(data, self.input_weights_, self.biases_)
+                H = self._activity(data, self.hidden_)
                 lam = _penalty(H, self.alpha)
                 intercept, beta = ridge_direct(H, Y, lam)
             else:
@@ -394,19 +402,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
         )
         return np.sort(train_idx), np.sort(val_idx)
 
-    def _grow(self, data, Y, train_idx, val_idx, mu, sigma, scales, rng):
-        d = data.shape[-1]
+    def _grow(self, data, Y, train_idx, val_idx, context, rng):
+        family = self.candidates_
         n_cand = int(self.n_candidates)
         cap = int(self.max_neurons)
-        unit = self.current_unit_
-        train = data[train_idx]
+        sim = self._sim()
+        train = context.X
         Y_train = Y[train_idx]
         solver = IncrementalRidge(Y_train, cap)
-        cand_scales = scales[np.arange(n_cand) % scales.size]
-        pool_params = self.neuron_.kernel_params(n_cand, self.dt, np.float64)
-        one_params = self.neuron_.kernel_params(1, self.dt, np.float64)
-        W = np.empty((d, cap))
-        b = np.empty(cap)
+        grown = []
         residual = [1.0]
         contribution = [np.nan]
         val_score = [np.nan]
@@ -423,7 +427,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             val_loss[0] = float(np.sum((F - Y_val) ** 2)) / val_tss
         best, best_loss = 0, val_loss[0]
         stop_reason = "max_neurons"
-        objective0 = solver.objective0
+        objective0 = solver.objective
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -434,12 +438,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 if objective0 <= 0 or solver.objective <= self.tol * objective0:
                     stop_reason = "tol"
                     break
-                # Candidates for the standardised input, folded onto the raw one.
-                U = rng.uniform(-1.0, 1.0, size=(d, n_cand)) * (cand_scales * math.sqrt(3.0 / d))
-                V = rng.uniform(-1.0, 1.0, size=n_cand) * cand_scales + rng.uniform(*_OFFSET, size=n_cand)
-                Wc = (U / sigma[:, None]) * unit
-                bc = (V - mu @ (U / sigma[:, None])) * unit
-                Hc = self._activity(train, Wc, bc, pool_params)
+                block = family.draw(rng, n_cand, context)
+                Hc = family.activity(train, block, sim)
                 lam = _penalty(Hc, self.alpha)
                 gain, Z, q, s = solver.score(Hc, lam)
                 j = int(np.argmax(gain))
@@ -449,8 +449,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     stop_reason = "growth_threshold"
                     break
                 solver.add(Hc[:, j], lam[j], Z[:, j], q[j], s[j])
-                W[:, k] = Wc[:, j]
-                b[k] = bc[j]
+                chosen = family.select(block, [j])
+                grown.append(chosen)
                 residual.append(solver.objective / objective0)
                 contribution.append(rel)
                 size = k + 1
@@ -459,7 +459,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     val_loss.append(np.nan)
                     best = size
                 else:
-                    H_val[:, k] = self._activity(val, W[:, k : k + 1], b[k : k + 1], one_params)[:, 0]
+                    H_val[:, k] = family.activity(val, chosen, sim)[:, 0]
                     intercept, beta = solver.coef()
                     F = intercept + H_val[:, :size] @ beta
                     val_score.append(float(np.mean(F.argmax(axis=1) == y_val)))
@@ -475,39 +475,35 @@ class NGSNNClassifier(BaseSpikingClassifier):
         finally:
             if bar is not None:
                 bar.close()
-        grown = len(residual) - 1
+        n_grown = len(residual) - 1
         curve = {
-            "n_neurons": np.arange(grown + 1),
+            "n_neurons": np.arange(n_grown + 1),
             "residual": np.asarray(residual),
             "contribution": np.asarray(contribution),
             "validation_score": np.asarray(val_score),
             "validation_loss": np.asarray(val_loss),
         }
         if val_idx is None:
-            best = grown
+            best = n_grown
         solver.truncate(best)
-        return solver, W[:, :grown], b[:grown], curve, stop_reason, best
+        hidden = family.stack(grown[:best]) if best else family.empty(context)
+        return solver, hidden, curve, stop_reason, best
 
     # ------------------------------------------------------------ dynamics
-    def _activity(self, data, W, b, packed=None):
-        """Hidden activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``.
+    def _sim(self):
+        return NeuronSim(self.neuron_, float(self.dt), int(self._n_steps_sim), self._kappa)
 
-        ``packed`` optionally gives ``neuron_.kernel_params(n_neurons, dt)``.
-        """
-        n_out = W.shape[1]
-        out = np.empty((data.shape[0], n_out), dtype=np.float64)
-        if n_out == 0:
-            return out
-        model, params = packed if packed is not None else self.neuron_.kernel_params(n_out, self.dt, np.float64)
-        W = np.ascontiguousarray(W, dtype=np.float64)
-        bias = np.ascontiguousarray(b, dtype=np.float64)
-        if data.ndim == 3:
-            fanout = np.count_nonzero(W, axis=1).astype(np.int64)
-            spike_activity_kernel(np.ascontiguousarray(data), W, fanout, bias, model, params, self._kappa, out)
-        else:
-            drive = np.ascontiguousarray(data @ W)
-            static_activity_kernel(drive, bias, model, params, self._kappa, out)
-        return out
+    def _set_hidden(self, hidden):
+        """Store the grown layer (and, for dense blocks, its weights and biases)."""
+        self.hidden_ = hidden
+        self.n_neurons_ = int(hidden.n_neurons)
+        if hasattr(hidden, "weights"):
+            self.input_weights_ = hidden.weights
+            self.biases_ = hidden.bias
+
+    def _activity(self, data, hidden):
+        """Hidden activity ``(n_samples, n_neurons)`` of the block ``hidden``."""
+        return self.candidates_.activity(data, hidden, self._sim())
 
     def _validated(self, X):
         check_is_fitted(self)
@@ -533,7 +529,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         """
         data = self._validated(X)
         with _numba_threads(self.n_jobs):
-            return self._activity(data, self.input_weights_, self.biases_)
+            return self._activity(data, self.hidden_)
 
     def _scores(self, X):
         H = self.transform_hidden(X)
@@ -611,10 +607,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             active = 0.0
         else:
             with _numba_threads(self.n_jobs):
-                counts, hidden = simulate(
-                    self.neuron_, data, self.input_weights_, bias=self.biases_,
-                    n_steps=None if data.ndim == 3 else self._n_steps_sim, dt=self.dt, output="counts",
-                )
+                counts, hidden = self.candidates_.operation_counts(data, self.hidden_, self._sim())
             active = float(np.count_nonzero(counts)) / data.shape[0]
         readout = OperationCounts(
             synaptic_mac=active * n_classes,
