@@ -20,11 +20,14 @@ from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
 from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
 from ._ngsnn_solver import IncrementalRidge, ridge_direct
+from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
 
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
 _CLIP = 2.5
+# Membrane time constant (in steps) of the default neuron of temporal candidates.
+_TEMPORAL_TAU_M = 2.0
 
 
 class NGSNNClassifier(BaseSpikingClassifier):
@@ -252,7 +255,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "activity": [StrOptions({"trace", "rate"})],
-        "candidates": [StrOptions({"auto", "uniform"}), CandidateFamily],
+        "candidates": [StrOptions({"auto", "uniform", "temporal"}), CandidateFamily],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "scales": ["array-like"],
         "growth_threshold": [Interval(Real, 0, None, closed="left")],
@@ -326,18 +329,29 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self : object
             Fitted classifier.
         """
-        data, y = validate_spiking_input(self, X, y, reset=True)
+        data, y = validate_spiking_input(self, X, y, reset=True, allow_series=True)
         y_idx = self._encode_labels(y)
         scales = np.asarray(self.scales, dtype=np.float64).ravel()
         if scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
             raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
-        self.neuron_ = self._check_neuron()
         spikes_input = data.ndim == 3
-        kind = "spikes" if spikes_input else "static"
+        kind = "series" if data.dtype.kind == "f" and spikes_input else ("spikes" if spikes_input else "static")
+        # Spikes made by the estimator's own encoder from static X carry no time
+        # structure of the data: "auto" treats them as static input (delay-free).
+        self.candidates_ = resolve_candidates(self.candidates, "static" if self.input_kind_ == "static" else kind)
+        temporal = isinstance(self.candidates_, TemporalCandidates)
+        if kind == "series" and not temporal:
+            raise ValueError(
+                f"candidates={self.candidates!r} grows delay-free neurons, which take static features "
+                "or spike trains; real-valued series need candidates='temporal' (or 'auto'), or "
+                "flatten them to static features with X.reshape(len(X), -1)."
+            )
+        if temporal:
+            self.candidates_.check_series(data.shape[1])
+        self.neuron_ = self._check_neuron(temporal)
         self._n_steps_sim = data.shape[1] if spikes_input else int(self.n_steps)
         self._kappa = _activity_weights(self.activity, self._n_steps_sim)
         self.current_unit_ = _rheobase(self.neuron_, self._n_steps_sim, self.dt)
-        self.candidates_ = resolve_candidates(self.candidates, kind)
         mu, sigma = _input_statistics(data)
         if spikes_input:
             # Spikes stay binary: the standardisation is folded into the weights.
@@ -355,6 +369,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
             n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
         )
+        context.cache.update(neuron=self.neuron_, dt=float(self.dt))
 
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
@@ -378,8 +393,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.temperature_ = _fit_temperature(scores, y_idx)
         return self
 
-    def _check_neuron(self):
-        neuron = LIF() if self.neuron is None else self.neuron
+    def _check_neuron(self, temporal=False):
+        if self.neuron is None:
+            neuron = LIF(tau_m=_TEMPORAL_TAU_M * float(self.dt)) if temporal else LIF()
+        else:
+            neuron = self.neuron
         if neuron.n_neurons is not None:
             raise ValueError(
                 "neuron must have scalar parameters (the layer size is not known in "
@@ -507,7 +525,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
     def _validated(self, X):
         check_is_fitted(self)
-        data, _ = validate_spiking_input(self, X, reset=False)
+        data, _ = validate_spiking_input(self, X, reset=False, allow_series=True)
         if data.ndim == 2:
             data = self._standardise(data)
         return data

@@ -49,6 +49,7 @@ __all__ = [
     "POOL_LATENCY",
     "N_POOL",
     "dense_temporal_kernel",
+    "delayed_sum_kernel",
     "event_temporal_kernel",
     "channel_index",
 ]
@@ -89,6 +90,41 @@ def _pool_store(s, n_steps, acc_rate, acc_peak, first, out):
         out[s, POOL_LATENCY, j] = first[j] * inv if first[j] >= 0 else 1.0
 
 
+@jit(inline="always")
+def _delayed_sum(xs, tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, conv):
+    """``conv[j, t] = sum_k w_k xs[t - d_k, c_k]`` for one sample ``xs`` (n_steps, n_channels).
+
+    Before the first step the input is ``xs[0]`` (``hold_first``) or 0.
+    """
+    n_steps = xs.shape[0]
+    for j in range(conv.shape[0]):
+        row = conv[j]
+        for t in range(n_steps):
+            row[t] = 0.0
+        for k in range(tap_ptr[j], tap_ptr[j + 1]):
+            wk = tap_weight[k]
+            c = tap_channel[k]
+            d = min(tap_delay[k], n_steps)
+            if hold_first:
+                head = wk * xs[0, c]
+                for t in range(d):
+                    row[t] += head
+            for t in range(d, n_steps):
+                row[t] += wk * xs[t - d, c]
+
+
+@jit(parallel=True)
+def delayed_sum_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, out):
+    """Synaptic drives ``out[s, j, t]`` of the taps (no neuron dynamics).
+
+    ``x`` is ``(n_samples, n_steps, n_channels)`` (float); ``out`` is
+    ``(n_samples, n_neurons, n_steps)``. Used to measure a candidate's kernel
+    output on a few training series (data-aware bias).
+    """
+    for s in prange(x.shape[0]):
+        _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, out[s])
+
+
 @jit(parallel=True)
 def dense_temporal_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, bias, model, params, out):
     """Pooled responses of temporal neurons to real-valued series (dense drive).
@@ -125,23 +161,20 @@ def dense_temporal_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, bias, 
         v, syn, w, ref = new_state(model, params)
         spikes = np.empty(n_neurons, dtype=np.uint8)
         drive = np.empty(n_neurons, dtype=tap_weight.dtype)
+        # One sample's delayed sums, neuron-major so each tap is one
+        # contiguous (vectorisable) loop over the steps.
+        conv = np.empty((n_neurons, n_steps), dtype=tap_weight.dtype)
         acc_rate = np.empty(n_neurons, dtype=np.float64)
         acc_peak = np.empty(n_neurons, dtype=np.float64)
         first = np.empty(n_neurons, dtype=np.int64)
         for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
             reset_state(model, params, v, syn, w, ref)
             _pool_start(n_neurons, acc_rate, acc_peak, first)
-            xs = x[s]
+            _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, True, conv)
             total = 0
             for t in range(n_steps):
                 for j in range(n_neurons):
-                    current = 0.0
-                    for k in range(tap_ptr[j], tap_ptr[j + 1]):
-                        tt = t - tap_delay[k]
-                        if tt < 0:
-                            tt = 0
-                        current += tap_weight[k] * xs[tt, tap_channel[k]]
-                    drive[j] = current
+                    drive[j] = conv[j, t]
                 total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
                 _pool_step(t, v, spikes, acc_rate, acc_peak, first)
             _pool_store(s, n_steps, acc_rate, acc_peak, first, out)
