@@ -91,12 +91,17 @@ def _pool_store(s, n_steps, acc_rate, acc_peak, first, out):
 
 
 @jit(inline="always")
-def _delayed_sum(xs, tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, conv):
-    """``conv[j, t] = sum_k w_k xs[t - d_k, c_k]`` for one sample ``xs`` (n_steps, n_channels).
+def _delayed_sum(x_s, tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, conv, xs):
+    """``conv[j, t] = sum_k w_k x_s[t - d_k, c_k]`` for one sample ``x_s`` (n_steps, n_channels).
 
-    Before the first step the input is ``xs[0]`` (``hold_first``) or 0.
+    Before the first step the input is ``x_s[0]`` (``hold_first``) or 0.
+    ``xs`` is a work buffer of shape (n_channels, n_steps) (channel-major
+    copy, so every tap is a contiguous, vectorisable loop).
     """
-    n_steps = xs.shape[0]
+    n_steps = x_s.shape[0]
+    for t in range(n_steps):
+        for c in range(x_s.shape[1]):
+            xs[c, t] = x_s[t, c]
     for j in range(conv.shape[0]):
         row = conv[j]
         for t in range(n_steps):
@@ -105,12 +110,13 @@ def _delayed_sum(xs, tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, co
             wk = tap_weight[k]
             c = tap_channel[k]
             d = min(tap_delay[k], n_steps)
+            src = xs[c]
             if hold_first:
-                head = wk * xs[0, c]
+                head = wk * src[0]
                 for t in range(d):
                     row[t] += head
             for t in range(d, n_steps):
-                row[t] += wk * xs[t - d, c]
+                row[t] += wk * src[t - d]
 
 
 @jit(parallel=True)
@@ -121,8 +127,10 @@ def delayed_sum_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, hold_firs
     ``(n_samples, n_neurons, n_steps)``. Used to measure a candidate's kernel
     output on a few training series (data-aware bias).
     """
-    for s in prange(x.shape[0]):
-        _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, out[s])
+    n_samples, n_steps, n_channels = x.shape
+    for s in prange(n_samples):
+        xs = np.empty((n_channels, n_steps), dtype=x.dtype)
+        _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, hold_first, out[s], xs)
 
 
 @jit(parallel=True)
@@ -164,13 +172,14 @@ def dense_temporal_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, bias, 
         # One sample's delayed sums, neuron-major so each tap is one
         # contiguous (vectorisable) loop over the steps.
         conv = np.empty((n_neurons, n_steps), dtype=tap_weight.dtype)
+        xs = np.empty((x.shape[2], n_steps), dtype=x.dtype)
         acc_rate = np.empty(n_neurons, dtype=np.float64)
         acc_peak = np.empty(n_neurons, dtype=np.float64)
         first = np.empty(n_neurons, dtype=np.int64)
         for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
             reset_state(model, params, v, syn, w, ref)
             _pool_start(n_neurons, acc_rate, acc_peak, first)
-            _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, True, conv)
+            _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, True, conv, xs)
             total = 0
             for t in range(n_steps):
                 for j in range(n_neurons):
