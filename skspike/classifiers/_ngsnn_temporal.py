@@ -288,7 +288,12 @@ class TemporalCandidates(CandidateFamily):
         return unit
 
     def draw(self, rng, n_candidates, context):
-        """Pool of ``n_candidates`` temporal neurons (each offering every pooled statistic)."""
+        """Pool of ``ceil(n_candidates / len(pooling))`` neurons, each offering every pooled statistic.
+
+        ``n_candidates`` thus counts candidate readout units (activity
+        columns), which keeps the simulation cost of a pool at about that
+        of ``n_candidates / len(pooling)`` neurons.
+        """
         length = self._length()
         codes = self._pool_codes()
         ref = self._reference(context, rng)
@@ -299,7 +304,8 @@ class TemporalCandidates(CandidateFamily):
         scales = context.scales
         d_max = math.log2((n_steps - 1) / (length - 1)) if length > 1 and n_steps > length else 0.0
         c_max = math.log2(min(int(self.max_channels), n_channels) + 1)
-        n = n_candidates
+        # n_candidates counts readout units: each neuron offers one per statistic.
+        n = max(1, -(-int(n_candidates) // codes.size))
         dilation = (2.0 ** rng.uniform(0.0, d_max, size=n)).astype(np.int64)
         n_chan = np.minimum(n_channels, (2.0 ** rng.uniform(0.0, c_max, size=n)).astype(np.int64))
         sizes = length * n_chan
