@@ -24,6 +24,21 @@ from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
 
+# "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
+# may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons.
+_AUTO_GROWTH_SAMPLES = 20000
+_AUTO_MAX_NEURONS = 2000
+_AUTO_MIN_NEURONS = 300
+# Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
+_PATIENCE = 0.25
+# Candidates scored exactly per pool (at least), after a bound-based preselection;
+# the preselection runs on at most _SCORE_SAMPLES samples.
+_EXACT_MIN = 24
+_SCORE_SAMPLES = 1000
+_MAX_PER_STEP = 32
+_READOUT_BATCH = 4096
+_KEEP_ACTIVITY_BYTES = 2**28
+
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
 _CLIP = 2.5
 # Membrane time constant (in steps) of the default neuron of temporal candidates.
@@ -255,11 +270,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "activity": [StrOptions({"trace", "rate"})],
-        "candidates": [StrOptions({"auto", "uniform", "temporal"}), CandidateFamily],
+        "candidates": [StrOptions({"auto", "uniform", "sampled", "fields", "temporal"}), CandidateFamily],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "scales": ["array-like"],
         "growth_threshold": [Interval(Real, 0, None, closed="left")],
-        "max_neurons": [Interval(Integral, 1, None, closed="left")],
+        "max_neurons": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "neurons_per_step": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "growth_samples": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "memory_limit": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -279,10 +297,13 @@ class NGSNNClassifier(BaseSpikingClassifier):
         dt=1.0,
         activity="trace",
         candidates="auto",
-        n_candidates=50,
+        n_candidates=200,
         scales=(0.5, 1.0, 2.0, 4.0),
-        growth_threshold=1e-3,
-        max_neurons=300,
+        growth_threshold=0.0,
+        max_neurons="auto",
+        neurons_per_step="auto",
+        growth_samples="auto",
+        memory_limit=4e9,
         alpha=2.5,
         tol=1e-4,
         early_stopping=True,
@@ -302,6 +323,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.scales = scales
         self.growth_threshold = growth_threshold
         self.max_neurons = max_neurons
+        self.neurons_per_step = neurons_per_step
+        self.growth_samples = growth_samples
+        self.memory_limit = memory_limit
         self.alpha = alpha
         self.tol = tol
         self.early_stopping = early_stopping
@@ -374,23 +398,28 @@ class NGSNNClassifier(BaseSpikingClassifier):
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
         with _numba_threads(self.n_jobs) as n_threads, threadpool_limits(n_threads, user_api="blas"):
-            solver, hidden, curve, stop_reason, best = self._grow(data, Y, train_idx, val_idx, context, rng)
+            solver, hidden, curve, stop_reason, best, grow_idx = self._grow(
+                data, Y, train_idx, val_idx, context, rng
+            )
             self._set_hidden(hidden)
             self.stop_reason_ = stop_reason
             self.growth_curve_ = curve
-            if val_idx is not None:
-                H = self._activity(data, self.hidden_)
-                lam = _penalty(H, self.alpha)
-                intercept, beta = ridge_direct(H, Y, lam)
+            if val_idx is not None or len(grow_idx) < len(y_idx):
+                # Re-solve on all training data, accumulating the normal equations in batches.
+                intercept, beta, lam, H_all = self._readout_all(data, Y)
+                if H_all is not None:
+                    scores, y_fit = intercept + H_all @ beta, y_idx
+                else:
+                    scores, y_fit = intercept + solver.H[:, 1 : best + 1] @ beta, y_idx[grow_idx]
             else:
-                H = solver.H[:, 1 : best + 1]
                 lam = solver.penalty()
                 intercept, beta = solver.coef()
+                scores = intercept + solver.H[:, 1 : best + 1] @ beta
+                y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = beta
         self.regularization_ = lam
-        scores = intercept + H @ beta
-        self.temperature_ = _fit_temperature(scores, y_idx)
+        self.temperature_ = _fit_temperature(scores, y_fit)
         return self
 
     def _check_neuron(self, temporal=False):
@@ -420,19 +449,60 @@ class NGSNNClassifier(BaseSpikingClassifier):
         )
         return np.sort(train_idx), np.sort(val_idx)
 
+    def _plan(self, n_train, n_val, n_features, n_classes, n_steps_in):
+        """Capacity, growth subsample, step sizes and the memory the growth will need (bytes)."""
+        n_grow = n_train if self.growth_samples == "auto" else int(self.growth_samples)
+        if self.growth_samples == "auto":
+            n_grow = min(n_train, _AUTO_GROWTH_SAMPLES)
+        n_grow = max(1, min(n_grow, n_train))
+        if self.max_neurons == "auto":
+            cap = int(min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_grow)))
+        else:
+            cap = int(self.max_neurons)
+        n_cand = int(self.n_candidates)
+        per_sample_in = n_features * (n_steps_in if n_steps_in else 1) * (1 if n_steps_in else 8)
+        need = {
+            # solver: H (n_grow x cap+1), factor L and P, growth copy of the inputs
+            "readout state": 8 * (n_grow * (cap + 1) + (cap + 1) ** 2 + (cap + 1) * n_classes),
+            "validation activities": 8 * n_val * cap,
+            "candidate pool": 8 * n_grow * n_cand * 4,
+            "growth inputs": n_grow * per_sample_in,
+        }
+        return n_grow, cap, n_cand, need
+
     def _grow(self, data, Y, train_idx, val_idx, context, rng):
         family = self.candidates_
-        n_cand = int(self.n_candidates)
-        cap = int(self.max_neurons)
+        n_train = len(train_idx)
+        n_val = 0 if val_idx is None else len(val_idx)
+        n_classes = Y.shape[1]
+        n_steps_in = data.shape[1] if data.ndim == 3 else 0
+        n_grow, cap, n_cand, need = self._plan(n_train, n_val, data.shape[-1], n_classes, n_steps_in)
+        total = sum(need.values())
+        if total > self.memory_limit:
+            parts = ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in need.items())
+            raise MemoryError(
+                f"NGSNNClassifier would need about {total / 1e9:.2f} GB for growth ({parts}), above "
+                f"memory_limit={self.memory_limit / 1e9:.2f} GB; lower max_neurons, growth_samples or "
+                "n_candidates, or raise memory_limit."
+            )
+        if n_grow < n_train:
+            grow_idx = np.sort(rng.choice(n_train, size=n_grow, replace=False))
+            context.X = context.X[grow_idx]
+            context.y = context.y[grow_idx]
+            grow_idx = train_idx[grow_idx]
+        else:
+            grow_idx = train_idx
         sim = self._sim()
         train = context.X
-        Y_train = Y[train_idx]
+        Y_train = Y[grow_idx]
         solver = IncrementalRidge(Y_train, cap)
+        n_score = min(n_grow, _SCORE_SAMPLES)
         grown = []
         residual = [1.0]
         contribution = [np.nan]
         val_score = [np.nan]
         val_loss = [np.nan]
+        train_score = [float(np.mean(Y_train.argmax(axis=1) == int(np.argmax(Y_train.sum(axis=0)))))]
         if val_idx is not None:
             val = data[val_idx]
             Y_val = Y[val_idx]
@@ -446,48 +516,76 @@ class NGSNNClassifier(BaseSpikingClassifier):
         best, best_loss = 0, val_loss[0]
         stop_reason = "max_neurons"
         objective0 = solver.objective
+        y_train = Y_train.argmax(axis=1)
+        E = solver.residual()
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=cap, desc="NGSNN growth", unit="neuron")
         try:
-            for k in range(cap):
+            while solver.n_columns < cap:
+                size = solver.n_columns
                 if objective0 <= 0 or solver.objective <= self.tol * objective0:
                     stop_reason = "tol"
                     break
+                context.residual = E
                 block = family.draw(rng, n_cand, context)
-                Hc = family.activity(train, block, sim)
+                n_add = min(self._neurons_per_step(size, n_grow), cap - size)
+                n_exact = min(n_cand, max(_EXACT_MIN, 4 * n_add))
+                Hc = None
+                if n_exact < n_cand:
+                    # Preselect by the lower bound on a subsample, then score exactly.
+                    full = n_score == n_grow
+                    sub = slice(None) if full else np.sort(rng.choice(n_grow, n_score, replace=False))
+                    H_sub = family.activity(train[sub], block, sim)
+                    lam_sub = _penalty(H_sub, self.alpha)
+                    den = np.einsum("ij,ij->j", H_sub, H_sub) + lam_sub
+                    qs = H_sub.T @ E[sub]
+                    bound = np.where(den > 0, np.einsum("ij,ij->i", qs, qs) / np.where(den > 0, den, 1.0), 0.0)
+                    keep = np.sort(np.argsort(-bound, kind="stable")[:n_exact])
+                    block = family.select(block, keep)
+                    if full:
+                        Hc = np.ascontiguousarray(H_sub[:, keep])
+                if Hc is None:
+                    Hc = family.activity(train, block, sim)
                 lam = _penalty(Hc, self.alpha)
                 gain, Z, q, s = solver.score(Hc, lam)
-                j = int(np.argmax(gain))
                 current = solver.objective
-                rel = gain[j] / current if current > 0 else 0.0
-                if not gain[j] > 0 or rel < self.growth_threshold:
+                min_gain = self.growth_threshold * current
+                j = int(np.argmax(gain))
+                if not gain[j] > 0 or gain[j] < min_gain:
                     stop_reason = "growth_threshold"
                     break
-                solver.add(Hc[:, j], lam[j], Z[:, j], q[j], s[j])
-                chosen = family.select(block, [j])
+                added, gains = solver.add_greedy(Hc, lam, gain, Z, q, s, n_add, min_gain=min_gain)
+                chosen = family.select(block, added)
                 grown.append(chosen)
-                residual.append(solver.objective / objective0)
-                contribution.append(rel)
-                size = k + 1
+                for g in gains:
+                    contribution.append(g / current if current > 0 else 0.0)
+                    current -= g
+                    residual.append(current / objective0)
+                size = solver.n_columns
+                intercept, beta = solver.coef()
+                F_train = intercept + solver.H[:, 1 : size + 1] @ beta
+                E = Y_train - F_train
+                pad = [np.nan] * (len(added) - 1)
+                train_score += pad + [float(np.mean(F_train.argmax(axis=1) == y_train))]
                 if val_idx is None:
-                    val_score.append(np.nan)
-                    val_loss.append(np.nan)
+                    val_score += pad + [np.nan]
+                    val_loss += pad + [np.nan]
                     best = size
                 else:
-                    H_val[:, k] = family.activity(val, chosen, sim)[:, 0]
-                    intercept, beta = solver.coef()
+                    H_val[:, size - len(added) : size] = family.activity(val, chosen, sim)
                     F = intercept + H_val[:, :size] @ beta
-                    val_score.append(float(np.mean(F.argmax(axis=1) == y_val)))
-                    val_loss.append(float(np.sum((F - Y_val) ** 2)) / val_tss)
+                    val_score += pad + [float(np.mean(F.argmax(axis=1) == y_val))]
+                    val_loss += pad + [float(np.sum((F - Y_val) ** 2)) / val_tss]
                     if val_loss[-1] < best_loss:
                         best, best_loss = size, val_loss[-1]
                 if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(residual=f"{residual[-1]:.4f}", val=f"{val_score[-1]:.3f}")
-                if val_idx is not None and size - best >= self.n_iter_no_change:
+                    bar.update(len(added))
+                    bar.set_postfix(train=f"{train_score[-1]:.3f}", val=f"{val_score[-1]:.3f}",
+                                    residual=f"{residual[-1]:.4f}")
+                if val_idx is not None and size - best >= max(self.n_iter_no_change, _PATIENCE * best):
                     stop_reason = "early_stopping"
                     break
         finally:
@@ -498,14 +596,56 @@ class NGSNNClassifier(BaseSpikingClassifier):
             "n_neurons": np.arange(n_grown + 1),
             "residual": np.asarray(residual),
             "contribution": np.asarray(contribution),
+            "train_score": np.asarray(train_score),
             "validation_score": np.asarray(val_score),
             "validation_loss": np.asarray(val_loss),
         }
         if val_idx is None:
             best = n_grown
         solver.truncate(best)
-        hidden = family.stack(grown[:best]) if best else family.empty(context)
-        return solver, hidden, curve, stop_reason, best
+        hidden = family.stack(grown) if grown else family.empty(context)
+        if best < n_grown:
+            hidden = family.select(hidden, np.arange(best))
+        return solver, hidden, curve, stop_reason, best, grow_idx
+
+    def _neurons_per_step(self, size, n_grow):
+        if self.neurons_per_step != "auto":
+            return int(self.neurons_per_step)
+        return int(max(1, min(_MAX_PER_STEP, size // 8, n_grow // 200)))
+
+    def _readout_all(self, data, Y):
+        """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
+
+        ``A = [1 H]^T [1 H] + diag(0, lambda)`` and ``[1 H]^T Y`` are
+        accumulated over batches of samples, with the penalties of the Notes
+        from the accumulated ``h_j^T h_j`` and firing counts, so memory is
+        ``O(k^2 + batch k)`` whatever the number of samples.
+        """
+        k = self.n_neurons_
+        A = np.zeros((k + 1, k + 1))
+        B = np.zeros((k + 1, Y.shape[1]))
+        active = np.zeros(k)
+        n = data.shape[0]
+        # Small layers keep H for the temperature fit on all samples.
+        H_all = np.empty((n, k)) if 8 * n * k <= _KEEP_ACTIVITY_BYTES else None
+        for start in range(0, n, _READOUT_BATCH):
+            stop = min(n, start + _READOUT_BATCH)
+            H = self._activity(data[start:stop], self.hidden_)
+            if H_all is not None:
+                H_all[start:stop] = H
+            H1 = np.empty((stop - start, k + 1))
+            H1[:, 0] = 1.0
+            H1[:, 1:] = H
+            A += H1.T @ H1
+            B += H1.T @ Y[start:stop]
+            active += np.count_nonzero(H, axis=0)
+        energy = np.diag(A)[1:].copy()
+        lam = self.alpha * math.sqrt(n) * energy / np.maximum(active, 1)
+        A[np.diag_indices_from(A)] += np.concatenate(([0.0], lam))
+        from scipy.linalg import cho_factor, cho_solve
+
+        beta = cho_solve(cho_factor(A, lower=True, check_finite=False), B)
+        return beta[0], beta[1:], lam, H_all
 
     # ------------------------------------------------------------ dynamics
     def _sim(self):

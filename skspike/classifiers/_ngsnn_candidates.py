@@ -50,6 +50,8 @@ __all__ = [
     "GrowthContext",
     "NeuronSim",
     "UniformCandidates",
+    "SampledCandidates",
+    "ReceptiveFieldCandidates",
     "CANDIDATE_FAMILIES",
     "resolve_candidates",
 ]
@@ -58,6 +60,8 @@ __all__ = [
 _OFFSET = (1.0, 3.0)
 # Samples per batch of the activity computation (bounds the (batch, n_neurons) buffers).
 _BATCH = 4096
+# Up to this many features the full feature-correlation order is cached per fit.
+_DENSE_CORRELATION = 2048
 
 
 @dataclass
@@ -203,6 +207,228 @@ class UniformCandidates(CandidateFamily):
         return fold(U, V, context)
 
 
+class SampledCandidates(CandidateFamily):
+    r"""Data-driven candidates: weights sampled from pairs of training samples.
+
+    Each candidate is built from two training samples ``z_1, z_2`` (in the
+    standardised input space) of *different* classes, as in sampled networks
+    (SWIM, Bolager et al. 2023): its direction points from ``z_1`` to
+    ``z_2`` and its threshold sits at ``z_1``, so the neuron separates the
+    two samples whatever the input dimension. With ``t(z) = w^T (z - z_1)``,
+
+    .. math:: w = \frac{z_2 - z_1}{\|z_2 - z_1\|^2}, \quad
+              I(z) = I_{rh} \left(1 + \lambda\, \frac{t(z) - \tau}{1 - \tau}\right),
+
+    the current is exactly one rheobase ``I_rh`` (the neuron's threshold over
+    the window) at ``t = tau`` and ``1 + lambda`` rheobases at ``z_2``;
+    ``tau ~ U[0, tau_max]`` moves the threshold from ``z_1`` towards the
+    midpoint and ``lambda`` is drawn from the estimator's ``scales``.
+
+    The pairs are drawn two ways (``residual_fraction`` of the pool the
+    second way):
+
+    - *uniform pairs*: ``z_1`` uniform over the training samples, ``z_2``
+      uniform over the samples of the other classes;
+    - *residual pairs*: with ``E = Y - F`` the current residual of the
+      readout, a class ``c`` with probability ``\propto \sum_i E_{ic}^2``;
+      ``z_2`` (where the neuron fires) among the samples with ``E_{ic} > 0``
+      (class ``c`` under-predicted) with probability ``\propto E_{ic}``,
+      ``z_1`` among the samples with ``E_{ic} < 0`` with probability
+      ``\propto -E_{ic}``. These neurons respond where the network is
+      currently wrong; the exact contribution score still decides.
+
+    Parameters
+    ----------
+    residual_fraction : float, default=0.5
+        Fraction of each pool drawn as residual pairs.
+    tau_max : float, default=0.5
+        Largest threshold position along the pair (0 = at ``z_1``, 0.5 =
+        midway).
+    uniform_fraction : float, default=0.0
+        Fraction of the pool drawn from :class:`UniformCandidates` instead.
+    """
+
+    def __init__(self, residual_fraction=0.5, tau_max=0.5, uniform_fraction=0.0):
+        self.residual_fraction = residual_fraction
+        self.tau_max = tau_max
+        self.uniform_fraction = uniform_fraction
+
+    def _static_view(self, context):
+        """Samples as static vectors (spike trains: rates per channel), standardised."""
+        if "z" not in context.cache:
+            X = context.X
+            if X.ndim == 3:
+                X = X.mean(axis=1, dtype=np.float64)
+                X = (X - context.mu) / context.sigma
+            context.cache["z"] = np.ascontiguousarray(X, dtype=np.float64)
+            context.cache["by_class"] = [np.flatnonzero(context.y == c) for c in range(context.n_classes)]
+        return context.cache["z"], context.cache["by_class"]
+
+    def draw(self, rng, n_candidates, context):
+        n_uniform = int(round(self.uniform_fraction * n_candidates))
+        n_pairs = n_candidates - n_uniform
+        blocks = []
+        if n_pairs > 0:
+            blocks.append(self._draw_pairs(rng, n_pairs, context))
+        if n_uniform > 0:
+            blocks.append(UniformCandidates().draw(rng, n_uniform, context))
+        return blocks[0] if len(blocks) == 1 else self.stack(blocks)
+
+    def _draw_pairs(self, rng, n_pairs, context):
+        z, by_class = self._static_view(context)
+        y = context.y
+        n = z.shape[0]
+        E = context.residual
+        n_res = int(round(self.residual_fraction * n_pairs)) if E is not None else 0
+        i1 = np.empty(n_pairs, dtype=np.intp)
+        i2 = np.empty(n_pairs, dtype=np.intp)
+        # uniform pairs of different classes
+        n_uni = n_pairs - n_res
+        i1[:n_uni] = rng.integers(0, n, n_uni)
+        u = rng.random(n_uni)
+        for c in np.unique(y[i1[:n_uni]]):
+            sel = np.flatnonzero(y[i1[:n_uni]] == c)
+            idx = by_class[c]
+            # r-th sample not of class c: skip over that class's sorted indices
+            r = np.minimum((u[sel] * (n - idx.size)).astype(np.intp), n - idx.size - 1)
+            i2[sel] = r + np.searchsorted(idx - np.arange(idx.size), r, side="right")
+        if n_res > 0:
+            energy = np.sum(E * E, axis=0)
+            cls = rng.choice(E.shape[1], size=n_res, p=energy / energy.sum())
+            for c in np.unique(cls):
+                sel = np.flatnonzero(cls == c)
+                pos = np.clip(E[:, c], 0.0, None)
+                neg = np.clip(-E[:, c], 0.0, None)
+                if pos.sum() <= 0 or neg.sum() <= 0:
+                    i1[n_uni + sel] = rng.integers(0, n, sel.size)
+                    i2[n_uni + sel] = rng.integers(0, n, sel.size)
+                    continue
+                i2[n_uni + sel] = rng.choice(n, size=sel.size, p=pos / pos.sum())
+                i1[n_uni + sel] = rng.choice(n, size=sel.size, p=neg / neg.sum())
+        diff = (z[i2] - z[i1]).T  # (d, n_pairs)
+        norm2 = np.einsum("ij,ij->j", diff, diff)
+        same = ~(norm2 > 1e-12)
+        if same.any():  # identical samples: fall back to a random direction
+            diff[:, same] = rng.standard_normal((diff.shape[0], int(same.sum())))
+            norm2[same] = np.einsum("ij,ij->j", diff[:, same], diff[:, same])
+        w = diff / norm2
+        lam = context.scales[rng.integers(0, context.scales.size, n_pairs)]
+        tau = rng.uniform(0.0, self.tau_max, n_pairs)
+        gain = lam / (1.0 - tau)
+        # I / I_rh = 1 + gain * (w^T (z - z1) - tau)
+        U = w * gain
+        V = 1.0 - gain * (np.einsum("ij,ji->j", w, z[i1]) + tau)
+        return fold(U, V, context)
+
+
+class ReceptiveFieldCandidates(CandidateFamily):
+    r"""Data-driven candidates: correlated receptive fields with calibrated thresholds.
+
+    Each candidate looks at a *receptive field*: a random centre feature
+    ``c`` and the ``m`` features most correlated with it (absolute Pearson
+    correlation on the training data, the centre included). On series and
+    images these are the neighbouring steps or pixels, found from the data
+    without knowing the layout; on tabular data, groups of related
+    features. The direction is Gaussian on the field and zero elsewhere, and
+    threshold and gain are fitted to the distribution of the projection
+    ``p = u^T z`` over the training samples:
+
+    .. math:: u_i \sim \mathcal N(0, 1)\,[i \in F_c(m)],\quad
+              m \sim U\{m_{min}, \dots, \lceil f d ceil\},\quad
+              I(z) = I_{rh}\left(1 + \lambda\,rac{u^	op z - p_q}{\sigma_p}ight),
+
+    with ``p_q`` the ``q``-quantile of ``p`` (``q ~ U[q_lo, q_hi]``: the
+    neuron is silent on a fraction ``q`` of the training data), ``sigma_p``
+    its standard deviation, ``lambda`` drawn from the estimator's
+    ``scales`` (rheobases per standard deviation) and ``I_rh`` the rheobase.
+    Fields are sparse, so a pool covers different parts of the input; the
+    exact contribution score decides which are integrated. The statistics
+    (correlations, quantiles) are taken on at most ``n_calibration``
+    training samples.
+
+    Parameters
+    ----------
+    max_field : float, default=0.5
+        Largest field as a fraction ``f`` of the number of features.
+    min_field : int, default=2
+        Smallest field (features).
+    quantiles : tuple of float, default=(0.1, 0.9)
+        Range ``[q_lo, q_hi]`` of the silent fraction of the training data.
+    n_calibration : int, default=1000
+        Samples used for the correlations and the projection statistics.
+    """
+
+    def __init__(self, max_field=0.5, min_field=2, quantiles=(0.1, 0.9), n_calibration=1000):
+        self.max_field = max_field
+        self.min_field = min_field
+        self.quantiles = quantiles
+        self.n_calibration = n_calibration
+
+    def _statistics(self, rng, context):
+        cache = context.cache
+        if "calibration" not in cache:
+            X = context.X
+            n = X.shape[0]
+            idx = np.sort(rng.choice(n, size=min(n, int(self.n_calibration)), replace=False))
+            z = X[idx]
+            if z.ndim == 3:
+                z = (z.mean(axis=1, dtype=np.float64) - context.mu) / context.sigma
+            z = np.ascontiguousarray(z, dtype=np.float64)
+            cache["calibration"] = z
+            d = z.shape[1]
+            if d <= _DENSE_CORRELATION:
+                zc = z - z.mean(axis=0)
+                norm = np.sqrt(np.einsum("ij,ij->j", zc, zc))
+                norm[norm == 0] = 1.0
+                corr = np.abs((zc / norm).T @ (zc / norm))
+                np.fill_diagonal(corr, np.inf)
+                cache["neighbours"] = np.argsort(-corr, axis=1, kind="stable")
+        return cache["calibration"], cache.get("neighbours")
+
+    def draw(self, rng, n_candidates, context):
+        z, neighbours = self._statistics(rng, context)
+        d = context.n_features
+        hi = max(int(self.min_field), int(math.ceil(self.max_field * d)))
+        lo = min(int(self.min_field), hi)
+        centre = rng.integers(0, d, n_candidates)
+        size = np.minimum(rng.integers(lo, hi + 1, n_candidates), d)
+        U = rng.standard_normal((d, n_candidates))
+        mask = np.zeros((d, n_candidates), dtype=bool)
+        if neighbours is None:
+            zc = z - z.mean(axis=0)
+            norm = np.sqrt(np.einsum("ij,ij->j", zc, zc))
+            norm[norm == 0] = 1.0
+            corr = np.abs((zc[:, centre] / norm[centre]).T @ (zc / norm))  # (C, d)
+            corr[np.arange(n_candidates), centre] = np.inf
+            order = np.argsort(-corr, axis=1, kind="stable")
+        else:
+            order = neighbours[centre]
+        ranks = np.arange(d)[None, :] < size[:, None]
+        rows = np.broadcast_to(np.arange(n_candidates)[:, None], order.shape)
+        mask[order[ranks], rows[ranks]] = True
+        U *= mask
+        return calibrated(U, z, rng, context, self.quantiles)
+
+
+def calibrated(U, z, rng, context, quantiles):
+    """Dense block of directions ``U`` on ``z`` with quantile thresholds and std-scaled gains."""
+    P = z @ U
+    n, C = P.shape
+    q = rng.uniform(quantiles[0], quantiles[1], C)
+    P_sorted = np.sort(P, axis=0)
+    pos = q * (n - 1)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    cols = np.arange(C)
+    threshold = (1.0 - frac) * P_sorted[lo, cols] + frac * P_sorted[hi, cols]
+    spread = P.std(axis=0)
+    spread[~(spread > 0)] = 1.0
+    lam = context.scales[rng.integers(0, context.scales.size, C)]
+    gain = lam / spread
+    return fold(U * gain, 1.0 - gain * threshold, context)
+
+
 def dense_activity(data, W, b, sim):
     """Activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``, in batches of samples."""
     n, n_out = data.shape[0], W.shape[1]
@@ -226,10 +452,14 @@ def dense_activity(data, W, b, sim):
 
 
 #: Registered families by name (``NGSNNClassifier(candidates=name)``).
-CANDIDATE_FAMILIES = {"uniform": UniformCandidates}
+CANDIDATE_FAMILIES = {
+    "uniform": UniformCandidates,
+    "sampled": SampledCandidates,
+    "fields": ReceptiveFieldCandidates,
+}
 
 #: Family used by ``candidates="auto"`` for each input kind.
-AUTO_FAMILY = {"static": "uniform", "spikes": "uniform"}
+AUTO_FAMILY = {"static": "fields", "spikes": "fields"}
 
 
 def resolve_candidates(candidates, input_kind):
