@@ -238,6 +238,14 @@ def test_count_operations_of_the_temporal_network():
     assert ops.synaptic_ac == pytest.approx(naive_tap_events(spikes, taps).mean())
     _, n_spikes, _ = temporal_features(spikes, spk.hidden_, spk.neuron_)
     assert ops.spikes == pytest.approx(n_spikes.mean()) and ops.spikes > 0
+    # the energy of the encoder -> temporal NGSNN pipeline is priced from these counts
+    from sklearn.pipeline import make_pipeline
+
+    from skspike.energy import energy_report
+
+    pipe = make_pipeline(DeltaEncoder(threshold=1.0), NGSNNClassifier(max_neurons=10, random_state=0)).fit(X, y)
+    report = energy_report(pipe, X, "loihi")
+    assert np.isfinite(report.joules_per_sample) and report.joules_per_sample > 0
 
 
 # -------------------------------------------------------------- quality

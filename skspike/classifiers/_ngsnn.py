@@ -60,13 +60,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
     neuron : skspike.neurons model or None, default=None
         Hidden neuron model with scalar parameters (LIF, AdaptiveLIF,
         Izhikevich, MetaNeuron). None means ``LIF()`` (``tau_m=20`` ms,
-        threshold 1, reset to 0).
+        threshold 1, reset to 0); with temporal candidates (series and
+        spike trains, see Notes) ``LIF(tau_m=2 * dt)``: the delays do the
+        temporal integration, the membrane only smooths over two steps.
     encoder : estimator or None, default=None
         Encoder turning static ``X`` into spike trains (e.g.
         :class:`~skspike.encoding.PoissonEncoder`), fitted on ``X``. None
         uses direct current encoding: each neuron receives the constant
         current ``x~ @ W + b`` (``x~`` the standardised features, see Notes)
-        for ``n_steps`` steps. 3-D input is always used as spike trains.
+        for ``n_steps`` steps. 3-D input is used as it is: float arrays as
+        real-valued series (input currents), uint8 (or integer/bool) 0/1
+        arrays as spike trains.
     n_steps : int, default=30
         Simulated steps for direct current encoding (spike-train input
         brings its own number of steps).
@@ -82,8 +86,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
     candidates : "auto", str or CandidateFamily, default="auto"
         Where candidate neurons come from (see
         ``skspike.classifiers._ngsnn_candidates``): a registered family name
-        (``"uniform"``) or a family instance. ``"auto"`` picks the family by
-        input kind.
+        (``"uniform"``, ``"sampled"``, ``"fields"``, ``"temporal"``) or a
+        family instance. ``"auto"`` picks the family by input kind: series
+        and spike trains passed as ``X`` get ``"temporal"`` (neurons with
+        synaptic delays, :class:`~skspike.classifiers._ngsnn_temporal.TemporalCandidates`);
+        static ``X`` (also when ``encoder`` turns it into spikes, whose
+        timing carries no information of the data) the delay-free family.
+        The delay-free families take spike trains with ``candidates=name``;
+        real-valued series need the temporal family.
     n_candidates : int, default=50
         Random candidate neurons drawn and simulated per growth step.
     scales : tuple of float, default=(0.5, 1.0, 2.0, 4.0)
@@ -159,12 +169,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
         Rheobase of the neuron over the window: the smallest constant current
         that makes it fire within ``n_steps`` steps; candidate currents are
         drawn in this unit.
-    input_kind_ : {"static", "spikes"}
+    input_kind_ : {"static", "spikes", "series"}
         Kind of input seen in fit.
     n_features_in_ : int
         Features (static input) or channels (spike input).
     n_steps_in_ : int
-        Steps of the spike trains seen in fit (spike input only).
+        Steps of the spike trains or series seen in fit (3-D input only).
     encoder_ : estimator
         The fitted clone of ``encoder`` (when not None).
 
@@ -193,6 +203,28 @@ class NGSNNClassifier(BaseSpikingClassifier):
     so the current, delivered event-driven (one weight per input spike),
     has the same time average as for the rates seen as static features. The activity ``h_j(x)`` is the
     rate or trace of the simulated spikes.
+
+    **Time series and spike trains (temporal candidates).** A series
+    ``(n_samples, n_steps, n_channels)`` of floats is a set of input
+    currents; pass a univariate series ``X`` of shape ``(n, T)`` as
+    ``X[:, :, None]`` (a 2-D ``X`` is static features). Series must share
+    one length (a ragged list is refused: pad or resample first) and be
+    finite. Each temporal candidate receives the series through synaptic
+    delays forming a random dilated kernel (length, dilation, channels,
+    weights and a data-aware bias drawn as in ROCKET/MiniRocket), applied
+    at every step as its input current,
+    ``I[t] = g (sum_{l,c} w_{l,c} x[t - l D, c] - q)``; it runs its spiking
+    dynamics over the whole series and offers the readout its activities
+    pooled over time: the fraction of steps with a spike and the peak
+    membrane potential (both invariant to where in the series a pattern
+    occurs; the first-spike latency is available with
+    ``candidates=TemporalCandidates(pooling=...)``). Each (neuron, pooled
+    statistic) pair is a candidate hidden unit, scored, integrated and read
+    out exactly as for static input. Spike trains (uint8) drive the same
+    neurons event-driven: one synaptic operation per delay tap per input
+    spike. ``activity`` and ``scales`` keep their meaning for the
+    delay-free families; temporal candidates use ``scales`` as gains in
+    units of the one-step firing current.
 
     **Growth (neurogenesis).** With ``H`` the activities of the ``k``
     current neurons (plus a constant column) and ``Y`` the one-hot targets,
@@ -344,7 +376,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
             Static data (encoded by ``encoder``, or direct current when
-            None) or binary spike trains.
+            None), binary spike trains (uint8) or real-valued series
+            (float; a univariate ``(n, T)`` series as ``X[:, :, None]``).
         y : array-like of shape (n_samples,)
             Class labels (numbers or strings).
 
