@@ -202,6 +202,8 @@ def test_bad_series_input():
         clf.predict((X > 0).astype(np.uint8))
     with pytest.raises(ValueError, match="fitted on .*real-valued series; got static"):
         clf.predict(X[:, :, 0])
+    with pytest.raises(ValueError, match=r"temporal candidates need series .*X\[:, :, None\]"):
+        NGSNNClassifier(candidates="temporal").fit(X[:, :, 0], y)
     with pytest.raises(ValueError, match="pooling must be"):
         NGSNNClassifier(candidates=TemporalCandidates(pooling=("mean",))).fit(X, y)
 

@@ -403,6 +403,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 "or spike trains; real-valued series need candidates='temporal' (or 'auto'), or "
                 "flatten them to static features with X.reshape(len(X), -1)."
             )
+        if temporal and not spikes_input:
+            raise ValueError(
+                "temporal candidates need series or spike trains of shape (n_samples, n_steps, "
+                "n_channels); got static 2-D data (a univariate series (n, T) is passed as X[:, :, None])."
+            )
         if temporal:
             self.candidates_.check_series(data.shape[1])
         self.neuron_ = self._check_neuron(temporal)
