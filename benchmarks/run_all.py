@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 # Order of the sections in RESULTS.md.
-TOPICS = ["accuracy", "encoding", "dynamics", "stdp", "ngsnn", "lzc", "snnlzc_grid", "energy", "nir", "memory", "defaults", "snnlzc_outside", "ngsnn_scale"]
+TOPICS = ["accuracy", "encoding", "dynamics", "stdp", "ngsnn", "lzc", "snnlzc_grid", "energy", "nir", "memory", "defaults", "snnlzc_outside", "ngsnn_scale", "timeseries"]
 RESULT_FILE = {"snnlzc_grid": "snnlzc"}
 
 

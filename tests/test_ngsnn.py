@@ -123,7 +123,8 @@ def test_activity_of_spike_input_matches_simulate():
     rng = np.random.default_rng(0)
     spikes_in = (rng.random((40, 25, 6)) < 0.2).astype(np.uint8)
     y = (spikes_in[:, :, :3].sum(axis=(1, 2)) > spikes_in[:, :, 3:].sum(axis=(1, 2))).astype(int)
-    clf = NGSNNClassifier(max_neurons=8, early_stopping=False, random_state=0).fit(spikes_in, y)
+    # delay-free candidates (spike trains default to temporal ones, tests/test_ngsnn_temporal.py)
+    clf = NGSNNClassifier(max_neurons=8, early_stopping=False, candidates="fields", random_state=0).fit(spikes_in, y)
     assert clf.input_kind_ == "spikes" and clf.n_neurons_ > 0
     out, _ = simulate(LIF(), spikes_in, clf.input_weights_, bias=clf.biases_, output="spikes")
     expected = np.einsum("stj,t->sj", out.astype(float), _activity_weights("trace", 25))

@@ -20,6 +20,7 @@ from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
 from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
 from ._ngsnn_solver import IncrementalRidge, ridge_direct
+from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
 
@@ -40,6 +41,8 @@ _KEEP_ACTIVITY_BYTES = 2**28
 
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
 _CLIP = 2.5
+# Membrane time constant (in steps) of the default neuron of temporal candidates.
+_TEMPORAL_TAU_M = 2.0
 
 
 class NGSNNClassifier(BaseSpikingClassifier):
@@ -59,13 +62,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
     neuron : skspike.neurons model or None, default=None
         Hidden neuron model with scalar parameters (LIF, AdaptiveLIF,
         Izhikevich, MetaNeuron). None means ``LIF()`` (``tau_m=20`` ms,
-        threshold 1, reset to 0).
+        threshold 1, reset to 0); with temporal candidates (series and
+        spike trains, see Notes) ``LIF(tau_m=2 * dt)``: the delays do the
+        temporal integration, the membrane only smooths over two steps.
     encoder : estimator or None, default=None
         Encoder turning static ``X`` into spike trains (e.g.
         :class:`~skspike.encoding.PoissonEncoder`), fitted on ``X``. None
         uses direct current encoding: each neuron receives the constant
         current ``x~ @ W + b`` (``x~`` the standardised features, see Notes)
-        for ``n_steps`` steps. 3-D input is always used as spike trains.
+        for ``n_steps`` steps. 3-D input is used as it is: float arrays as
+        real-valued series (input currents), uint8 (or integer/bool) 0/1
+        arrays as spike trains.
     n_steps : int, default=30
         Simulated steps for direct current encoding (spike-train input
         brings its own number of steps).
@@ -78,7 +85,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``a_j = (1/T^2) sum_t (T - t) s_j[t]``, which also sees *when* the
         spikes came (earlier = stronger input), so a 30-step window resolves
         the input current more finely than a count.
-    candidates : {"auto", "fields", "sampled", "uniform"} or CandidateFamily, default="auto"
+    candidates : {"auto", "fields", "sampled", "uniform", "temporal"} or CandidateFamily, default="auto"
         Where candidate neurons come from (see
         ``skspike.classifiers._ngsnn_candidates`` for the distributions):
         ``"fields"``, receptive fields of correlated features with thresholds
@@ -86,10 +93,18 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``"sampled"``, directions between pairs of training samples of
         different classes, half of them picked where the residual is large
         (``SampledCandidates``, after SWIM); ``"uniform"``, the uniform
-        random weights of stochastic configuration networks; or a family
-        instance. ``"auto"`` picks by input kind (``"fields"`` today).
+        random weights of stochastic configuration networks; ``"temporal"``,
+        neurons with synaptic delays for series and spike trains
+        (:class:`~skspike.classifiers._ngsnn_temporal.TemporalCandidates`,
+        see Notes); or a family instance. ``"auto"`` picks by input kind:
+        series and spike trains passed as ``X`` get ``"temporal"``; static
+        ``X`` (also when ``encoder`` turns it into spikes, whose timing
+        carries no information of the data) gets ``"fields"``. The
+        delay-free families take spike trains with ``candidates=name``;
+        real-valued series need the temporal family.
     n_candidates : int, default=200
-        Candidate neurons drawn per growth step. When more than needed for
+        Candidate neurons drawn per growth step (temporal candidates: units,
+        each neuron offering one per pooled statistic). When more than needed for
         the exact score (``max(24, 4 * neurons per step)``), they are first
         ranked by a cheap lower bound of their contribution on at most 1,000
         training samples.
@@ -200,12 +215,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
         Rheobase of the neuron over the window: the smallest constant current
         that makes it fire within ``n_steps`` steps; candidate currents are
         drawn in this unit.
-    input_kind_ : {"static", "spikes"}
+    input_kind_ : {"static", "spikes", "series"}
         Kind of input seen in fit.
     n_features_in_ : int
         Features (static input) or channels (spike input).
     n_steps_in_ : int
-        Steps of the spike trains seen in fit (spike input only).
+        Steps of the spike trains or series seen in fit (3-D input only).
     encoder_ : estimator
         The fitted clone of ``encoder`` (when not None).
 
@@ -243,6 +258,28 @@ class NGSNNClassifier(BaseSpikingClassifier):
     event-driven (one weight per input spike), has the same time average as
     for the rates seen as static features. The activity ``h_j(x)`` is the
     rate or trace of the simulated spikes.
+
+    **Time series and spike trains (temporal candidates).** A series
+    ``(n_samples, n_steps, n_channels)`` of floats is a set of input
+    currents; pass a univariate series ``X`` of shape ``(n, T)`` as
+    ``X[:, :, None]`` (a 2-D ``X`` is static features). Series must share
+    one length (a ragged list is refused: pad or resample first) and be
+    finite. Each temporal candidate receives the series through synaptic
+    delays forming a random dilated kernel (length, dilation, channels,
+    weights and a data-aware bias drawn as in ROCKET/MiniRocket), applied
+    at every step as its input current,
+    ``I[t] = g (sum_{l,c} w_{l,c} x[t - l D, c] - q)``; it runs its spiking
+    dynamics over the whole series and offers the readout its activities
+    pooled over time: the fraction of steps with a spike and the peak
+    membrane potential (both invariant to where in the series a pattern
+    occurs; the first-spike latency is available with
+    ``candidates=TemporalCandidates(pooling=...)``). Each (neuron, pooled
+    statistic) pair is a candidate hidden unit, scored, integrated and read
+    out exactly as for static input. Spike trains (uint8) drive the same
+    neurons event-driven: one synaptic operation per delay tap per input
+    spike. ``activity`` and ``scales`` keep their meaning for the
+    delay-free families; temporal candidates use ``scales`` as gains in
+    units of the one-step firing current.
 
     **Growth (neurogenesis).** With ``H`` the activities of the ``k``
     current neurons (plus a constant column) and ``Y`` the one-hot targets,
@@ -336,7 +373,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
         "activity": [StrOptions({"trace", "rate"})],
-        "candidates": [StrOptions({"auto", "uniform", "sampled", "fields"}), CandidateFamily],
+        "candidates": [StrOptions({"auto", "uniform", "sampled", "fields", "temporal"}), CandidateFamily],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "scales": ["array-like"],
         "growth_threshold": [Interval(Real, 0, None, closed="left")],
@@ -410,7 +447,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, n_steps, n_channels)
             Static data (encoded by ``encoder``, or direct current when
-            None) or binary spike trains.
+            None), binary spike trains (uint8) or real-valued series
+            (float; a univariate ``(n, T)`` series as ``X[:, :, None]``).
         y : array-like of shape (n_samples,)
             Class labels (numbers or strings).
 
@@ -419,18 +457,34 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self : object
             Fitted classifier.
         """
-        data, y = validate_spiking_input(self, X, y, reset=True)
+        data, y = validate_spiking_input(self, X, y, reset=True, allow_series=True)
         y_idx = self._encode_labels(y)
         scales = np.asarray(self.scales, dtype=np.float64).ravel()
         if scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
             raise ValueError(f"scales must be a non-empty list of positive numbers, got {self.scales!r}.")
-        self.neuron_ = self._check_neuron()
         spikes_input = data.ndim == 3
-        kind = "spikes" if spikes_input else "static"
+        kind = "series" if data.dtype.kind == "f" and spikes_input else ("spikes" if spikes_input else "static")
+        # Spikes made by the estimator's own encoder from static X carry no time
+        # structure of the data: "auto" treats them as static input (delay-free).
+        self.candidates_ = resolve_candidates(self.candidates, "static" if self.input_kind_ == "static" else kind)
+        temporal = isinstance(self.candidates_, TemporalCandidates)
+        if kind == "series" and not temporal:
+            raise ValueError(
+                f"candidates={self.candidates!r} grows delay-free neurons, which take static features "
+                "or spike trains; real-valued series need candidates='temporal' (or 'auto'), or "
+                "flatten them to static features with X.reshape(len(X), -1)."
+            )
+        if temporal and not spikes_input:
+            raise ValueError(
+                "temporal candidates need series or spike trains of shape (n_samples, n_steps, "
+                "n_channels); got static 2-D data (a univariate series (n, T) is passed as X[:, :, None])."
+            )
+        if temporal:
+            self.candidates_.check_series(data.shape[1])
+        self.neuron_ = self._check_neuron(temporal)
         self._n_steps_sim = data.shape[1] if spikes_input else int(self.n_steps)
         self._kappa = _activity_weights(self.activity, self._n_steps_sim)
         self.current_unit_ = _rheobase(self.neuron_, self._n_steps_sim, self.dt)
-        self.candidates_ = resolve_candidates(self.candidates, kind)
         mu, sigma = _input_statistics(data)
         if spikes_input:
             # Spikes stay binary: the standardisation is folded into the weights.
@@ -448,6 +502,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
             n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
         )
+        context.cache.update(neuron=self.neuron_, dt=float(self.dt))
 
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
@@ -476,8 +531,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.temperature_ = _fit_temperature(scores, y_fit)
         return self
 
-    def _check_neuron(self):
-        neuron = LIF() if self.neuron is None else self.neuron
+    def _check_neuron(self, temporal=False):
+        if self.neuron is None:
+            neuron = LIF(tau_m=_TEMPORAL_TAU_M * float(self.dt)) if temporal else LIF()
+        else:
+            neuron = self.neuron
         if neuron.n_neurons is not None:
             raise ValueError(
                 "neuron must have scalar parameters (the layer size is not known in "
@@ -716,7 +774,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
     def _validated(self, X):
         check_is_fitted(self)
-        data, _ = validate_spiking_input(self, X, reset=False)
+        data, _ = validate_spiking_input(self, X, reset=False, allow_series=True)
         if data.ndim == 2:
             data = self._standardise(data)
         return data

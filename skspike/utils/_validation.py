@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-__all__ = ["check_spikes", "validate_spiking_input", "check_n_steps"]
+__all__ = ["check_spikes", "check_series", "validate_spiking_input", "check_n_steps"]
 
 
 def check_spikes(X, *, name="X", ensure_min_samples=1):
@@ -78,8 +78,76 @@ def check_n_steps(estimator, n_steps, name="X"):
         )
 
 
-def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
+def check_series(X, *, name="X", ensure_min_samples=1):
+    """Validate real-valued time series and return them as float64.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_steps, n_channels)
+        Series, float dtype. A list of 2-D arrays of different lengths
+        (ragged) is refused: pad or resample them to a common length first.
+    name : str, default="X"
+        Name used in error messages.
+    ensure_min_samples : int, default=1
+        Minimum number of samples.
+
+    Returns
+    -------
+    series : ndarray of shape (n_samples, n_steps, n_channels), float64
+        The same values (a copy unless ``X`` was float64 already; never
+        modified in place).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not 3-D, is empty, or contains NaN or inf.
+    """
+    X = np.asarray(X)
+    if X.ndim != 3:
+        raise ValueError(
+            f"{name} must be time series of shape (n_samples, n_steps, n_channels); got an "
+            f"array with {X.ndim} dimension(s), shape {X.shape}. A univariate series of shape "
+            "(n_samples, n_steps) is passed as X[:, :, None]."
+        )
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold numbers, got dtype {X.dtype}.")
+    if X.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a minimum "
+            f"of {ensure_min_samples} is required."
+        )
+    if X.shape[1] < 1 or X.shape[2] < 1:
+        raise ValueError(f"{name} has no time steps or no channels: shape {X.shape}.")
+    X = X.astype(np.float64, copy=False)
+    if not np.isfinite(X).all():
+        bad = np.argwhere(~np.isfinite(X))[0]
+        raise ValueError(
+            f"{name} contains NaN or infinity (first at sample {bad[0]}, step {bad[1]}, "
+            f"channel {bad[2]}); fill or drop missing values before fitting."
+        )
+    return X
+
+
+def _ragged_lengths(X):
+    """Lengths of the items of a list of series if they differ, else None."""
+    if not isinstance(X, (list, tuple)) or len(X) < 2:
+        return None
+    try:
+        lengths = [len(item) for item in X]
+        dims = {np.ndim(item) for item in X}
+    except TypeError:
+        return None
+    if len(set(lengths)) > 1 and dims <= {1, 2}:
+        return lengths
+    return None
+
+
+def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder", allow_series=False):
     """Validate input of a spiking estimator: static ``X`` or spike trains.
+
+    With ``allow_series``, 3-D input of float dtype is a real-valued time
+    series (:func:`check_series`, ``input_kind_ = "series"``); 3-D input of
+    integer or bool dtype stays spike trains.
 
     2-D input ``(n_samples, n_features)`` goes through
     :func:`sklearn.utils.validation.validate_data` and then, if the estimator's
@@ -99,6 +167,14 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
     y : ndarray or None
         Validated targets when ``y`` is given.
     """
+    lengths = _ragged_lengths(X) if allow_series else None
+    if lengths is not None:
+        raise ValueError(
+            f"X is a list of {len(X)} series of different lengths (from {min(lengths)} to "
+            f"{max(lengths)} steps); {type(estimator).__name__} needs one length: pad or "
+            "resample the series to a common number of steps and pass an array of shape "
+            "(n_samples, n_steps, n_channels)."
+        )
     ndim = getattr(X, "ndim", None)
     if ndim is None and not hasattr(X, "__array__") and not hasattr(X, "iloc"):
         try:
@@ -111,32 +187,15 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
             f"trains of shape (n_samples, n_steps, n_channels); got an array with {ndim} dimensions, "
             f"shape {np.shape(X)}."
         )
+    if ndim == 3 and allow_series and np.asarray(X).dtype.kind == "f":
+        series = check_series(X)
+        y = _check_y(y, series.shape[0])
+        _record_3d(estimator, series, "series", reset)
+        return series, y
     if ndim == 3:
         spikes = check_spikes(X)
-        if y is not None:
-            y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
-            if y.ndim != 1:
-                y = np.ravel(y) if y.ndim == 2 and y.shape[1] == 1 else y
-            if len(y) != spikes.shape[0]:
-                raise ValueError(
-                    f"Found input variables with inconsistent numbers of samples: "
-                    f"[{spikes.shape[0]}, {len(y)}]"
-                )
-        n_steps, n_channels = spikes.shape[1], spikes.shape[2]
-        if reset:
-            estimator.input_kind_ = "spikes"
-            estimator.n_features_in_ = n_channels
-            estimator.n_steps_in_ = n_steps
-            if hasattr(estimator, "feature_names_in_"):
-                del estimator.feature_names_in_
-        else:
-            _check_kind(estimator, "spikes")
-            if n_channels != estimator.n_features_in_:
-                raise ValueError(
-                    f"X has {n_channels} channels, but {type(estimator).__name__} is "
-                    f"expecting {estimator.n_features_in_} channels as input."
-                )
-            check_n_steps(estimator, n_steps)
+        y = _check_y(y, spikes.shape[0])
+        _record_3d(estimator, spikes, "spikes", reset)
         return spikes, y
 
     if not reset:
@@ -157,16 +216,52 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder"):
     return estimator.encoder_.transform(X), y
 
 
+def _check_y(y, n_samples):
+    if y is None:
+        return None
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    if y.ndim != 1:
+        y = np.ravel(y) if y.ndim == 2 and y.shape[1] == 1 else y
+    if len(y) != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{n_samples}, {len(y)}]"
+        )
+    return y
+
+
+def _record_3d(estimator, data, kind, reset):
+    """Record (``reset``) or check the kind, channels and steps of 3-D input."""
+    n_steps, n_channels = data.shape[1], data.shape[2]
+    if reset:
+        estimator.input_kind_ = kind
+        estimator.n_features_in_ = n_channels
+        estimator.n_steps_in_ = n_steps
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return
+    _check_kind(estimator, kind)
+    if n_channels != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_channels} channels, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} channels as input."
+        )
+    check_n_steps(estimator, n_steps)
+
+
+_KIND_TEXT = {
+    "spikes": ("(n_samples, n_steps, n_channels) spike trains", "spike trains (uint8 0/1)"),
+    "series": ("(n_samples, n_steps, n_channels) real-valued series", "real-valued (float) series"),
+    "static": ("(n_samples, n_features) static data", "static 2-D data"),
+}
+
+
 def _check_kind(estimator, kind):
     check_is_fitted(estimator)
     fitted = getattr(estimator, "input_kind_", kind)
     if fitted != kind:
-        shape = "(n_samples, n_steps, n_channels) spike trains" if fitted == "spikes" else (
-            "(n_samples, n_features) static data"
-        )
         raise ValueError(
-            f"{type(estimator).__name__} was fitted on {shape}; got "
-            f"{'spike trains' if kind == 'spikes' else 'static 2-D data'} instead."
+            f"{type(estimator).__name__} was fitted on {_KIND_TEXT[fitted][0]}; got "
+            f"{_KIND_TEXT[kind][1]} instead."
         )
 
 
