@@ -13,7 +13,8 @@ from skspike.feature_extraction import VoteClassifier
 from naive_stdp import run_sample
 
 # Parameters that make a tiny network learn visibly within a few samples.
-FAST = dict(nu_post=0.05, nu_pre=0.01, w_init=1.0, theta_plus=0.5, v_thresh=-63.0)
+FAST = dict(nu_post=0.05, nu_pre=0.01, w_init=1.0, theta_plus=0.5, v_thresh=-63.0,
+            v_reset=-65.0)  # reset below the threshold (refused otherwise)
 DYNAMICS = ["dt", "tau_m", "v_rest", "v_reset", "v_thresh", "t_ref", "inhibition",
             "theta_plus", "tau_theta", "tau_trace", "nu_pre", "nu_post", "x_tar", "w_max", "mu"]
 
@@ -194,7 +195,7 @@ def test_fit_warns_when_trains_are_read_with_the_wrong_step():
 def test_lateral_inhibition_limits_simultaneous_winners():
     spikes = _random_spikes(n_samples=20, n_steps=200, n_in=30, p=0.15, seed=3)
     est = _initialized(spikes, n_neurons=30, random_state=0, output="spikes",
-                       v_thresh=-60.0, t_ref=2.0, weight_norm=3.0)
+                       v_thresh=-60.0, v_reset=-65.0, t_ref=2.0, weight_norm=3.0)
 
     def run(inhibition):
         out = est.set_params(inhibition=inhibition).transform(spikes)

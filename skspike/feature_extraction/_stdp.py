@@ -462,7 +462,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     def _validate_source(self, X, *, reset):
         """Validated input as a dict the kernels can consume."""
         if reset and not self.v_thresh > self.v_reset:
-            raise ValueError(f"v_thresh must be above v_reset (got v_thresh={self.v_thresh}, v_reset={self.v_reset}).")
+            raise ValueError(
+                f"v_thresh must be above v_reset (got v_thresh={self.v_thresh}, v_reset={self.v_reset})."
+            )
         data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
         if data.ndim == 3:
             data = np.ascontiguousarray(data)
