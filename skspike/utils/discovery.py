@@ -24,6 +24,14 @@ def all_estimators(type_filter=None):
     """
     import skspike
 
+    exported = set()
+    for info in pkgutil.walk_packages(skspike.__path__, prefix="skspike."):
+        last = info.name.rsplit(".", 1)[-1]
+        if info.ispkg and not last.startswith("_") and not set(info.name.split(".")) & _SKIP_PARTS:
+            try:
+                exported.update(getattr(importlib.import_module(info.name), "__all__", ()))
+            except ImportError:
+                continue
     found = {}
     for info in pkgutil.walk_packages(skspike.__path__, prefix="skspike."):
         parts = set(info.name.split("."))
@@ -39,6 +47,7 @@ def all_estimators(type_filter=None):
                 issubclass(cls, BaseEstimator)
                 and cls.__module__.startswith("skspike.")
                 and not name.startswith("_")
+                and name in exported
                 and not name.startswith("Base")
                 and not inspect.isabstract(cls)
             ):
