@@ -43,14 +43,16 @@ html_theme_options = {"navigation_with_keys": False}
 # Every name in a public subpackage's ``__all__`` gets a page: api.rst is written
 # here from the package itself, so a new public name cannot be left undocumented.
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
+# `name_` in a shape is a fitted attribute, not a link target (as in scikit-learn's docs)
+default_role = "literal"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 # Broken references are errors; names of other projects (no network at build time,
 # so no intersphinx inventories) are rendered as code without a link.
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(sklearn|numpy|np|scipy|numba|joblib|tonic|nir|torch|snntorch|matplotlib|dask|pandas)(\..*)?"),
+    (r"py:.*", r"(sklearn|numpy|np|scipy|numba|joblib|tonic|nir|torch|snntorch|matplotlib|dask|pandas|concurrent|dataclasses|collections|threadpoolctl)(\..*)?"),
     (r"py:.*", r"(ndarray|array-like|array_like|callable|estimator|optional|default|object|str|int|float|bool|dict|list|tuple|None|sequence|iterable|generator|Path|path-like|RandomState|Generator|BaseEstimator|Pipeline)"),
 ]
 
@@ -110,14 +112,33 @@ _write_api_pages()
 
 
 def _skip_member(app, what, name, obj, skip, options):
-    # scikit-learn's generated metadata-routing setters document sklearn, not skspike
+    # scikit-learn's own methods (metadata routing, set_output, get_params...) document
+    # scikit-learn, and refer to its docs' labels: they are documented there
     if re.fullmatch(r"set_\w+_request", name):
+        return True
+    module = getattr(obj, "__module__", None) or getattr(getattr(obj, "fget", None), "__module__", "")
+    if module and module.split(".")[0] == "sklearn":
         return True
     return skip
 
 
+def _top_level_alias(app, env, node, contnode):
+    """Resolve ``skspike.Name`` (a lazy top-level export) to its subpackage's page."""
+    target = node.get("reftarget", "")
+    parts = target.split(".")
+    if node.get("refdomain") != "py" or len(parts) != 2 or parts[0] != "skspike":
+        return None
+    sub = skspike._EXPORTS.get(parts[1])
+    if sub is None or sub.startswith("_"):
+        return None
+    node["reftarget"] = f"skspike.{sub}.{parts[1]}"
+    domain = env.get_domain("py")
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], node["reftarget"], node, contnode)
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_member)
+    app.connect("missing-reference", _top_level_alias)
 
 # -- example gallery -----------------------------------------------------------
 # The examples are run by tests/test_examples.py; the docs build shows their code

@@ -136,7 +136,10 @@ def test_spike_input_ngsnn(digits):
     rng = np.random.default_rng(0)
     X, y, _ = digits
     spikes = (rng.random((200, 25, 64)) < X[:200, None, :] / 40.0).astype(np.uint8)
-    clf = NGSNNClassifier(**SMALL).fit(spikes[:150], y[:150])
+    # spike trains get temporal (delayed-synapse) candidates by default: not NIR-expressible
+    with pytest.raises(ValueError, match="NIR cannot express"):
+        to_nir(NGSNNClassifier(**{**SMALL, "max_neurons": 3}).fit(spikes[:150], y[:150]))
+    clf = NGSNNClassifier(candidates="fields", **SMALL).fit(spikes[:150], y[:150])
     graph = to_nir(clf)
     assert graph.metadata["input"] == "spikes"
     net = from_nir(graph)

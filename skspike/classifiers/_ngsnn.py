@@ -95,7 +95,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         (``SampledCandidates``, after SWIM); ``"uniform"``, the uniform
         random weights of stochastic configuration networks; ``"temporal"``,
         neurons with synaptic delays for series and spike trains
-        (:class:`~skspike.classifiers._ngsnn_temporal.TemporalCandidates`,
+        (``skspike.classifiers._ngsnn_temporal.TemporalCandidates``,
         see Notes); or a family instance. ``"auto"`` picks by input kind:
         series and spike trains passed as ``X`` get ``"temporal"``; static
         ``X`` (also when ``encoder`` turns it into spikes, whose timing
@@ -176,16 +176,16 @@ class NGSNNClassifier(BaseSpikingClassifier):
         Class labels.
     n_neurons_ : int
         Number of hidden neurons grown.
-    input_weights_ : ndarray of shape (n_features_in_, n_neurons_)
+    input_weights_ : ndarray of shape (`n_features_in_`, `n_neurons_`)
         Input weights, acting on the standardised features ``x~`` (static
         input) or on the raw spikes (spike input).
-    biases_ : ndarray of shape (n_neurons_,)
+    biases_ : ndarray of shape (`n_neurons_`,)
         Constant input currents.
-    output_weights_ : ndarray of shape (n_neurons_, n_classes)
+    output_weights_ : ndarray of shape (`n_neurons_`, n_classes)
         Readout weights on the hidden activities.
     intercept_ : ndarray of shape (n_classes,)
         Readout intercepts (unpenalised).
-    regularization_ : ndarray of shape (n_neurons_,)
+    regularization_ : ndarray of shape (`n_neurons_`,)
         Diagonal of ``Lambda``, the penalty of each neuron's readout weights.
     temperature_ : float
         Softmax temperature of :meth:`predict_proba`.
@@ -209,7 +209,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
     hidden_ : block
         The grown neurons as the family's block (``DenseBlock``: weights and
         biases).
-    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+    input_mean_, input_scale_ : ndarray of shape (`n_features_in_`,) or None
         Standardisation of static input (None for spike input).
     current_unit_ : float
         Rheobase of the neuron over the window: the smallest constant current
@@ -791,7 +791,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
         Returns
         -------
-        H : ndarray of shape (n_samples, n_neurons_)
+        H : ndarray of shape (n_samples, `n_neurons_`)
             Rate or trace (``activity``) of each hidden neuron.
         """
         data = self._validated(X)

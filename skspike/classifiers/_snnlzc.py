@@ -6,14 +6,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import _fit_context
-from sklearn.utils._available_if import available_if
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
 from ..utils._random import derive_seed
 from ..utils._threads import numba_threads
-from ..utils._validation import validate_spiking_input
+from ..utils._validation import num_samples, validate_spiking_input
 from ._base import BaseSpikingClassifier
 
 __all__ = ["SNNLZCClassifier"]
@@ -50,7 +50,7 @@ def _threads_for(n_samples):
 
 def _n_rows(X):
     try:
-        return _num_samples(X)
+        return num_samples(X)
     except TypeError:  # let validation report the problem
         return _SERIAL_BELOW
 

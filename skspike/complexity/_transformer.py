@@ -50,7 +50,7 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     encoder_ : estimator
         Fitted clone of ``encoder`` (only when ``encoder`` is not None and the
         input is 2-D).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen in ``fit`` (2-D input with string column names).
 
     See Also
@@ -148,7 +148,7 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         Returns
         -------
-        lzc : ndarray of shape (n_samples, n_channels_), float64
+        lzc : ndarray of shape (n_samples, `n_channels_`), float64
         """
         return self._lzc(self._fit(X))
 
@@ -162,7 +162,7 @@ class LZCTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         Returns
         -------
-        lzc : ndarray of shape (n_samples, n_channels_), float64
+        lzc : ndarray of shape (n_samples, `n_channels_`), float64
             Normalised complexity (or phrase count with ``normalize=False``).
         """
         check_is_fitted(self)

@@ -9,6 +9,7 @@ _EXPORTS = {
     "load_shd": "._neuromorphic",
     "make_event_dataset": "._neuromorphic",
     "CorruptFileError": "._neuromorphic",
+    "EventStreams": "._neuromorphic",
 }
 
 __all__ = sorted(_EXPORTS)

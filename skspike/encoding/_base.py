@@ -63,7 +63,7 @@ class _SpikeEncoderMixin(metaclass=ABCMeta):
 
         Returns
         -------
-        names : ndarray of shape (n_channels_,), dtype object
+        names : ndarray of shape (`n_channels_`,), dtype object
         """
         check_is_fitted(self)
         prefix = type(self).__name__.lower()
@@ -243,7 +243,7 @@ class BaseTimeSeriesEncoder(
 
         Returns
         -------
-        spikes : ndarray of shape (n_samples, n_steps, n_channels_), dtype uint8
+        spikes : ndarray of shape (n_samples, n_steps, `n_channels_`), dtype uint8
             Spike trains, one step per input step.
         """
         check_is_fitted(self)

@@ -39,9 +39,9 @@ class BSAEncoder(BaseTimeSeriesEncoder):
     ----------
     filter_ : ndarray of shape (n_taps,)
         The FIR filter (Hamming-window low-pass, unit DC gain).
-    data_min_, data_max_ : ndarray of shape (n_channels_in_,)
+    data_min_, data_max_ : ndarray of shape (`n_channels_in_`,)
         Input range per channel mapped to 0 and 1.
-    scale_ : ndarray of shape (n_channels_in_,)
+    scale_ : ndarray of shape (`n_channels_in_`,)
         ``data_max_ - data_min_`` (inf for constant channels, which map to 0).
     n_steps_in_ : int
         Steps of the series seen in ``fit``; output spikes have as many.
@@ -50,11 +50,11 @@ class BSAEncoder(BaseTimeSeriesEncoder):
     input_ndim_ : int
         2 or 3, the layout of ``X`` in ``fit``.
     n_channels_ : int
-        Output channels (= n_channels_in_).
+        Output channels (= ``n_channels_in_``).
     n_features_in_ : int
         ``n_steps_in_`` for 2-D input (scikit-learn's column count),
         ``n_channels_in_`` for 3-D input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns seen in ``fit``, for 2-D ``X`` with string column names.
 
     See Also
@@ -135,12 +135,12 @@ class BSAEncoder(BaseTimeSeriesEncoder):
 
         Parameters
         ----------
-        spikes : array-like of shape (n_samples, n_steps, n_channels_)
+        spikes : array-like of shape (n_samples, n_steps, `n_channels_`)
             Spikes as produced by :meth:`transform` (any number of steps).
 
         Returns
         -------
-        X_rec : ndarray of shape (n_samples, n_steps) or (n_samples, n_steps, n_channels_in_)
+        X_rec : ndarray of shape (n_samples, n_steps) or (n_samples, n_steps, `n_channels_in_`)
             Reconstructed series in input units, 2-D when ``fit`` saw 2-D input.
         """
         check_is_fitted(self)

@@ -34,7 +34,7 @@ class DeltaEncoder(BaseTimeSeriesEncoder):
     n_features_in_ : int
         ``n_steps_in_`` for 2-D input (scikit-learn's column count),
         ``n_channels_in_`` for 3-D input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns seen in ``fit``, for 2-D ``X`` with string column names.
 
     See Also
@@ -97,7 +97,7 @@ class DeltaEncoder(BaseTimeSeriesEncoder):
 
         Returns
         -------
-        names : ndarray of shape (n_channels_,), dtype object
+        names : ndarray of shape (`n_channels_`,), dtype object
         """
         check_is_fitted(self)
         prefix = type(self).__name__.lower()

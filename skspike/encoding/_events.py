@@ -220,7 +220,7 @@ class EventBinner(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        spikes : ndarray of shape (n_samples, n_steps_, n_channels_), dtype uint8
+        spikes : ndarray of shape (n_samples, `n_steps_`, `n_channels_`), dtype uint8
             Binary spikes (``clip=True``) or event counts saturated at 255.
         """
         check_is_fitted(self)

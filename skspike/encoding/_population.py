@@ -69,7 +69,7 @@ class PopulationEncoder(BaseEncoder):
         ``f * n_receptive + i`` is field ``i`` of feature ``f``.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen in ``fit``, when ``X`` has string column names.
 
     See Also

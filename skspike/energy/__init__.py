@@ -2,7 +2,7 @@
 
 The reason to run a spiking network is energy. This subpackage counts what
 an estimator or a whole :class:`~sklearn.pipeline.Pipeline` does per sample,
-with NeuroBench's definitions (:class:`~skspike.OperationCounts`), prices
+with NeuroBench's definitions (:class:`~skspike.energy.OperationCounts`), prices
 the counts on a device (:class:`HardwareProfile`, presets in
 :data:`HARDWARE_PROFILES`), and exposes the result as a report
 (:func:`energy_report`) and as a scikit-learn score

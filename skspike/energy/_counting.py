@@ -17,7 +17,7 @@ def register_operation_counter(cls):
     """Register the operation counter of an estimator class without ``count_operations``.
 
     Use it as a decorator on a function ``counter(estimator, X)`` that
-    returns the per-sample :class:`~skspike.OperationCounts` of the fitted
+    returns the per-sample :class:`~skspike.energy.OperationCounts` of the fitted
     ``estimator`` on ``X``. Subclasses of ``cls`` use the same counter unless
     they have their own.
 

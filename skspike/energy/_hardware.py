@@ -13,7 +13,7 @@ __all__ = ["HardwareProfile", "HARDWARE_PROFILES", "get_hardware_profile"]
 class HardwareProfile:
     """Energy per operation of one device, and where the numbers come from.
 
-    Multiplying :class:`~skspike.OperationCounts` by a profile gives joules
+    Multiplying :class:`~skspike.energy.OperationCounts` by a profile gives joules
     (:meth:`energy`). Define your own profile for a device that is not among
     the presets (:data:`HARDWARE_PROFILES`), or derive one from a preset with
     :func:`dataclasses.replace`.

@@ -72,7 +72,7 @@ class EnergyReport:
 
     @property
     def joules_per_sample(self):
-        """Total energy per sample on :attr:`hardware` (J)."""
+        """Total energy per sample on ``hardware`` (J)."""
         return float(sum(s.joules for s in self.steps))
 
     @property
@@ -88,7 +88,7 @@ class EnergyReport:
 
     @property
     def counts(self):
-        """The summed :class:`~skspike.OperationCounts` of all steps."""
+        """The summed :class:`~skspike.energy.OperationCounts` of all steps."""
         total = OperationCounts()
         for step in self.steps:
             total = total + step.counts

@@ -118,7 +118,7 @@ class NeuronModel:
         Returns
         -------
         model : int
-            Model code understood by :func:`skspike.neurons._kernels.step_neurons`.
+            Model code understood by ``skspike.neurons._kernels.step_neurons``.
         params : ndarray of shape (N_PARAMS, n_out)
             Rows indexed by the ``P_*`` constants of ``_kernels``.
         """
@@ -356,7 +356,7 @@ class MetaNeuron(NeuronModel):
     equations with the other variable held at its value at the start of the
     step. With ``a = b = d = 0`` the membrane update is the same arithmetic as
     :class:`LIF`, so the spike trains are identical. Every parameter may be
-    a per-neuron array (these are what :class:`SNNLZCClassifier` learns).
+    a per-neuron array (these are what :class:`~skspike.classifiers.SNNLZCClassifier` learns).
 
     Examples
     --------

@@ -10,7 +10,7 @@ The ``nir`` package is optional (``pip install 'skspike[nir]'``) and is only
 imported when one of these functions runs; ``torch`` is never imported.
 """
 
-from ._export import nir_input, to_nir
+from ._export import nir_input, to_nir, NIRExportWarning
 from ._network import NIRClassifier, NIRNetwork, from_nir
 
-__all__ = ["to_nir", "from_nir", "nir_input", "NIRNetwork", "NIRClassifier"]
+__all__ = ["to_nir", "from_nir", "nir_input", "NIRNetwork", "NIRClassifier", "NIRExportWarning"]

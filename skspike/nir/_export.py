@@ -129,6 +129,13 @@ def _export_ngsnn(est, dt, readout, input, pre):
     if est.n_neurons_ == 0:
         raise ValueError(f"{owner} grew no hidden neuron; there is no network to export.")
     dt_s = est.dt * 1e-3 if dt is None else float(dt)
+    if not hasattr(est, "input_weights_"):
+        family = type(getattr(est, "candidates_", None)).__name__
+        raise ValueError(
+            f"NGSNNClassifier grew {family} neurons (synaptic delays / temporal kernels), which "
+            "NIR cannot express (it has no delay or temporal-convolution primitive); refit with "
+            "a delay-free family, e.g. candidates='fields', to export it."
+        )
     W = np.asarray(est.input_weights_, dtype=np.float64)
     b = np.asarray(est.biases_, dtype=np.float64)
     pre_bias = np.zeros(W.shape[1])

@@ -9,7 +9,10 @@ __all__ = ["check_spikes", "validate_spiking_input", "derive_seed", "all_estimat
 def all_estimators(type_filter=None):
     """Public skspike estimators, found by walking the package.
 
-    See :func:`skspike.utils.discovery.all_estimators`.
+    Returns ``[(name, class), ...]`` for every estimator class exported by a
+    public skspike subpackage; ``type_filter`` is one of None, "classifier",
+    "transformer", "regressor" or a list of them (see
+    ``skspike.utils.discovery``).
     """
     from .discovery import all_estimators as _all
 

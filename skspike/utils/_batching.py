@@ -4,9 +4,9 @@ import functools
 
 import numpy as np
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _num_samples
 
 from .._config import get_batch_size
+from ._validation import num_samples
 
 __all__ = ["batched_call", "batched_method"]
 
@@ -33,7 +33,7 @@ def batched_call(func, X, batch_size=None):
     """
     size = get_batch_size() if batch_size is None else int(batch_size)
     try:
-        n_samples = _num_samples(X)
+        n_samples = num_samples(X)
     except TypeError:
         return func(X)
     if n_samples <= size:

@@ -23,18 +23,8 @@ EXPECTED_FAILED_CHECKS = {
     },
 }
 
-_SNNLZC_DEFAULTS = (
-    "SNNLZCClassifier's defaults are being reworked in issue 14: with its default Poisson "
-    "encoder it does not reach the check's 0.83 training accuracy on 2-feature blobs; to be "
-    "removed when issue 14 lands"
-)
-
 #: Failures of default-constructed estimators only (on top of EXPECTED_FAILED_CHECKS).
-DEFAULT_EXPECTED_FAILED_CHECKS = {
-    "SNNLZCClassifier": {
-        "check_classifiers_train": _SNNLZC_DEFAULTS,
-    },
-}
+DEFAULT_EXPECTED_FAILED_CHECKS = {}
 
 CHECK_PARAMS = {
     "PoissonEncoder": {"n_steps": 20, "random_state": 0},

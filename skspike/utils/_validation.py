@@ -146,7 +146,7 @@ def validate_spiking_input(estimator, X, y=None, *, reset, encoder="encoder", al
     """Validate input of a spiking estimator: static ``X`` or spike trains.
 
     With ``allow_series``, 3-D input of float dtype is a real-valued time
-    series (:func:`check_series`, ``input_kind_ = "series"``); 3-D input of
+    series (``check_series``, ``input_kind_ = "series"``); 3-D input of
     integer or bool dtype stays spike trains.
 
     2-D input ``(n_samples, n_features)`` goes through
@@ -279,3 +279,15 @@ def check_scalar_or_array(value, name, n, *, dtype=np.float64):
 
 def is_integer(x):
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def num_samples(X):
+    """Number of rows of an array-like (``len`` of a sequence); TypeError otherwise."""
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        if len(shape) == 0:
+            raise TypeError(f"Expected a sequence or array-like, got a scalar array {X!r}.")
+        return int(shape[0])
+    if hasattr(X, "__len__") and not isinstance(X, (str, bytes)):
+        return len(X)
+    raise TypeError(f"Expected a sequence or array-like, got {type(X).__name__}.")
