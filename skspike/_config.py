@@ -36,6 +36,15 @@ apply package-wide. They are read from environment variables once, at import:
     (encoder outputs, simulations, training buffers) before refusing it with
     a ``MemoryError`` naming the parameter (see :func:`check_allocation`).
     Accepts a number of bytes, optionally with a ``K``/``M``/``G``/``T`` suffix.
+``SKSPIKE_MAX_UPDATES_PER_SAMPLE`` (default ``1e9``)
+    Largest planned work per sample of one call, in neuron updates (one
+    neuron advanced by one time step), before skspike refuses the call with a
+    :class:`WorkLimitError` naming the parameter (see :func:`check_work`).
+    ``0``, ``none`` or ``inf`` remove the limit.
+
+Both limits can be changed for one block of code, in this thread, with
+:func:`limits` (``with limits(max_updates_per_sample=None): ...`` runs a long
+simulation the default refuses).
 
 Kernels are compiled lazily, on first call, never at import.
 """
@@ -56,6 +65,10 @@ __all__ = [
     "get_batch_size",
     "check_allocation",
     "max_bytes",
+    "max_updates_per_sample",
+    "limits",
+    "check_work",
+    "WorkLimitError",
 ]
 
 
@@ -210,6 +223,7 @@ def get_config():
         "threading_layer": THREADING_LAYER,
         "batch_size": get_batch_size(),
         "max_bytes": max_bytes(),
+        "max_updates_per_sample": max_updates_per_sample(),
     }
 
 
@@ -311,6 +325,7 @@ def batch_size(n_samples):
 
 
 # --------------------------------------------------------------- size guards
+_UNSET = object()
 _SUFFIXES = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
@@ -328,6 +343,9 @@ def _parse_bytes(text):
 
 def max_bytes():
     """Largest single allocation skspike accepts, in bytes (see ``SKSPIKE_MAX_BYTES``)."""
+    override = getattr(_local, "max_bytes", _UNSET)
+    if override is not _UNSET:
+        return float("inf") if override is None else override
     env = os.environ.get("SKSPIKE_MAX_BYTES", "").strip()
     if env:
         return _parse_bytes(env)
@@ -372,3 +390,140 @@ def check_allocation(n_bytes, what, parameter):
             f"{_format_bytes(limit)} skspike may allocate; reduce {parameter} (or process the data "
             "in batches; the limit is set by the SKSPIKE_MAX_BYTES environment variable)."
         )
+
+
+# ---------------------------------------------------------------- work guards
+_DEFAULT_MAX_UPDATES = 10**9
+
+
+class WorkLimitError(ValueError):
+    """A call would run more neuron updates per sample than skspike allows.
+
+    Raised before any simulation starts; the message names the parameter
+    that sets the work, the estimate, and how to lift the limit
+    (:func:`limits` or ``SKSPIKE_MAX_UPDATES_PER_SAMPLE``).
+    """
+
+
+def _parse_count(name, text):
+    text = str(text).strip().lower()
+    if text in ("none", "inf", "0", "off", "unlimited"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number (or 'none' for no limit), got {text!r}.")
+    return value
+
+
+def max_updates_per_sample():
+    """Largest planned work per sample of one call, in neuron updates (None: no limit).
+
+    A thread's :func:`limits` block wins over ``SKSPIKE_MAX_UPDATES_PER_SAMPLE``,
+    which wins over the default of ``1e9`` (a few seconds of one core for
+    the simplest neuron; one sample runs on one thread).
+    """
+    override = getattr(_local, "max_updates_per_sample", _UNSET)
+    if override is not _UNSET:
+        return override
+    env = os.environ.get("SKSPIKE_MAX_UPDATES_PER_SAMPLE", "").strip()
+    if env:
+        return _parse_count("SKSPIKE_MAX_UPDATES_PER_SAMPLE", env)
+    return float(_DEFAULT_MAX_UPDATES)
+
+
+@contextmanager
+def limits(*, max_bytes=_UNSET, max_updates_per_sample=_UNSET):
+    """Change skspike's size guards for a block of code (this thread).
+
+    Parameters
+    ----------
+    max_bytes : int, str or None, optional
+        Largest single allocation in bytes (``"64G"`` accepted); None removes
+        the guard. Left unchanged when not given.
+    max_updates_per_sample : float or None, optional
+        Largest planned neuron updates per sample of one call; None removes
+        the guard. Left unchanged when not given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skspike._config import WorkLimitError, limits
+    >>> from skspike.neurons import LIF, simulate
+    >>> try:
+    ...     simulate(LIF(), np.ones((1, 1)), n_steps=10**10, output="counts")
+    ... except WorkLimitError as exc:
+    ...     print(str(exc)[:42])
+    simulate: 1e+10 neuron updates per sample
+    >>> with limits(max_updates_per_sample=1e4):
+    ...     counts = simulate(LIF(), np.ones((1, 1)), n_steps=10**4, output="counts")[0]
+    """
+    new = {}
+    if max_bytes is not _UNSET:
+        new["max_bytes"] = None if max_bytes is None else _parse_bytes(max_bytes)
+    if max_updates_per_sample is not _UNSET:
+        if max_updates_per_sample is None:
+            new["max_updates_per_sample"] = None
+        else:
+            value = float(max_updates_per_sample)
+            if not value > 0:
+                raise ValueError(
+                    f"max_updates_per_sample must be positive (or None for no limit), got {max_updates_per_sample!r}."
+                )
+            new["max_updates_per_sample"] = value
+    old = {key: getattr(_local, key, _UNSET) for key in new}
+    for key, value in new.items():
+        setattr(_local, key, value)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is _UNSET:
+                delattr(_local, key)
+            else:
+                setattr(_local, key, value)
+
+
+def check_work(updates_per_sample, n_samples, what, parameter, detail=None):
+    """Refuse a call whose planned work per sample exceeds :func:`max_updates_per_sample`.
+
+    The guard is on the work *per sample*: work proportional to the number of
+    samples is the size of the user's data and runs in batches of bounded
+    memory, while parameters such as ``n_steps``, ``n_neurons`` or
+    ``n_candidates`` multiply the cost of every sample (and one sample runs
+    on one thread, without a way to interrupt it).
+
+    Parameters
+    ----------
+    updates_per_sample : int or float
+        Planned neuron updates (neurons x steps, summed over everything the
+        call simulates) per sample, computed in Python numbers.
+    n_samples : int
+        Number of samples of the call (for the total in the message).
+    what : str
+        The call, e.g. ``"NGSNNClassifier.fit"``.
+    parameter : str
+        The parameter(s) to lower, named in the message, e.g. ``"n_steps"``.
+    detail : str, optional
+        How the estimate is made, e.g. ``"n_steps=100000000 x 200
+        candidates x 300 pools"``.
+
+    Raises
+    ------
+    WorkLimitError
+        If ``updates_per_sample`` exceeds the limit.
+    """
+    limit = max_updates_per_sample()
+    if limit is None or not updates_per_sample > limit:
+        return
+    total = float(updates_per_sample) * n_samples
+    detail = f"{detail}; " if detail else ""
+    raise WorkLimitError(
+        f"{what}: {float(updates_per_sample):.3g} neuron updates per sample ({detail}"
+        f"{total:.3g} in total for {n_samples} sample(s)), more than the limit of {limit:.3g} per "
+        f"sample (about a second per 1e8 updates on one core). Lower {parameter}, or, to run it "
+        "anyway, raise the limit: `with skspike._config.limits(max_updates_per_sample=None): ...` "
+        "or the SKSPIKE_MAX_UPDATES_PER_SAMPLE environment variable."
+    )

@@ -233,10 +233,51 @@ def test_check_allocation_names_parameter_and_bytes(monkeypatch):
         _config.max_bytes()
 
 
+def test_check_work_names_parameter_estimate_and_override(monkeypatch):
+    monkeypatch.delenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", raising=False)
+    assert _config.max_updates_per_sample() == 1e9
+    _config.check_work(1e9, 10, "thing", "n_steps")  # at the limit: allowed
+    with pytest.raises(_config.WorkLimitError, match=r"^thing: 2e\+09 neuron updates per sample \(n_steps=2 x 1e9; "
+                                                     r"2e\+10 in total for 10 sample\(s\)\), more than the limit "
+                                                     r"of 1e\+09 per sample.*Lower n_steps, or.*limits\("):
+        _config.check_work(2e9, 10, "thing", "n_steps", "n_steps=2 x 1e9")
+    assert issubclass(_config.WorkLimitError, ValueError)
+    for text, value in (("5e3", 5000.0), ("none", None), ("inf", None), ("0", None)):
+        monkeypatch.setenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", text)
+        assert _config.max_updates_per_sample() == value
+    _config.check_work(1e30, 1, "thing", "n_steps")  # no limit
+    monkeypatch.setenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", "-1")
+    with pytest.raises(ValueError, match="SKSPIKE_MAX_UPDATES_PER_SAMPLE must be a positive number"):
+        _config.max_updates_per_sample()
+
+
+def test_limits_context_is_per_thread_nested_and_restored(monkeypatch):
+    import threading
+
+    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "1M")
+    monkeypatch.setenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", "100")
+    seen = []
+    with _config.limits(max_updates_per_sample=None, max_bytes="2K"):
+        assert _config.max_updates_per_sample() is None and _config.max_bytes() == 2048
+        with _config.limits(max_bytes=None):
+            assert _config.max_bytes() == float("inf") and _config.max_updates_per_sample() is None
+            _config.check_allocation(1 << 40, "the buffer", "n_steps")
+        assert _config.max_bytes() == 2048
+        other = threading.Thread(target=lambda: seen.append((_config.max_updates_per_sample(), _config.max_bytes())))
+        other.start()
+        other.join()
+    assert seen == [(100.0, 1 << 20)]  # another thread keeps the environment's limits
+    assert (_config.max_updates_per_sample(), _config.max_bytes()) == (100.0, 1 << 20)
+    with pytest.raises(ValueError, match="max_updates_per_sample must be positive"):
+        with _config.limits(max_updates_per_sample=0):
+            pass
+
+
 def test_get_config_reports_layer_and_limits():
     _config.jit()
     cfg = _config.get_config()
-    assert set(cfg) == {"cache", "fastmath", "parallel", "threading_layer", "batch_size", "max_bytes"}
+    assert set(cfg) == {"cache", "fastmath", "parallel", "threading_layer", "batch_size", "max_bytes",
+                        "max_updates_per_sample"}
     assert cfg["threading_layer"] == _config.THREADING_LAYER
     assert cfg["max_bytes"] > 0 and cfg["batch_size"] >= 1
 

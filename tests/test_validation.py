@@ -1,16 +1,27 @@
 """Bad input and bad parameters: refused with a message naming what is accepted."""
 
+import json
+import os
 import pickle
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.datasets import make_classification
 
-from skspike.classifiers import NGSNNClassifier
+from skspike._config import WorkLimitError, limits, max_updates_per_sample
+from skspike.classifiers import NGSNNClassifier, SNNLZCClassifier
 from skspike.complexity import lempel_ziv_complexity
 from skspike.feature_extraction import STDPFeatureExtractor
+from skspike.encoding import PoissonEncoder
 from skspike.neurons import LIF, simulate
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_four_dimensional_input_names_the_accepted_shapes():
@@ -59,3 +70,172 @@ def test_ngsnn_fitted_arrays_are_contiguous_and_pickle_bit_exactly():
     clone = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(clone.decision_function(X), model.decision_function(X))
     np.testing.assert_array_equal(clone.predict_proba(X), model.predict_proba(X))
+
+
+# ------------------------------------------------------------------ size guards
+# The audit cases of issue 18, item 4, run in one fresh interpreter with a timeout:
+# each must be refused before it simulates anything (a guard that let one through
+# would run for minutes; the timeout turns that into a failure instead of a hang).
+AUDIT_CASES = textwrap.dedent(
+    """
+    import json, warnings
+    import numpy as np
+    from sklearn.datasets import load_iris
+    from skspike.classifiers import NGSNNClassifier, SNNLZCClassifier
+    from skspike.datasets import make_spike_trains
+    from skspike.encoding import EventBinner, PoissonEncoder
+    from skspike.feature_extraction import STDPFeatureExtractor
+    from skspike.neurons import LIF, simulate
+
+    X, y = load_iris(return_X_y=True)
+    S, yS = make_spike_trains(n_samples=20, n_steps=30, n_channels=3, random_state=0)
+    events = np.zeros(3, dtype=[("x", int), ("y", int), ("t", int), ("p", int)])
+    events["t"] = [0, 5, 9]
+    cases = {
+        "simulate": lambda: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9),
+        "simulate_counts": lambda: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9,
+                                            output="counts"),
+        "simulate_currents": lambda: simulate(LIF(), np.ones((2, 4)), n_steps=10**9, output="counts"),
+        "ngsnn_n_steps": lambda: NGSNNClassifier(n_steps=10**8).fit(X, y),
+        "ngsnn_n_candidates": lambda: NGSNNClassifier(n_candidates=10**7).fit(X, y),
+        "ngsnn_temporal": lambda: NGSNNClassifier(candidates="temporal", n_candidates=10**7).fit(S, yS),
+        "stdp_fit": lambda: STDPFeatureExtractor(encoder=PoissonEncoder(n_steps=10**8)).fit(X),
+        "stdp_partial_fit": lambda: STDPFeatureExtractor(n_neurons=10**7).partial_fit(X),
+        "snnlzc_current": lambda: SNNLZCClassifier(encoder=None, n_steps=10**8).fit(X, y),
+        "snnlzc_spikes": lambda: SNNLZCClassifier(n_per_class=10**7).fit(S, yS),
+        "poisson": lambda: PoissonEncoder(n_steps=10**9).fit_transform(X),
+        "snnlzc_encoder": lambda: SNNLZCClassifier(n_steps=10**8).fit(X, y),
+        "event_binner": lambda: EventBinner(sensor_size=(34, 34, 2), n_steps=10**9, time_window=1.0)
+                                .fit([events]).transform([events] * 3),
+    }
+    out = {}
+    for name, case in cases.items():
+        try:
+            case()
+            out[name] = ["ran", ""]
+        except Exception as exc:
+            out[name] = [type(exc).__name__, str(exc)]
+    print(json.dumps(out))
+    """
+)
+
+WORK = "WorkLimitError"
+AUDIT_EXPECTED = {
+    "simulate": (WORK, r"simulate: 4e\+09 neuron updates per sample \(n_steps=1000000000 x 4 neurons; "
+                       r"8e\+09 in total for 2 sample\(s\)\), more than the limit of 1e\+09.*Lower n_steps"),
+    "simulate_counts": (WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
+    "simulate_currents": (WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
+    "ngsnn_n_steps": (WORK, r"NGSNNClassifier\.fit: .*100000000 steps x 200 candidates.*Lower n_steps"),
+    "ngsnn_n_candidates": (WORK, r"NGSNNClassifier\.fit: .*30 steps x 10000000 candidates.*n_candidates"),
+    "ngsnn_temporal": (WORK, r"NGSNNClassifier\.fit: .*10000000 candidates.*Lower the number of steps of X, "
+                             r"n_candidates"),
+    "stdp_fit": (WORK, r"STDPFeatureExtractor\.fit: .*n_epochs=2 x 100000000 steps.*Lower n_steps of the encoder"),
+    "stdp_partial_fit": (WORK, r"STDPFeatureExtractor\.fit: .*10000000 neurons.*n_neurons"),
+    "snnlzc_current": (WORK, r"SNNLZCClassifier\.fit: .*100000000 steps x 12 neurons.*Lower n_steps"),
+    "snnlzc_spikes": (WORK, r"SNNLZCClassifier\.fit: .*30 steps x 20000000 neurons.*n_per_class"),
+    "poisson": ("MemoryError", r"PoissonEncoder: the uint8 spike trains of shape \(150, 1000000000, 4\).*reduce n_steps"),
+    "snnlzc_encoder": ("MemoryError", r"RateEncoder: the uint8 spike trains of shape \(150, 100000000, 4\)"),
+    "event_binner": ("MemoryError", r"EventBinner: the uint8 spike trains of shape \(3, 1000000000, .*reduce n_steps"),
+}
+OVERRIDE_HINT = "skspike._config.limits(max_updates_per_sample=None)"
+
+
+def test_audit_sizes_are_refused_before_running():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKSPIKE_MAX")}
+    env["SKSPIKE_MAX_BYTES"] = "16G"  # the default depends on the machine's free memory
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    try:
+        proc = subprocess.run([sys.executable, "-c", AUDIT_CASES], capture_output=True, text=True,
+                              timeout=240, env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("an audit case ran instead of being refused (timed out after 240 s)")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(results) == set(AUDIT_EXPECTED)
+    for name, (kind, pattern) in AUDIT_EXPECTED.items():
+        got_kind, message = results[name]
+        assert got_kind == kind, (name, got_kind, message)
+        assert re.search(pattern, message), (name, message)
+        if kind == WORK:
+            assert OVERRIDE_HINT in message and "SKSPIKE_MAX_UPDATES_PER_SAMPLE" in message, message
+
+
+@pytest.fixture(scope="module")
+def small_static():
+    return make_classification(60, 4, n_informative=3, n_redundant=0, random_state=0)
+
+
+def test_override_lets_a_refused_simulation_run():
+    neuron, current = LIF(tau_m=10.0), np.full((1, 1), 2.0)
+    with limits(max_updates_per_sample=1e4):
+        with pytest.raises(WorkLimitError, match=r"2e\+04 neuron updates per sample \(n_steps=20000 x 1 neurons"):
+            simulate(neuron, current, n_steps=20000, output="counts")
+        with limits(max_updates_per_sample=None):
+            counts, ops = simulate(neuron, current, n_steps=20000, output="counts")
+        with pytest.raises(WorkLimitError):  # the inner block restored the outer limit
+            simulate(neuron, current, n_steps=20000, output="counts")
+        half = simulate(neuron, current, n_steps=10000, output="counts")[0]
+    # Constant current, constant interspike interval: twice the steps, twice the spikes (+-1).
+    assert ops.neuron_updates == 20000 and half[0, 0] > 100
+    assert abs(int(counts[0, 0]) - 2 * int(half[0, 0])) <= 1
+
+
+def test_work_limit_from_the_environment(monkeypatch, small_static):
+    X, y = small_static
+    # 30 steps x 200 candidates x 54 growth samples x 3 pools / 60 samples, + the layer: 1.64e4 per sample
+    monkeypatch.setenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", "5000")
+    with pytest.raises(WorkLimitError, match=r"NGSNNClassifier\.fit: 1\.64e\+04 neuron updates per sample "
+                                             r"\(30 steps x 200 candidates x up to 3 candidate pools.*limit of 5e\+03"):
+        NGSNNClassifier(max_neurons=3).fit(X, y)
+    monkeypatch.setenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", "none")
+    assert NGSNNClassifier(max_neurons=3, random_state=0).fit(X, y).n_neurons_ <= 3
+
+
+@pytest.mark.filterwarnings("ignore:.*the layer stayed silent")
+def test_predict_and_transform_are_guarded(small_static):
+    """A model fitted under a raised limit is refused at predict under a lower one, and runs with the override."""
+    X, y = small_static
+    ngsnn = NGSNNClassifier(max_neurons=6, n_candidates=4, n_steps=40, early_stopping=False,
+                            random_state=0).fit(X, y)
+    assert ngsnn.n_neurons_ > 0
+    stdp = STDPFeatureExtractor(n_neurons=5, encoder=PoissonEncoder(n_steps=40), random_state=0).fit(X)
+    lzc = SNNLZCClassifier(encoder=None, n_steps=40, n_per_class=2, max_iter=0, decision="rate").fit(X, y)
+    expected = ngsnn.predict(X), stdp.transform(X), lzc.predict(X)
+    with limits(max_updates_per_sample=39):  # below one neuron for 40 steps
+        with pytest.raises(WorkLimitError, match=rf"NGSNNClassifier predict: {40 * ngsnn.n_neurons_:.3g} .*"
+                                                 r"Lower n_steps"):
+            ngsnn.predict(X)
+        with pytest.raises(WorkLimitError, match=r"STDPFeatureExtractor\.transform: 360 neuron updates per "
+                                                 r"sample \(40 steps x \(5 neurons \+ 4 input channels\)"):
+            stdp.transform(X)
+        with pytest.raises(WorkLimitError, match=r"SNNLZCClassifier predict: 160 .*40 steps x 4 neurons"):
+            lzc.predict(X)
+        with limits(max_updates_per_sample=None):
+            again = ngsnn.predict(X), stdp.transform(X), lzc.predict(X)
+    for a, b in zip(expected, again):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.filterwarnings("ignore:.*the layer stayed silent")
+def test_stdp_spike_output_bytes_are_guarded(small_static, monkeypatch):
+    X, _ = small_static
+    stdp = STDPFeatureExtractor(n_neurons=5, encoder=PoissonEncoder(n_steps=40), output="spikes",
+                                random_state=0).fit(X)
+    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "10000")  # 60 x 40 x 5 = 12000 bytes
+    with pytest.raises(MemoryError, match=r"STDPFeatureExtractor\.transform: the uint8 output spike trains "
+                                          r"of shape \(60, 40, 5\) would need 11\.7 KiB"):
+        stdp.transform(X)
+    with limits(max_bytes=None):
+        assert stdp.transform(X).shape == (60, 40, 5)
+
+
+def test_default_sized_calls_pass_the_guards(small_static):
+    """The guards never refuse the defaults (their estimates are far below the limits)."""
+    from skspike.utils._limits import ngsnn_growth_plan
+
+    X, y = small_static
+    for n_samples in (60, 4000, 60000):
+        sims, cap, pools, n_cand = ngsnn_growth_plan(NGSNNClassifier(), n_samples)
+        per_sample = 30 * (sims + 2 * n_samples * cap) / n_samples
+        assert per_sample < 1e-2 * max_updates_per_sample(), (n_samples, per_sample)
+    assert max_updates_per_sample() == 1e9 or "SKSPIKE_MAX_UPDATES_PER_SAMPLE" in os.environ

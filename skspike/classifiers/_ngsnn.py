@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from .._ops import OperationCounts
 from ..neurons import LIF, NeuronModel, simulate
+from ..utils._limits import check_ngsnn_fit, check_ngsnn_predict
 from ..utils._random import derive_seed
 from ..utils._threads import numba_threads, threads_from_n_jobs
 from ..utils._validation import validate_spiking_input
@@ -458,6 +459,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             Fitted classifier.
         """
         data, y = validate_spiking_input(self, X, y, reset=True, allow_series=True)
+        check_ngsnn_fit(self, data)
         y_idx = self._encode_labels(y)
         scales = np.asarray(self.scales, dtype=np.float64).ravel()
         if scales.size == 0 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
@@ -775,6 +777,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
     def _validated(self, X):
         check_is_fitted(self)
         data, _ = validate_spiking_input(self, X, reset=False, allow_series=True)
+        check_ngsnn_predict(self, data)
         if data.ndim == 2:
             data = self._standardise(data)
         return data

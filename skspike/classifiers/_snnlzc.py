@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
+from ..utils._limits import check_snnlzc_fit, check_snnlzc_predict
 from ..utils._random import derive_seed
 from ..utils._threads import numba_threads
 from ..utils._validation import num_samples, validate_spiking_input
@@ -468,6 +469,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         data, y = validate_spiking_input(self, X, y, reset=True, encoder="_encoder")
         y_idx = self._encode_labels(y)
         n_classes = len(self.classes_)
+        check_snnlzc_fit(self, data, n_classes)
         use_current = data.ndim == 2
         n_steps = self.n_steps if use_current else data.shape[1]
         self._n_steps_run = int(n_steps)
@@ -791,6 +793,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         check_is_fitted(self)
         with _threads_for(_n_rows(X)):
             data, _ = validate_spiking_input(self, X, reset=False, encoder="_encoder")
+            check_snnlzc_predict(self, data)
             if self.decision == "multiscale":
                 feats = self._multiscale_features(data)
             else:

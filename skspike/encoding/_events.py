@@ -225,6 +225,7 @@ class EventBinner(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         n_samples = _check_sequence(X)
+        _check_binned_bytes(n_samples, self.n_steps_, self.n_channels_)
         out = np.zeros((n_samples, self.n_steps_, self.n_channels_), dtype=np.uint8)
         for start, block in self._iter_batches(X, n_samples):
             out[start : start + len(block)] = block
@@ -351,6 +352,7 @@ class EventBinner(TransformerMixin, BaseEstimator):
         time_window = self.time_window_
         for start in range(0, n_samples, self.batch_size):
             stop = min(start + self.batch_size, n_samples)
+            _check_binned_bytes(stop - start, n_steps, self.n_channels_)
             block = np.zeros((stop - start, n_steps, self.n_channels_), dtype=np.uint8)
             for i in range(start, stop):
                 events = self._prepare(X, i, transform, height > 1)
@@ -503,3 +505,13 @@ def _check_sensor_size(sensor_size):
             f"tonic, e.g. (34, 34, 2) or (700, 1, 1); got {sensor_size!r}."
         )
     return tuple(int(s) for s in size)
+
+
+def _check_binned_bytes(n_samples, n_steps, n_channels):
+    from .._config import check_allocation
+
+    check_allocation(
+        n_samples * n_steps * n_channels,
+        f"EventBinner: the uint8 spike trains of shape ({n_samples}, {n_steps}, {n_channels})",
+        "n_steps (or use a longer time_window, or bin fewer samples at once)",
+    )

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
 from ..encoding import PoissonEncoder
+from ..utils._limits import check_stdp
 from ..utils._random import derive_seed
 from ..utils._validation import validate_spiking_input
 from . import _kernels
@@ -346,6 +347,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             if hasattr(self, attr):
                 delattr(self, attr)
         source = self._validate_source(X, reset=True)
+        check_stdp(self, source, self.n_epochs)
         self._initialize(source)
         self._learn(source, self.n_epochs)
         return self
@@ -374,6 +376,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         """
         first = not hasattr(self, "weights_")
         source = self._validate_source(X, reset=first)
+        check_stdp(self, source, 1)
         if first:
             self._initialize(source)
         self._learn(source, 1)
@@ -646,6 +649,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     def _infer(self, X, *, record):
         check_is_fitted(self)
         source = self._validate_source(X, reset=False)
+        check_stdp(self, source, 0, record=record)
         if source["n_in"] != self.n_in_ or source["n_steps"] != self.n_steps_:
             raise ValueError(
                 f"X encodes to {source['n_in']} channels x {source['n_steps']} steps, but "

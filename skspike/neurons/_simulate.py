@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from .._config import check_allocation
+from .._config import check_allocation, check_work
 from .._ops import OperationCounts
 from ..utils._validation import check_scalar_or_array, check_spikes
 from . import _kernels as K
@@ -101,6 +101,15 @@ def simulate(
         ``neuron_updates`` and ``n_activations``: ``n_steps * n_out``.
         ``spikes``: output spikes. ``footprint_bytes``: weights, bias,
         packed parameters and one sample's state.
+
+    Raises
+    ------
+    skspike._config.WorkLimitError
+        If ``n_steps * n_out`` neuron updates per sample exceed
+        ``skspike._config.max_updates_per_sample()`` (default 1e9), before
+        anything runs; lift it with ``skspike._config.limits``.
+    MemoryError
+        If the output would exceed ``skspike._config.max_bytes()``.
 
     Notes
     -----
@@ -203,6 +212,12 @@ def simulate(
         raise ValueError("bias contains NaN or infinity.")
     model, params = neuron.kernel_params(n_out, dt, dtype)
 
+    # Work before bytes: a count output is small however long the simulation.
+    check_work(
+        n_steps * n_out + (n_in * n_out if static and weights is not None else 0), n_samples, "simulate",
+        "n_steps" if static else "the number of steps of inputs (or of neurons)",
+        f"n_steps={n_steps} x {n_out} neurons",
+    )
     itemsize = {K.OUT_SPIKES: 1, K.OUT_COUNTS: 4}.get(out_mode, np.dtype(dtype).itemsize)
     out_shape = (n_samples, n_out) if out_mode == K.OUT_COUNTS else (n_samples, n_steps, n_out)
     check_allocation(
