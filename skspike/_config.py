@@ -455,7 +455,7 @@ def limits(*, max_bytes=_UNSET, max_updates_per_sample=_UNSET):
     >>> try:
     ...     simulate(LIF(), np.ones((1, 1)), n_steps=10**10, output="counts")
     ... except WorkLimitError as exc:
-    ...     print(str(exc)[:42])
+    ...     print(str(exc)[:41])
     simulate: 1e+10 neuron updates per sample
     >>> with limits(max_updates_per_sample=1e4):
     ...     counts = simulate(LIF(), np.ones((1, 1)), n_steps=10**4, output="counts")[0]
