@@ -1,27 +1,22 @@
 """Bad input and bad parameters: refused with a message naming what is accepted."""
 
-import json
+import faulthandler
 import os
 import pickle
 import re
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.datasets import make_classification
+from sklearn.datasets import load_iris, make_classification
 
 from skspike._config import WorkLimitError, limits, max_updates_per_sample
 from skspike.classifiers import NGSNNClassifier, SNNLZCClassifier
 from skspike.complexity import lempel_ziv_complexity
 from skspike.feature_extraction import STDPFeatureExtractor
-from skspike.encoding import PoissonEncoder
+from skspike.datasets import make_spike_trains
+from skspike.encoding import EventBinner, PoissonEncoder
 from skspike.neurons import LIF, simulate
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_four_dimensional_input_names_the_accepted_shapes():
@@ -73,91 +68,76 @@ def test_ngsnn_fitted_arrays_are_contiguous_and_pickle_bit_exactly():
 
 
 # ------------------------------------------------------------------ size guards
-# The audit cases of issue 18, item 4, run in one fresh interpreter with a timeout:
-# each must be refused before it simulates anything (a guard that let one through
-# would run for minutes; the timeout turns that into a failure instead of a hang).
-AUDIT_CASES = textwrap.dedent(
-    """
-    import json, warnings
-    import numpy as np
-    from sklearn.datasets import load_iris
-    from skspike.classifiers import NGSNNClassifier, SNNLZCClassifier
-    from skspike.datasets import make_spike_trains
-    from skspike.encoding import EventBinner, PoissonEncoder
-    from skspike.feature_extraction import STDPFeatureExtractor
-    from skspike.neurons import LIF, simulate
-
-    X, y = load_iris(return_X_y=True)
-    S, yS = make_spike_trains(n_samples=20, n_steps=30, n_channels=3, random_state=0)
-    events = np.zeros(3, dtype=[("x", int), ("y", int), ("t", int), ("p", int)])
-    events["t"] = [0, 5, 9]
-    cases = {
-        "simulate": lambda: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9),
-        "simulate_counts": lambda: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9,
-                                            output="counts"),
-        "simulate_currents": lambda: simulate(LIF(), np.ones((2, 4)), n_steps=10**9, output="counts"),
-        "ngsnn_n_steps": lambda: NGSNNClassifier(n_steps=10**8).fit(X, y),
-        "ngsnn_n_candidates": lambda: NGSNNClassifier(n_candidates=10**7).fit(X, y),
-        "ngsnn_temporal": lambda: NGSNNClassifier(candidates="temporal", n_candidates=10**7).fit(S, yS),
-        "stdp_fit": lambda: STDPFeatureExtractor(encoder=PoissonEncoder(n_steps=10**8)).fit(X),
-        "stdp_partial_fit": lambda: STDPFeatureExtractor(n_neurons=10**7).partial_fit(X),
-        "snnlzc_current": lambda: SNNLZCClassifier(encoder=None, n_steps=10**8).fit(X, y),
-        "snnlzc_spikes": lambda: SNNLZCClassifier(n_per_class=10**7).fit(S, yS),
-        "poisson": lambda: PoissonEncoder(n_steps=10**9).fit_transform(X),
-        "snnlzc_encoder": lambda: SNNLZCClassifier(n_steps=10**8).fit(X, y),
-        "event_binner": lambda: EventBinner(sensor_size=(34, 34, 2), n_steps=10**9, time_window=1.0)
-                                .fit([events]).transform([events] * 3),
-    }
-    out = {}
-    for name, case in cases.items():
-        try:
-            case()
-            out[name] = ["ran", ""]
-        except Exception as exc:
-            out[name] = [type(exc).__name__, str(exc)]
-    print(json.dumps(out))
-    """
-)
-
+# The audit cases of issue 18, item 4: each must be refused before it simulates
+# anything. A guard that let one through would run for minutes; the watchdog
+# then aborts the test process with a traceback (a failure, not a stalled CI).
+WATCHDOG_S = 120
 WORK = "WorkLimitError"
-AUDIT_EXPECTED = {
-    "simulate": (WORK, r"simulate: 4e\+09 neuron updates per sample \(n_steps=1000000000 x 4 neurons; "
-                       r"8e\+09 in total for 2 sample\(s\)\), more than the limit of 1e\+09.*Lower n_steps"),
-    "simulate_counts": (WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
-    "simulate_currents": (WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
-    "ngsnn_n_steps": (WORK, r"NGSNNClassifier\.fit: .*100000000 steps x 200 candidates.*Lower n_steps"),
-    "ngsnn_n_candidates": (WORK, r"NGSNNClassifier\.fit: .*30 steps x 10000000 candidates.*n_candidates"),
-    "ngsnn_temporal": (WORK, r"NGSNNClassifier\.fit: .*10000000 candidates.*Lower the number of steps of X, "
-                             r"n_candidates"),
-    "stdp_fit": (WORK, r"STDPFeatureExtractor\.fit: .*n_epochs=2 x 100000000 steps.*Lower n_steps of the encoder"),
-    "stdp_partial_fit": (WORK, r"STDPFeatureExtractor\.fit: .*10000000 neurons.*n_neurons"),
-    "snnlzc_current": (WORK, r"SNNLZCClassifier\.fit: .*100000000 steps x 12 neurons.*Lower n_steps"),
-    "snnlzc_spikes": (WORK, r"SNNLZCClassifier\.fit: .*30 steps x 20000000 neurons.*n_per_class"),
-    "poisson": ("MemoryError", r"PoissonEncoder: the uint8 spike trains of shape \(150, 1000000000, 4\).*reduce n_steps"),
-    "snnlzc_encoder": ("MemoryError", r"RateEncoder: the uint8 spike trains of shape \(150, 100000000, 4\)"),
-    "event_binner": ("MemoryError", r"EventBinner: the uint8 spike trains of shape \(3, 1000000000, .*reduce n_steps"),
-}
 OVERRIDE_HINT = "skspike._config.limits(max_updates_per_sample=None)"
 
 
-def test_audit_sizes_are_refused_before_running():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKSPIKE_MAX")}
-    env["SKSPIKE_MAX_BYTES"] = "16G"  # the default depends on the machine's free memory
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+def _events():
+    events = np.zeros(3, dtype=[("x", int), ("y", int), ("t", int), ("p", int)])
+    events["t"] = [0, 5, 9]
+    return events
+
+
+AUDIT_CASES = {
+    "simulate": (lambda X, y, S, yS: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9),
+                 WORK, r"^simulate: 4e\+09 neuron updates per sample \(n_steps=1000000000 x 4 neurons; "
+                       r"8e\+09 in total for 2 sample\(s\)\), more than the limit of 1e\+09.*Lower n_steps"),
+    "simulate_counts": (lambda X, y, S, yS: simulate(LIF(), np.zeros((2, 3)), np.ones((3, 4)), n_steps=10**9,
+                                                     output="counts"),
+                        WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
+    "simulate_currents": (lambda X, y, S, yS: simulate(LIF(), np.ones((2, 4)), n_steps=10**9, output="counts"),
+                          WORK, r"n_steps=1000000000 x 4 neurons.*Lower n_steps"),
+    "ngsnn_n_steps": (lambda X, y, S, yS: NGSNNClassifier(n_steps=10**8).fit(X, y),
+                      WORK, r"^NGSNNClassifier\.fit: .*100000000 steps x 200 candidates.*Lower n_steps"),
+    "ngsnn_n_candidates": (lambda X, y, S, yS: NGSNNClassifier(n_candidates=10**7).fit(X, y),
+                           WORK, r"^NGSNNClassifier\.fit: .*30 steps x 10000000 candidates.*n_candidates"),
+    "ngsnn_temporal": (lambda X, y, S, yS: NGSNNClassifier(candidates="temporal", n_candidates=10**7).fit(S, yS),
+                       WORK, r"^NGSNNClassifier\.fit: .*10000000 candidates.*Lower the number of steps of X, "
+                             r"n_candidates"),
+    "stdp_fit": (lambda X, y, S, yS: STDPFeatureExtractor(encoder=PoissonEncoder(n_steps=10**8)).fit(X),
+                 WORK, r"^STDPFeatureExtractor\.fit: .*n_epochs=2 x 100000000 steps.*Lower n_steps of the encoder"),
+    "stdp_partial_fit": (lambda X, y, S, yS: STDPFeatureExtractor(n_neurons=10**7).partial_fit(X),
+                         WORK, r"^STDPFeatureExtractor\.fit: .*10000000 neurons.*n_neurons"),
+    "snnlzc_current": (lambda X, y, S, yS: SNNLZCClassifier(encoder=None, n_steps=10**8).fit(X, y),
+                       WORK, r"^SNNLZCClassifier\.fit: .*100000000 steps x 12 neurons.*Lower n_steps"),
+    "snnlzc_spikes": (lambda X, y, S, yS: SNNLZCClassifier(n_per_class=10**7).fit(S, yS),
+                      WORK, r"^SNNLZCClassifier\.fit: .*30 steps x 20000000 neurons.*n_per_class"),
+    "poisson": (lambda X, y, S, yS: PoissonEncoder(n_steps=10**9).fit_transform(X),
+                "MemoryError", r"^PoissonEncoder: the uint8 spike trains of shape \(150, 1000000000, 4\).*reduce n_steps"),
+    "snnlzc_encoder": (lambda X, y, S, yS: SNNLZCClassifier(n_steps=10**8).fit(X, y),
+                       "MemoryError", r"^RateEncoder: the uint8 spike trains of shape \(150, 100000000, 4\)"),
+    "event_binner": (lambda X, y, S, yS: EventBinner(sensor_size=(34, 34, 2), n_steps=10**9, time_window=1.0)
+                     .fit([_events()]).transform([_events()] * 3),
+                     "MemoryError", r"^EventBinner: the uint8 spike trains of shape \(3, 1000000000, .*reduce n_steps"),
+}
+
+
+@pytest.fixture(scope="module")
+def audit_data():
+    X, y = load_iris(return_X_y=True)
+    S, yS = make_spike_trains(n_samples=20, n_steps=30, n_channels=3, random_state=0)
+    return X, y, S, yS
+
+
+@pytest.mark.parametrize("name", sorted(AUDIT_CASES))
+def test_audit_sizes_are_refused_before_running(name, audit_data, monkeypatch):
+    case, kind, pattern = AUDIT_CASES[name]
+    monkeypatch.delenv("SKSPIKE_MAX_UPDATES_PER_SAMPLE", raising=False)
+    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "16G")  # the default depends on the machine's free memory
+    faulthandler.dump_traceback_later(WATCHDOG_S, exit=True)
     try:
-        proc = subprocess.run([sys.executable, "-c", AUDIT_CASES], capture_output=True, text=True,
-                              timeout=240, env=env, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        pytest.fail("an audit case ran instead of being refused (timed out after 240 s)")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    results = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert set(results) == set(AUDIT_EXPECTED)
-    for name, (kind, pattern) in AUDIT_EXPECTED.items():
-        got_kind, message = results[name]
-        assert got_kind == kind, (name, got_kind, message)
-        assert re.search(pattern, message), (name, message)
-        if kind == WORK:
-            assert OVERRIDE_HINT in message and "SKSPIKE_MAX_UPDATES_PER_SAMPLE" in message, message
+        with pytest.raises(MemoryError if kind == "MemoryError" else WorkLimitError) as info:
+            case(*audit_data)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    message = str(info.value)
+    assert re.search(pattern, message), message
+    if kind == WORK:
+        assert OVERRIDE_HINT in message and "SKSPIKE_MAX_UPDATES_PER_SAMPLE" in message, message
 
 
 @pytest.fixture(scope="module")
