@@ -432,8 +432,13 @@ def test_docstring_examples_run():
 
 
 def test_output_larger_than_memory_refused_before_allocating(monkeypatch):
-    with pytest.raises(MemoryError, match=r"spikes output of shape \(2, 1000000000000, 3\) would need 5\.5 TiB"
-                                          r".*reduce n_steps"):
+    from skspike._config import WorkLimitError, limits
+
+    with pytest.raises(WorkLimitError, match=r"3e\+12 neuron updates per sample"):  # the work guard comes first
+        simulate(LIF(), np.ones((2, 4)), np.ones((4, 3)), n_steps=10**12)
+    with limits(max_updates_per_sample=None), pytest.raises(
+        MemoryError, match=r"spikes output of shape \(2, 1000000000000, 3\) would need 5\.5 TiB.*reduce n_steps"
+    ):
         simulate(LIF(), np.ones((2, 4)), np.ones((4, 3)), n_steps=10**12)
     monkeypatch.setenv("SKSPIKE_MAX_BYTES", "1000")
     counts, _ = simulate(LIF(), np.ones((2, 4)), np.ones((4, 3)), n_steps=10**4, output="counts")
