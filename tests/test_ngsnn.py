@@ -44,9 +44,14 @@ def test_incremental_solution_equals_direct_solve():
             np.testing.assert_allclose(B, D, rtol=0, atol=1e-8)
             np.testing.assert_allclose(b0, d0, rtol=0, atol=1e-8)
             assert solver.objective == pytest.approx(_objective(H[:, : j + 1], Y, lam[: j + 1]), rel=1e-9)
+    # the kept basis is Q = [1 H] L^-T, and the fitted values Q P are [1 H] beta
+    H1 = np.column_stack([np.ones(n), H])
+    np.testing.assert_allclose(solver.Q[:, : k + 1] @ solver.L[: k + 1, : k + 1].T, H1, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(solver.fitted(), b0 + H @ B, rtol=0, atol=1e-8)
     solver.truncate(20)
     b0, B = solver.coef()
     np.testing.assert_allclose(B, ridge_direct(H[:, :20], Y, lam[:20])[1], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(solver.fitted(), b0 + H[:, :20] @ B, rtol=0, atol=1e-8)
     np.testing.assert_array_equal(solver.penalty(), lam[:20])
 
 
@@ -488,6 +493,16 @@ def test_memory_guard_fails_before_allocating():
     np.testing.assert_array_equal(X, X0)
     clf = NGSNNClassifier(max_neurons=10, memory_limit=2e8, random_state=0).fit(X, y)
     assert clf.n_neurons_ > 0
+
+
+def test_automatic_sizes_follow_the_data():
+    # growth samples at most 10,000; cap = one neuron per growth sample, within [300, 4000]
+    plan = NGSNNClassifier()._plan
+    for n_train, n_grow, cap in ((135, 135, 300), (3600, 3600, 3600), (48000, 10000, 4000)):
+        got_grow, got_cap, _, need = plan(n_train, n_train // 9, 40, 10, 0)
+        assert (got_grow, got_cap) == (n_grow, cap)
+        assert need["readout state"] >= 8 * n_grow * cap
+    assert NGSNNClassifier(max_neurons=50, growth_samples=700)._plan(3600, 400, 40, 10, 0)[:2] == (700, 50)
 
 
 def test_growth_on_a_subsample_solves_the_readout_on_all_data():

@@ -1,6 +1,7 @@
 """NGSNNClassifier: a spiking classifier that grows its hidden layer by neurogenesis."""
 
 import math
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,7 +11,7 @@ from sklearn.base import _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .._ops import OperationCounts
 from ..neurons import LIF, NeuronModel, simulate
@@ -26,9 +27,11 @@ from ._ngsnn_temporal import TemporalCandidates
 __all__ = ["NGSNNClassifier"]
 
 # "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
-# may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons.
+# may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons
+# (on hard data such as MNIST-1D the validation score still rises at one neuron per
+# growth sample; beyond, the readout has more weights than equations).
 _AUTO_GROWTH_SAMPLES = 10000
-_AUTO_MAX_NEURONS = 2000
+_AUTO_MAX_NEURONS = 4000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
 _PATIENCE = 0.25
@@ -126,8 +129,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         e.g. 1e-3 gives networks of tens of neurons on small tabular data.
     max_neurons : int or "auto", default="auto"
         Maximum number of hidden neurons. ``"auto"``: the number of samples
-        growth runs on, at least 300 and at most 2,000, so that on most data
-        early stopping, not the cap, ends growth.
+        growth runs on (one neuron per equation of the readout), at least 300
+        and at most 4,000 (the growth cost is ``O(n k^2)``). On easy data
+        early stopping ends growth well before; on hard data (MNIST-1D) the
+        validation score can still rise up to this size, and ``stop_reason_``
+        is then ``"max_neurons"``.
     neurons_per_step : int or "auto", default="auto"
         Neurons integrated per growth step (greedily from one pool, each
         scored exactly after the previous ones were added, so redundant
@@ -320,25 +326,28 @@ class NGSNNClassifier(BaseSpikingClassifier):
     ``||h^T E||^2 / lambda_h``. The intercept is not penalised.
 
     **Readout update.** ``beta = (H^T H + Lambda)^{-1} H^T Y`` is updated by a
-    bordered Cholesky step per integrated neuron (``O(n k + k^2)``, see
-    ``skspike.classifiers._ngsnn_solver``), never a fresh ``O(k^3)`` solve.
-    A growth step scores its pool once (``O(n k C)``) and adds up to
+    bordered Cholesky step per integrated neuron (``O(n k)``, see
+    ``skspike.classifiers._ngsnn_solver``: the solver keeps the basis
+    ``Q = H L^-T``, so scoring needs no triangular solve), never a fresh
+    ``O(k^3)`` solve. A growth step scores its pool once (``O(n k C)``, one
+    matrix product) and adds up to
     ``neurons_per_step`` neurons greedily; each addition updates the exact
     scores of the rest of the pool in ``O(n C)``. After early stopping, or
     when growth ran on a subsample, the readout is re-solved once on all
     training data from normal equations accumulated over batches of 4,096
-    samples (``O(k^2)`` memory).
+    samples (``O(k^2)`` memory, ``O(n k^2)`` time; these large products use
+    the BLAS threads, the growth loop only ``n_jobs``).
 
     **Memory.** With ``n`` growth samples, ``k`` the neuron cap, ``C``
     candidates, ``d`` features and ``n_val`` validation samples, growth holds
-    ``8 (n + k + m) k`` bytes of readout state (the activity matrix and the
+    ``8 (n + k + m) k`` bytes of readout state (the basis ``Q`` and the
     Cholesky factor: 8 bytes per sample and neuron, plus ``8 k`` per
     neuron), ``8 n_val k`` of validation activities, ``32 n C`` for the
     candidate pool and ``8 n d`` for the inputs (spike trains: ``n T c``
     bytes, uint8). ``fit`` checks this sum against ``memory_limit`` before
     allocating. Prediction holds ``8 * 4096 * k`` bytes per batch. For
-    example 50,000 x 784 images (10,000 growth samples, 2,000 neurons):
-    about 0.2 GB of readout state.
+    example 50,000 x 784 images (10,000 growth samples, 4,000 neurons):
+    about 0.45 GB of readout state.
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
@@ -508,25 +517,24 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
-        with _numba_threads(self.n_jobs) as n_threads, threadpool_limits(n_threads, user_api="blas"):
+        with _threads(self.n_jobs):
             solver, hidden, curve, stop_reason, best, grow_idx = self._grow(
                 data, Y, train_idx, val_idx, context, rng
             )
-            self._set_hidden(hidden)
-            self.stop_reason_ = stop_reason
-            self.growth_curve_ = curve
-            if val_idx is not None or len(grow_idx) < len(y_idx):
-                # Re-solve on all training data, accumulating the normal equations in batches.
-                intercept, beta, lam, H_all = self._readout_all(data, Y)
-                if H_all is not None:
-                    scores, y_fit = intercept + H_all @ beta, y_idx
-                else:
-                    scores, y_fit = intercept + solver.H[:, 1 : best + 1] @ beta, y_idx[grow_idx]
-            else:
-                lam = solver.penalty()
-                intercept, beta = solver.coef()
-                scores = intercept + solver.H[:, 1 : best + 1] @ beta
-                y_fit = y_idx
+        self._set_hidden(hidden)
+        self.stop_reason_ = stop_reason
+        self.growth_curve_ = curve
+        if val_idx is not None or len(grow_idx) < len(y_idx):
+            # Re-solve on all training data, accumulating the normal equations in
+            # batches; these products are large, so BLAS keeps its own threads.
+            with _numba_threads(self.n_jobs):
+                intercept, beta, lam, H_kept = self._readout_all(data, Y)
+            scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
+        else:
+            lam = solver.penalty()
+            intercept, beta = solver.coef()
+            scores = solver.fitted(best)
+            y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
         self.regularization_ = lam
@@ -628,7 +636,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
         stop_reason = "max_neurons"
         objective0 = solver.objective
         y_train = Y_train.argmax(axis=1)
-        E = solver.residual()
+        F_train = solver.fitted()
+        E = Y_train - F_train
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -677,8 +686,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     residual.append(current / objective0)
                 size = solver.n_columns
                 intercept, beta = solver.coef()
-                F_train = intercept + solver.H[:, 1 : size + 1] @ beta
-                E = Y_train - F_train
+                # Appending columns leaves the earlier rows of P unchanged: F grows by Q_new P_new.
+                F_train += solver.Q[:, size - len(added) + 1 : size + 1] @ solver.P[size - len(added) + 1 : size + 1]
+                np.subtract(Y_train, F_train, out=E)
                 pad = [np.nan] * (len(added) - 1)
                 train_score += pad + [float(np.mean(F_train.argmax(axis=1) == y_train))]
                 if val_idx is None:
@@ -737,13 +747,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         B = np.zeros((k + 1, Y.shape[1]))
         active = np.zeros(k)
         n = data.shape[0]
-        # Small layers keep H for the temperature fit on all samples.
-        H_all = np.empty((n, k)) if 8 * n * k <= _KEEP_ACTIVITY_BYTES else None
+        # Small layers keep H for the temperature fit on all samples, large ones the first batch.
+        n_keep = n if 8 * n * k <= _KEEP_ACTIVITY_BYTES else min(n, _READOUT_BATCH)
+        H_kept = np.empty((n_keep, k))
         for start in range(0, n, _READOUT_BATCH):
             stop = min(n, start + _READOUT_BATCH)
             H = self._activity(data[start:stop], self.hidden_)
-            if H_all is not None:
-                H_all[start:stop] = H
+            if start < n_keep:
+                H_kept[start : min(stop, n_keep)] = H[: min(stop, n_keep) - start]
             H1 = np.empty((stop - start, k + 1))
             H1[:, 0] = 1.0
             H1[:, 1:] = H
@@ -756,7 +767,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         from scipy.linalg import cho_factor, cho_solve
 
         beta = cho_solve(cho_factor(A, lower=True, check_finite=False), B)
-        return beta[0], beta[1:], lam, H_all
+        return beta[0], beta[1:], lam, H_kept
 
     # ------------------------------------------------------------ dynamics
     def _sim(self):
@@ -798,12 +809,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
             Rate or trace (``activity``) of each hidden neuron.
         """
         data = self._validated(X)
-        with _numba_threads(self.n_jobs):
+        with _threads(self.n_jobs):
             return self._activity(data, self.hidden_)
 
     def _scores(self, X):
-        H = self.transform_hidden(X)
-        return self.intercept_ + H @ self.output_weights_
+        data = self._validated(X)
+        # Batches of small products: BLAS threads would only wait for each other.
+        with _threads(self.n_jobs):
+            H = self._activity(data, self.hidden_)
+            return self.intercept_ + H @ self.output_weights_
 
     def decision_function(self, X):
         """Readout outputs.
@@ -960,3 +974,15 @@ def _fit_temperature(scores, y_idx):
 def _numba_threads(n_jobs):
     """Run numba kernels on ``n_jobs`` threads (None -> 1, negative -> all + 1 + n_jobs)."""
     return numba_threads(threads_from_n_jobs(n_jobs))
+
+
+_CONTROLLER = []
+
+
+@contextmanager
+def _threads(n_jobs):
+    """numba kernels and BLAS on ``n_jobs`` threads (one cached threadpoolctl controller: cheap to enter)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    with _numba_threads(n_jobs) as n_threads, _CONTROLLER[0].limit(limits=n_threads, user_api="blas"):
+        yield n_threads

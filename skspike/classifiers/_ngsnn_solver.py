@@ -21,9 +21,16 @@ is ``J* = ||Y||^2 - ||P||^2``, so the column lowers it by exactly
 which is the exact contribution of a candidate (the residual reduction after
 re-solving every output weight); with ``Lambda = 0`` it is the projection of
 the residual on the candidate's activity orthogonalised against ``H``
-(RMPI-SCN). Scoring ``C`` candidates costs ``O(n k C + k^2 C)``, adding one
-``O(n k + k^2)``; the weights ``beta = L^-T P`` cost one triangular solve,
-``O(k^2 m)``.
+(RMPI-SCN).
+
+Instead of ``H`` the solver keeps the basis ``Q = H L^-T`` (n_samples, k):
+then ``z = L^-1 H^T h = Q^T h`` is one matrix product (no triangular solve
+per candidate), the fitted values are ``H beta = Q P`` and the new basis
+column of an appended ``h`` is ``(h - Q z) / sqrt(s)``. ``Q^T Q = I -
+L^-1 Lambda L^-T`` has its eigenvalues in ``(0, 1]``, so the basis is well
+conditioned whatever the penalties. Scoring ``C`` candidates costs
+``O(n k C)``, adding one ``O(n k)``; the weights ``beta = L^-T P`` cost one
+triangular solve, ``O(k^2 m)``.
 """
 
 import numpy as np
@@ -49,11 +56,12 @@ class IncrementalRidge:
         self.Y = Y
         self.capacity = int(capacity)
         size = self.capacity + 1
-        self.H = np.empty((n, size), order="F")
+        #: Basis ``Q = H L^-T`` of the current columns (Fortran order: columns are appended).
+        self.Q = np.empty((n, size), order="F")
         self.L = np.zeros((size, size))
         self.P = np.zeros((size, m))
         self.lam = np.zeros(size)
-        self.H[:, 0] = 1.0
+        self.Q[:, 0] = 1.0 / np.sqrt(n)
         self.L[0, 0] = np.sqrt(n)
         self.P[0] = Y.sum(axis=0) / np.sqrt(n)
         self.yty = float(np.sum(Y * Y))
@@ -93,8 +101,7 @@ class IncrementalRidge:
         """
         k = self.k
         Hc = np.asarray(Hc, dtype=np.float64)
-        C = self.H[:, :k].T @ Hc
-        Z = solve_triangular(self.L[:k, :k], C, lower=True, check_finite=False)
+        Z = self.Q[:, :k].T @ Hc
         hh = np.einsum("ij,ij->j", Hc, Hc)
         s = hh + lam - np.einsum("ij,ij->j", Z, Z)
         q = Hc.T @ self.Y - Z.T @ self.P[:k]
@@ -121,8 +128,12 @@ class IncrementalRidge:
 
     def residual(self):
         """Residual ``E = Y - H beta`` of the current solution, shape (n_samples, n_outputs)."""
-        intercept, beta = self.coef()
-        return self.Y - intercept - self.H[:, 1 : self.k] @ beta
+        return self.Y - self.fitted()
+
+    def fitted(self, n_columns=None):
+        """Fitted values ``H beta = Q P`` (with the first ``n_columns`` columns), shape (n_samples, n_outputs)."""
+        k = self.k if n_columns is None else int(n_columns) + 1
+        return self.Q[:, :k] @ self.P[:k]
 
     def add_greedy(self, Hc, lam, gain, Z, q, s, n_add, min_gain=0.0):
         """Add up to ``n_add`` scored candidates, best exact gain first.
@@ -181,7 +192,10 @@ class IncrementalRidge:
         if not s > 0:
             raise np.linalg.LinAlgError("column is linearly dependent on the layer.")
         root = np.sqrt(s)
-        self.H[:, k] = h
+        Qk = self.Q[:, k]
+        np.matmul(self.Q[:, :k], z, out=Qk)
+        np.subtract(h, Qk, out=Qk)
+        Qk /= root
         self.L[k, :k] = z
         self.L[k, k] = root
         self.P[k] = q / root
