@@ -647,39 +647,74 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             return lzc
         return np.hstack([lzc, counts])
 
-    def _fused_layers(self):
-        """Learned LIF layer and detector layer as one LIF model, or None.
+    def _feature_kernel_args(self):
+        """``(key, args)``: kernel-ready layers for ``multiscale_features`` (spike input).
 
-        Possible for the default LIF layer (zero reset, instantaneous
-        synapse): one simulation instead of two (less per-call overhead);
-        the neurons are independent, so the spikes are those of two runs.
+        Built at the end of ``fit`` (packing the neuron parameters costs more
+        than classifying one sample) and reused while the fitted layers are
+        the same objects; otherwise (e.g. a model pickled by an older
+        version) rebuilt for the call without being stored.
         """
-        from ..neurons import LIF
+        from . import _snnlzc_features as F
+        from ..complexity._lempel_ziv import _normaliser
 
-        if not (self.neuron == "lif" and self.reset == "zero" and self.tau_syn == 0.0):
-            return None
+        key = (self.coef_, self.intercept_, self.neuron_, self.detector_layer_)
+        cached = getattr(self, "_kernel_args", None)
+        if cached is not None and all(a is b for a, b in zip(cached[0], key)):
+            return cached
+        from ..neurons import _kernels as NK
+
         det = self.detector_layer_
         n_out = self.coef_.shape[1]
-        neuron = LIF(tau_m=np.r_[self.neuron_.tau_m * np.ones(n_out), det["tau_steps"] * self.dt],
-                     v_thresh=np.r_[self.neuron_.v_thresh * np.ones(n_out), det["v_thresh"]],
-                     reset="zero")
-        weights = np.ascontiguousarray(np.hstack([self.coef_, det["weights"]]))
-        bias = np.r_[self.intercept_, np.zeros(det["weights"].shape[1])]
-        return neuron, weights, bias
+        n_det = det["weights"].shape[1]
+        layer_w = np.asarray(self.coef_, dtype=np.float64)
+        det_w = np.asarray(det["weights"], dtype=np.float64)
+        layer_model, layer_params = self.neuron_.kernel_params(n_out, self.dt)
+        _, det_params = F.detector_neuron(det, self.dt).kernel_params(n_det, self.dt)
+        bias = np.asarray(self.intercept_, dtype=np.float64)
+        # Columns of packed parameters are per neuron except these layer-wide flags.
+        layer_wide = [NK.P_SUBTRACT, NK.P_ANY_REF]
+        if layer_model == NK.MODEL_LIF and np.array_equal(layer_params[layer_wide, 0], det_params[layer_wide, 0]):
+            a = (np.hstack([layer_w, det_w]), np.r_[bias, np.zeros(n_det)], np.hstack([layer_params, det_params]))
+            b = (np.zeros((det_w.shape[0], 0)), np.zeros((NK.N_PARAMS, 0)))
+        else:
+            a = (layer_w, bias, layer_params)
+            b = (det_w, det_params)
+        a_w, b_w = (np.ascontiguousarray(w) for w in (a[0], b[0]))
+        bins = np.asarray(det["bins"], dtype=np.int64)
+        n_steps = self._n_steps_run
+        norms = np.array([_normaliser(n_steps)] + [_normaliser(n_steps // width) for width in bins])
+        args = (
+            a_w, np.count_nonzero(a_w, axis=1).astype(np.int64), np.ascontiguousarray(a[1]), layer_model,
+            np.ascontiguousarray(a[2]), n_out,
+            b_w, np.count_nonzero(b_w, axis=1).astype(np.int64), np.ascontiguousarray(b[1]),
+            len(det["pair_windows"]), bins, norms,
+        )
+        return key, args
 
-    def _multiscale_blocks(self, data):
-        from ..neurons import simulate
+    def _spike_multiscale_features(self, spikes, args):
+        """Readout features of uint8 spike trains (one numba pass per sample)."""
+        from . import _snnlzc_kernels as K
 
+        n = spikes.shape[0]
+        feats = np.empty((n, self._n_multiscale_features()), dtype=np.float64)
+        kernel = K.multiscale_features if n >= _SERIAL_BELOW else K.multiscale_features_serial
+        kernel(np.ascontiguousarray(spikes), *args, feats)
+        return feats
+
+    def _n_multiscale_features(self):
+        det = self.detector_layer_
+        return sum(k for k, _ in self._multiscale_layout(det["weights"].shape[0], det))
+
+    def _multiscale_layout(self, n_channels, det):
         from . import _snnlzc_features as F
 
-        fused = self._fused_layers() if data.ndim == 3 else None
-        if fused is not None:
-            neuron, weights, bias = fused
-            spikes, _ = simulate(neuron, data, weights, bias=bias, dt=self.dt, output="spikes")
-            n_out = self.coef_.shape[1]
-            det_counts = spikes[:, :, n_out:].sum(axis=1, dtype=np.int64)
-            blocks = F.spike_features(data, self.detector_layer_, self.dt, det_counts=det_counts)
-            return blocks + F.layer_features(np.ascontiguousarray(spikes[:, :, :n_out]))
+        return F.feature_layout(n_channels, det, self.coef_.shape[1])
+
+    def _multiscale_blocks(self, data):
+        """Feature blocks of the NumPy path (direct current; reference for spike trains)."""
+        from . import _snnlzc_features as F
+
         if data.ndim == 3:
             blocks = F.spike_features(data, self.detector_layer_, self.dt)
         else:  # direct current: the current itself, one feature per input
@@ -687,6 +722,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         return blocks + F.layer_features(self._output_spikes(data))
 
     def _multiscale_features(self, data):
+        if data.ndim == 3:
+            return self._spike_multiscale_features(data, self._feature_kernel_args()[1])
         parts = []
         for start in range(0, data.shape[0], _FEATURE_BATCH):
             blocks = self._multiscale_blocks(data[start:start + _FEATURE_BATCH])
@@ -701,9 +738,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         if data.ndim == 3:
             self.detector_layer_ = F.detector_layer(
                 F.data_time_scale(data), data.shape[1], data.shape[2])
-        elif hasattr(self, "detector_layer_"):
-            del self.detector_layer_
-        weight = F.group_weights(self._multiscale_blocks(data[:1]))
+            self._kernel_args = self._feature_kernel_args()
+            weight = F.group_weights(self._multiscale_layout(data.shape[2], self.detector_layer_))
+        else:
+            for name in ("detector_layer_", "_kernel_args"):
+                if hasattr(self, name):
+                    delattr(self, name)
+            weight = F.group_weights(
+                [(b.shape[1], per_unit) for b, per_unit in self._multiscale_blocks(data[:1])])
         feats = self._multiscale_features(data)
         mean = feats.mean(axis=0)
         scale = feats.std(axis=0)
