@@ -373,40 +373,39 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
 
 
 @jit()
-def _sample_multiscale_features(spikes, s, a_w, a_fanout, a_bias, a_model, a_params, n_out,
-                                b_w, b_fanout, b_params, n_windows, bins, norms, feats):
+def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out,
+                                n_windows, bins, norms, feats):
     """Readout features of sample ``s`` into ``feats[s]``.
 
     Layout of a row: per-channel counts and LZC, total count, mean LZC, the
     mean LZC of each re-binning width in ``bins``, the ``n_windows``
-    short-interval fractions, the coincidence detectors' rates, then the
-    learned layer's per-neuron LZC and counts. ``norms[k]`` is the LZC
-    normaliser ``n / log2(n)`` of the full trains (``k = 0``) and of the
-    trains re-binned by ``bins[k - 1]``.
+    short-interval fractions, the coincidence detectors' rates, then, for
+    ``n_out > 0``, the learned layer's per-neuron LZC and counts.
+    ``norms[k]`` is the LZC normaliser ``n / log2(n)`` of the full trains
+    (``k = 0``) and of the trains re-binned by ``bins[k - 1]``.
 
-    Two layers are simulated by the engine's step functions, so their
-    spikes are those of :func:`skspike.neurons.simulate`: layer ``a`` (any
-    model, weights ``a_w`` (n_in, n_a), bias ``a_bias``) whose first
-    ``n_out`` neurons are the learned layer and whose others are detectors,
-    and layer ``b`` (LIF, no bias, possibly empty) with the remaining
-    detectors. A LIF learned layer is simulated together with the detectors
-    (``b`` empty): one layer loop is cheaper than two. ``spikes`` must be 0/1
-    (validated by the caller).
+    One layer (``weights`` (n_in, n_out + n_det), packed ``params`` of
+    ``model``) is advanced by the engine's step function, so its spikes are
+    those of :func:`skspike.neurons.simulate`: its first ``n_out`` neurons are
+    the learned layer (``n_out = 0`` when the caller simulates it apart), the
+    others the detectors. ``spikes`` must be 0/1 (validated by the caller).
     """
     n_steps = spikes.shape[1]
     n_ch = spikes.shape[2]
-    n_a = a_w.shape[1]
-    n_b = b_w.shape[1]
-    n_det = n_a - n_out + n_b
+    n_all = weights.shape[1]
+    n_det = n_all - n_out
     n_pair = n_windows * n_ch
     row = feats[s]
     trains = np.empty((n_ch, n_steps), dtype=np.uint8)
     counts = np.zeros(n_ch, dtype=np.int64)
+    spike_times = np.empty((n_ch, n_steps), dtype=np.int64)  # row c: the times of channel c's spikes
     for t in range(n_steps):
         for c in range(n_ch):
             x = spikes[s, t, c]
             trains[c, t] = x
-            counts[c] += x
+            if x:
+                spike_times[c, counts[c]] = t
+                counts[c] += 1
     nxt, link, length, bits = new_work(n_steps)
     total = 0
     lzc_sum = 0.0
@@ -426,42 +425,29 @@ def _sample_multiscale_features(spikes, s, a_w, a_fanout, a_bias, a_model, a_par
         acc = 0.0
         for c in range(n_ch):
             for i in range(m):
-                any_spike = np.uint8(0)
-                for t in range(i * width, (i + 1) * width):
-                    any_spike |= trains[c, t]
-                binned[i] = any_spike
+                binned[i] = 0
+            for i in range(counts[c]):  # a bin spikes if any of its steps does
+                t = spike_times[c, i]
+                if t < m * width:
+                    binned[t // width] = 1
             acc += lz76(binned, m, nxt, link, length, bits) / norms[k + 1]
         row[col] = acc / n_ch
         col += 1
 
-    v, syn, w, ref = NK.new_state(a_model, a_params)
-    bv, bsyn, bw, bref = NK.new_state(NK.MODEL_LIF, b_params)
-    drive = np.empty(n_a, dtype=np.float64)
-    b_drive = np.empty(n_b, dtype=np.float64)
-    out = np.empty(n_a, dtype=np.uint8)
-    b_out = np.empty(n_b, dtype=np.uint8)
-    b_bias = np.zeros(n_b, dtype=np.float64)
+    v, syn, w, ref = NK.new_state(model, params)
+    drive = np.empty(n_all, dtype=np.float64)
+    out = np.empty(n_all, dtype=np.uint8)
     out_trains = np.empty((n_out, n_steps), dtype=np.uint8)
     det_counts = np.zeros(n_det, dtype=np.int64)
     for t in range(n_steps):
-        for j in range(n_a):
+        for j in range(n_all):
             drive[j] = 0.0
-        NK.accumulate_spikes(spikes[s, t], a_w, drive, a_fanout)
-        if a_model == NK.MODEL_LIF:  # a constant model lets the compiler keep only the LIF update
-            NK.step_neurons(NK.MODEL_LIF, a_params, v, syn, w, ref, drive, a_bias, out)
-        else:
-            NK.step_neurons(a_model, a_params, v, syn, w, ref, drive, a_bias, out)
+        NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
+        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
         for j in range(n_out):
             out_trains[j, t] = out[j]
-        for j in range(n_out, n_a):
-            det_counts[j - n_out] += out[j]
-        if n_b > 0:
-            for j in range(n_b):
-                b_drive[j] = 0.0
-            NK.accumulate_spikes(spikes[s, t], b_w, b_drive, b_fanout)
-            NK.step_neurons(NK.MODEL_LIF, b_params, bv, bsyn, bw, bref, b_drive, b_bias, b_out)
-            for j in range(n_b):
-                det_counts[n_a - n_out + j] += b_out[j]
+        for j in range(n_det):
+            det_counts[j] += out[n_out + j]
     denom = max(total, 1)
     for k in range(n_windows):
         pairs = 0
@@ -481,22 +467,13 @@ def _sample_multiscale_features(spikes, s, a_w, a_fanout, a_bias, a_model, a_par
 
 
 @jit(parallel=True)
-def multiscale_features(spikes, a_w, a_fanout, a_bias, a_model, a_params, n_out,
-                        b_w, b_fanout, b_params, n_windows, bins, norms, feats):
+def multiscale_features(spikes, weights, fanout, bias, model, params, n_out, n_windows, bins, norms, feats):
     """Readout features of every sample of ``spikes`` (n_samples, n_steps, n_channels), in parallel.
 
     ``feats`` (n_samples, n_features) receives one row per sample (see
     ``_sample_multiscale_features``); a row depends only on its sample.
     """
     for s in prange(spikes.shape[0]):
-        _sample_multiscale_features(spikes, s, a_w, a_fanout, a_bias, a_model, a_params, n_out,
-                                    b_w, b_fanout, b_params, n_windows, bins, norms, feats)
+        _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out, n_windows, bins,
+                                    norms, feats)
 
-
-@jit()
-def multiscale_features_serial(spikes, a_w, a_fanout, a_bias, a_model, a_params, n_out,
-                               b_w, b_fanout, b_params, n_windows, bins, norms, feats):
-    """``multiscale_features`` on the calling thread (small batches: no thread-pool start-up)."""
-    for s in range(spikes.shape[0]):
-        _sample_multiscale_features(spikes, s, a_w, a_fanout, a_bias, a_model, a_params, n_out,
-                                    b_w, b_fanout, b_params, n_windows, bins, norms, feats)
