@@ -24,7 +24,13 @@ microseconds per sample, surrogate-gradient epoch time against snnTorch on
 the same network; see ``snnlzc_section``).
 
 Writes ``benchmarks/results/lzc.md``. ``--quick``: 1,000 sequences batched,
-200 single.
+200 single. ``--threads N``: run numba and torch on ``N`` threads (default:
+numba's and torch's defaults, the machine's cores). On a machine shared with
+other jobs, torch's thread team can wait for cores at every small operation
+(the snnTorch epoch then takes minutes); ``--threads 1`` compares both
+implementations single-threaded, which such load distorts least.
+``--classifier-only``: only the SNNLZCClassifier section (the LZC table of the
+existing file is kept).
 """
 
 import argparse
@@ -213,9 +219,11 @@ def lzc_table(quick=False, repeats=3, results=None):
     else:
         lines.append("antropy: skipped (not installed).")
     lines.append(
-        "skspike finds each phrase's longest earlier match with a suffix automaton (O(n) per "
-        "sequence) and yields the same counts as the Kaspar-Schuster scan (O(n^2 / log n) "
-        "worst case) that antropy runs; batched calls also run in parallel over sequences."
+        "skspike finds each phrase's longest earlier match by bit-parallel matching for "
+        "sequences of up to 1024 steps (the candidate start positions as a bitset, one AND "
+        "per symbol) and with a suffix automaton (O(n) per sequence) for longer ones; both "
+        "yield the same counts as the Kaspar-Schuster scan (O(n^2 / log n) worst case) that "
+        "antropy runs; batched calls also run in parallel over sequences."
     )
     table = "\n".join(lines) + "\n"
     return table
@@ -245,6 +253,7 @@ def classifier_table(quick=False):
 # readout fit and initialisation are excluded; snnTorch's is a full epoch
 # loop after one warm-up epoch. Both use the machine's threads (numba's and
 # torch's thread counts are printed).
+_THREADS = None  # --threads: numba and torch thread count
 SNN_INFER = dict(n_train=400, n_test=2000, n_steps=100, n_channels=20)
 SNN_TRAIN = dict(n_samples=1024, n_steps=100, n_channels=100, n_classes=10, n_per_class=4, batch_size=32)
 SNN_TRAIN_QUICK = dict(n_samples=256, n_steps=100, n_channels=100, n_classes=10, n_per_class=4, batch_size=32)
@@ -308,6 +317,8 @@ def _snntorch_epoch_time(X, y, cfg, n_epochs):
     fc = torch.nn.Linear(X.shape[2], n_out)
     lif = snn.Leaky(beta=float(np.exp(-1.0 / 20.0)), threshold=1.0,
                     spike_grad=surrogate.fast_sigmoid(slope=25), reset_mechanism="zero")
+    if _THREADS is not None:
+        torch.set_num_threads(_THREADS)
     opt = torch.optim.Adam(fc.parameters(), lr=0.05)
     data = torch.tensor(np.ascontiguousarray(X.transpose(1, 0, 2)), dtype=torch.float32)
     owner = torch.arange(n_out) // cfg["n_per_class"]
@@ -404,7 +415,7 @@ def snnlzc_section(quick=False):
         "",
         "| implementation | epoch (s) | first epoch incl. compile/warm-up (s) | skspike speed-up |",
         "|---|---|---|---|",
-        f"| skspike (numba BPTT) | {ours['epoch']:.3f} | {ours['first']:.2f} | 1.0 x |",
+        f"| skspike (numba BPTT, {numba.get_num_threads()} threads) | {ours['epoch']:.3f} | {ours['first']:.2f} | 1.0 x |",
     ]
     if theirs is None:
         lines.append("| snnTorch | skipped (not installed) | | |")
@@ -414,8 +425,19 @@ def snnlzc_section(quick=False):
     return "\n".join(lines) + "\n"
 
 
-def main(quick=False):
-    sections = [lzc_table(quick=quick, repeats=2 if quick else 3)]
+def main(quick=False, threads=None, classifier_only=False):
+    global _THREADS
+    if threads is not None:
+        import numba
+
+        _THREADS = int(threads)
+        numba.set_num_threads(_THREADS)
+    if classifier_only and OUT.exists():
+        old = OUT.read_text()
+        cut = old.find("## SNNLZCClassifier")
+        sections = [old[:cut].rstrip("\n") + "\n" if cut >= 0 else old]
+    else:
+        sections = [lzc_table(quick=quick, repeats=2 if quick else 3)]
     extra = classifier_table(quick=quick)
     if extra:
         sections.append(extra)
@@ -429,4 +451,7 @@ def main(quick=False):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--classifier-only", action="store_true")
+    args = parser.parse_args()
+    main(quick=args.quick, threads=args.threads, classifier_only=args.classifier_only)

@@ -13,6 +13,8 @@ parameters, measured in the same run:
 - ``LZCTransformer()`` (per-channel LZC) -> StandardScaler -> LogisticRegression.
 
 Writes ``benchmarks/results/snnlzc_outside.md``. ``--quick``: GEN_A only, no NGSNN.
+``--no-ngsnn``: both generators without NGSNNClassifier (whose fits take minutes
+each on a heavily shared machine).
 """
 
 import argparse
@@ -87,9 +89,9 @@ def table(rows, gens, with_ngsnn=True):
     return "\n".join(lines)
 
 
-def main(quick=False):
+def main(quick=False, no_ngsnn=False):
     gens = {"GEN_A": GEN_A} if quick else {"GEN_A": GEN_A, "GEN_B": GEN_B}
-    with_ngsnn = not quick
+    with_ngsnn = not (quick or no_ngsnn)
     t0 = time.perf_counter()
     rows = run(gens, with_ngsnn)
     text = table(rows, gens, with_ngsnn)
@@ -105,4 +107,6 @@ def main(quick=False):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--no-ngsnn", action="store_true")
+    args = parser.parse_args()
+    main(quick=args.quick, no_ngsnn=args.no_ngsnn)

@@ -89,6 +89,34 @@ def test_equals_literal_kaspar_schuster_and_definition():
     assert counts[:100].tolist() == [lz76_by_definition(row) for row in X[:100]]
 
 
+def test_bitset_and_automaton_parsers_agree():
+    """Both LZ76 parsers (bit-parallel for short sequences, suffix automaton) give the same counts."""
+    from numba import njit
+
+    from skspike.complexity import _kernels as K
+
+    @njit
+    def both(x):
+        n = x.shape[0]
+        nxt = np.empty(4 * n + 2, dtype=np.int32)
+        link = np.empty(2 * n + 1, dtype=np.int32)
+        length = np.empty(2 * n + 1, dtype=np.int32)
+        words = np.empty((3, n // 64 + 2), dtype=np.uint64)
+        return (K._lz76_count(x, n, nxt, link, length),
+                K._lz76_count_bits(x, n, words[0], words[1], words[2]))
+
+    rng = np.random.default_rng(5)
+    for n_steps in (1, 2, 63, 64, 65, 127, 128, 129, 200, 1023, 1024, 1025):
+        X = np.concatenate([_random_binary(rng, 20, n_steps, 0.04), _random_binary(rng, 20, n_steps, 0.5),
+                            _markov(rng, 10, n_steps, 0.05)])
+        half = X[0, : (n_steps + 1) // 2]
+        X = np.vstack([X, np.r_[half, half][:n_steps]])  # a long copy: many words of candidates
+        for row in X:
+            a, b = both(row)
+            assert a == b, (n_steps, a, b)
+    assert both(np.array([0, 2, 1], dtype=np.uint8)) == (-1, -1)
+
+
 # ------------------------------------------------------------- known values
 
 

@@ -423,15 +423,21 @@ def test_coincidence_detectors_fire_on_enough_simultaneous_spikes():
         np.testing.assert_array_equal(counts[0, n_pair:], (thresh <= k + 1e-9).astype(int))
 
 
-def test_fused_simulation_gives_the_features_of_separate_layers():
+@pytest.mark.parametrize("neuron, reset", [("lif", "zero"), ("meta", "zero"), ("lif", "subtract")])
+def test_feature_kernel_equals_numpy_blocks(neuron, reset):
+    """The one-pass numba features equal the NumPy blocks built from simulate and lempel_ziv_complexity."""
     from skspike.classifiers import _snnlzc_features as F
 
     X, y = make_spike_trains(n_samples=60, n_steps=80, n_channels=6, process="sync", rates=50.0,
                              correlation=[0.0, 0.5], random_state=4)
-    clf = SNNLZCClassifier(max_iter=3, random_state=0).fit(X, y)
-    assert clf._fused_layers() is not None
+    clf = SNNLZCClassifier(neuron, reset=reset, max_iter=3, random_state=0).fit(X, y)
+    # a zero-reset layer is simulated together with the detectors, a subtractive one apart
+    assert clf._kernel_args[2] == (reset == "zero")
     separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)
                           + F.layer_features(clf.output_spikes(X))])
-    np.testing.assert_array_equal(clf._multiscale_features(X), separate)
-    # a batch of one gives the same scores as the sample inside a batch
+    feats = clf._multiscale_features(X)
+    assert feats.shape[1] == sum(k for k, _ in F.feature_layout(6, clf.detector_layer_, clf.coef_.shape[1]))
+    np.testing.assert_allclose(feats, separate, rtol=1e-12, atol=0)
+    # a sample gets the same row alone (one thread, see _threads_for) as inside a batch
+    np.testing.assert_array_equal(clf._multiscale_features(X[3:4]), feats[3:4])
     np.testing.assert_allclose(clf.decision_function(X[3:4]), clf.decision_function(X)[3:4], rtol=1e-12)

@@ -305,7 +305,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     for classes that differ only in rate the counts are sufficient and the
     other features only add estimation noise (``readout_features_``). The detector neurons'
     parameters come from the data's time scale, not from training; the
-    learned layer is trained by ``learning_rule`` as below.
+    learned layer is trained by ``learning_rule`` as below. On spike trains
+    all features of a sample come from one numba pass (parallel over
+    samples): the learned and detector layers advanced by the package's
+    neuron step (one layer loop when the learned layer is a zero-reset LIF)
+    and the LZC of every train, re-binned train and output train (LZ76 by
+    bit-parallel matching); the values equal those of
+    :func:`~skspike.neurons.simulate` and
+    :func:`~skspike.complexity.lempel_ziv_complexity`.
 
     **Decisions on the learned layer.** ``"rate"`` is the usual rate code: the class whose output
     neurons fire most (mean count per class) wins; ``decision_function``
@@ -575,6 +582,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
             bar = tqdm(epochs, desc=f"SNNLZC {self.learning_rule}", unit="epoch")
             epochs = bar
+        params = None
         for _ in epochs:
             order = rng.permutation(n_samples)
             epoch_loss = 0.0
@@ -584,9 +592,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                 weights = np.ascontiguousarray(self._w_scale * state["w"])
                 bias = self._b_scale * state["b"]
                 tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
-                params = K.pack_params(
-                    tau_m, tau_u, thresh, *coupling, self.tau_syn, self.reset == "subtract", self.dt
-                )
+                if params is None or self.learn_intrinsic:  # fixed dynamics: packed once
+                    params = K.pack_params(
+                        tau_m, tau_u, thresh, *coupling, self.tau_syn, self.reset == "subtract", self.dt
+                    )
                 counts = np.zeros((n_b, n_out), dtype=np.int64)
                 g_w = np.zeros((n_b, n_in, n_out)) if not use_current else np.zeros((0, 0, 0))
                 g_drive = np.zeros((n_b, n_out))
@@ -649,39 +658,89 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             return lzc
         return np.hstack([lzc, counts])
 
-    def _fused_layers(self):
-        """Learned LIF layer and detector layer as one LIF model, or None.
+    def _feature_kernel_args(self):
+        """``(key, args, fused)``: kernel-ready layer for ``multiscale_features`` (spike input).
 
-        Possible for the default LIF layer (zero reset, instantaneous
-        synapse): one simulation instead of two (less per-call overhead);
-        the neurons are independent, so the spikes are those of two runs.
+        The detectors are written in the learned layer's model (a LIF is the
+        meta-neuron with ``a = b = d = 0``, bit for bit) and simulated with
+        it as one layer (``fused``) when the layer-wide flags (reset,
+        refractoriness) agree; otherwise (``reset="subtract"``) the kernel
+        runs the detectors alone and the learned layer goes through
+        :func:`~skspike.neurons.simulate`. Built at the end of ``fit``
+        (packing parameters costs more than classifying one sample) and
+        reused while the fitted layers are the same objects; otherwise (e.g.
+        a model pickled by an older version) rebuilt for the call.
         """
-        from ..neurons import LIF
+        from ..complexity._lempel_ziv import _normaliser
+        from ..neurons import LIF, MetaNeuron
+        from ..neurons import _kernels as NK
 
-        if not (self.neuron == "lif" and self.reset == "zero" and self.tau_syn == 0.0):
-            return None
+        key = (self.coef_, self.intercept_, self.neuron_, self.detector_layer_)
+        cached = getattr(self, "_kernel_args", None)
+        if cached is not None and all(a is b for a, b in zip(cached[0], key)):
+            return cached
         det = self.detector_layer_
         n_out = self.coef_.shape[1]
-        neuron = LIF(tau_m=np.r_[self.neuron_.tau_m * np.ones(n_out), det["tau_steps"] * self.dt],
-                     v_thresh=np.r_[self.neuron_.v_thresh * np.ones(n_out), det["v_thresh"]],
-                     reset="zero")
-        weights = np.ascontiguousarray(np.hstack([self.coef_, det["weights"]]))
-        bias = np.r_[self.intercept_, np.zeros(det["weights"].shape[1])]
-        return neuron, weights, bias
+        n_det = det["weights"].shape[1]
+        det_kw = dict(tau_m=det["tau_steps"] * self.dt, v_thresh=det["v_thresh"], reset="zero")
+        if isinstance(self.neuron_, MetaNeuron):
+            det_neuron = MetaNeuron(a=0.0, b=0.0, d=0.0, **det_kw)
+        else:
+            det_neuron = LIF(**det_kw)
+        det_model, det_params = det_neuron.kernel_params(n_det, self.dt)
+        layer_model, layer_params = self.neuron_.kernel_params(n_out, self.dt)
+        # Columns of packed parameters are per neuron except these layer-wide flags.
+        layer_wide = [NK.P_SUBTRACT, NK.P_ANY_REF]
+        fused = det_model == layer_model and np.array_equal(layer_params[layer_wide, 0],
+                                                            det_params[layer_wide, 0])
+        det_w = np.asarray(det["weights"], dtype=np.float64)
+        if fused:
+            weights = np.hstack([np.asarray(self.coef_, dtype=np.float64), det_w])
+            bias = np.r_[np.asarray(self.intercept_, dtype=np.float64), np.zeros(n_det)]
+            params = np.hstack([layer_params, det_params])
+        else:
+            weights, bias, params = det_w, np.zeros(n_det), det_params
+        weights = np.ascontiguousarray(weights)
+        bins = np.asarray(det["bins"], dtype=np.int64)
+        n_steps = self._n_steps_run
+        norms = np.array([_normaliser(n_steps)] + [_normaliser(n_steps // width) for width in bins])
+        args = (
+            weights, np.count_nonzero(weights, axis=1).astype(np.int64), np.ascontiguousarray(bias),
+            det_model, np.ascontiguousarray(params), n_out if fused else 0,
+            len(det["pair_windows"]), bins, norms,
+        )
+        return key, args, fused
 
-    def _multiscale_blocks(self, data):
-        from ..neurons import simulate
+    def _spike_multiscale_features(self, spikes):
+        """Readout features of uint8 spike trains (one numba pass per sample)."""
+        from . import _snnlzc_kernels as K
 
+        _, args, fused = self._feature_kernel_args()
+        n = spikes.shape[0]
+        n_layer = 0 if fused else 2 * self.coef_.shape[1]
+        feats = np.empty((n, self._n_multiscale_features() - n_layer), dtype=np.float64)
+        spikes = np.ascontiguousarray(spikes)
+        K.multiscale_features(spikes, *args, feats)
+        if fused:
+            return feats
         from . import _snnlzc_features as F
 
-        fused = self._fused_layers() if data.ndim == 3 else None
-        if fused is not None:
-            neuron, weights, bias = fused
-            spikes, _ = simulate(neuron, data, weights, bias=bias, dt=self.dt, output="spikes")
-            n_out = self.coef_.shape[1]
-            det_counts = spikes[:, :, n_out:].sum(axis=1, dtype=np.int64)
-            blocks = F.spike_features(data, self.detector_layer_, self.dt, det_counts=det_counts)
-            return blocks + F.layer_features(np.ascontiguousarray(spikes[:, :, :n_out]))
+        layer = F.layer_features(self._output_spikes(spikes))
+        return np.hstack([feats] + [b for b, _ in layer])
+
+    def _n_multiscale_features(self):
+        det = self.detector_layer_
+        return sum(k for k, _ in self._multiscale_layout(det["weights"].shape[0], det))
+
+    def _multiscale_layout(self, n_channels, det):
+        from . import _snnlzc_features as F
+
+        return F.feature_layout(n_channels, det, self.coef_.shape[1])
+
+    def _multiscale_blocks(self, data):
+        """Feature blocks of the NumPy path (direct current; reference for spike trains)."""
+        from . import _snnlzc_features as F
+
         if data.ndim == 3:
             blocks = F.spike_features(data, self.detector_layer_, self.dt)
         else:  # direct current: the current itself, one feature per input
@@ -689,6 +748,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         return blocks + F.layer_features(self._output_spikes(data))
 
     def _multiscale_features(self, data):
+        if data.ndim == 3:
+            return self._spike_multiscale_features(data)
         parts = []
         for start in range(0, data.shape[0], _FEATURE_BATCH):
             blocks = self._multiscale_blocks(data[start:start + _FEATURE_BATCH])
@@ -703,9 +764,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         if data.ndim == 3:
             self.detector_layer_ = F.detector_layer(
                 F.data_time_scale(data), data.shape[1], data.shape[2])
-        elif hasattr(self, "detector_layer_"):
-            del self.detector_layer_
-        weight = F.group_weights(self._multiscale_blocks(data[:1]))
+            self._kernel_args = self._feature_kernel_args()
+            weight = F.group_weights(self._multiscale_layout(data.shape[2], self.detector_layer_))
+        else:
+            for name in ("detector_layer_", "_kernel_args"):
+                if hasattr(self, name):
+                    delattr(self, name)
+            weight = F.group_weights(
+                [(b.shape[1], per_unit) for b, per_unit in self._multiscale_blocks(data[:1])])
         feats = self._multiscale_features(data)
         mean = feats.mean(axis=0)
         scale = feats.std(axis=0)

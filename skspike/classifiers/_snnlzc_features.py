@@ -147,8 +147,22 @@ def layer_features(out_spikes):
     return [(lempel_ziv_complexity(out_spikes), True), (counts, True)]
 
 
+def feature_layout(n_channels, layer, n_out):
+    """``(size, per_unit)`` of each feature block for spike trains, in readout order.
+
+    The blocks of :func:`spike_features` followed by those of
+    :func:`layer_features` for a learned layer of ``n_out`` neurons.
+    """
+    n_pooled = 2 + len(layer["bins"])
+    return [(n_channels, True), (n_channels, True), (n_pooled, False),
+            (len(layer["pair_windows"]), False), (int(layer["n_sync"]), False),
+            (n_out, True), (n_out, True)]
+
+
 def group_weights(blocks):
     """Readout weight of each feature: ``1 / sqrt(k)`` inside a per-unit block of ``k``.
+
+    ``blocks`` is a list of ``(k, per_unit)`` pairs (see :func:`feature_layout`).
 
     With an L2-penalised readout on standardised features this gives every
     per-unit block (e.g. the counts of all channels) the prior weight of one
@@ -156,6 +170,4 @@ def group_weights(blocks):
     drown the pooled statistics (e.g. the total count, sufficient for
     homogeneous Poisson classes).
     """
-    return np.concatenate([
-        np.full(b.shape[1], 1.0 / np.sqrt(b.shape[1]) if per_unit else 1.0) for b, per_unit in blocks
-    ])
+    return np.concatenate([np.full(k, 1.0 / np.sqrt(k) if per_unit else 1.0) for k, per_unit in blocks])

@@ -30,6 +30,7 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
+from ..complexity._kernels import lz76, new_work
 from ..neurons import MetaNeuron
 from ..neurons import _kernels as NK
 
@@ -363,3 +364,116 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
                     g_drive[b, j] = total_syn
                 if not use_current:
                     _scatter_weights(spikes, s, lsyn_hist, g_w[b])
+
+
+# ------------------------------------------------------------ readout features
+# Inference kernels of decision="multiscale" on spike trains: one pass per
+# sample computes every readout feature (see ``_snnlzc_features`` for their
+# definitions and the NumPy reference built from the public functions).
+
+
+@jit()
+def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out,
+                                n_windows, bins, norms, feats):
+    """Readout features of sample ``s`` into ``feats[s]``.
+
+    Layout of a row: per-channel counts and LZC, total count, mean LZC, the
+    mean LZC of each re-binning width in ``bins``, the ``n_windows``
+    short-interval fractions, the coincidence detectors' rates, then, for
+    ``n_out > 0``, the learned layer's per-neuron LZC and counts.
+    ``norms[k]`` is the LZC normaliser ``n / log2(n)`` of the full trains
+    (``k = 0``) and of the trains re-binned by ``bins[k - 1]``.
+
+    One layer (``weights`` (n_in, n_out + n_det), packed ``params`` of
+    ``model``) is advanced by the engine's step function, so its spikes are
+    those of :func:`skspike.neurons.simulate`: its first ``n_out`` neurons are
+    the learned layer (``n_out = 0`` when the caller simulates it apart), the
+    others the detectors. ``spikes`` must be 0/1 (validated by the caller).
+    """
+    n_steps = spikes.shape[1]
+    n_ch = spikes.shape[2]
+    n_all = weights.shape[1]
+    n_det = n_all - n_out
+    n_pair = n_windows * n_ch
+    row = feats[s]
+    trains = np.empty((n_ch, n_steps), dtype=np.uint8)
+    counts = np.zeros(n_ch, dtype=np.int64)
+    spike_times = np.empty((n_ch, n_steps), dtype=np.int64)  # row c: the times of channel c's spikes
+    for t in range(n_steps):
+        for c in range(n_ch):
+            x = spikes[s, t, c]
+            trains[c, t] = x
+            if x:
+                spike_times[c, counts[c]] = t
+                counts[c] += 1
+    nxt, link, length, bits = new_work(n_steps)
+    total = 0
+    lzc_sum = 0.0
+    for c in range(n_ch):
+        total += counts[c]
+        row[c] = counts[c]
+        row[n_ch + c] = lz76(trains[c], n_steps, nxt, link, length, bits) / norms[0]
+        lzc_sum += row[n_ch + c]
+    col = 2 * n_ch
+    row[col] = total
+    row[col + 1] = lzc_sum / n_ch
+    col += 2
+    binned = np.empty(n_steps, dtype=np.uint8)
+    for k in range(bins.shape[0]):
+        width = bins[k]
+        m = n_steps // width
+        acc = 0.0
+        for c in range(n_ch):
+            for i in range(m):
+                binned[i] = 0
+            for i in range(counts[c]):  # a bin spikes if any of its steps does
+                t = spike_times[c, i]
+                if t < m * width:
+                    binned[t // width] = 1
+            acc += lz76(binned, m, nxt, link, length, bits) / norms[k + 1]
+        row[col] = acc / n_ch
+        col += 1
+
+    v, syn, w, ref = NK.new_state(model, params)
+    drive = np.empty(n_all, dtype=np.float64)
+    out = np.empty(n_all, dtype=np.uint8)
+    out_trains = np.empty((n_out, n_steps), dtype=np.uint8)
+    det_counts = np.zeros(n_det, dtype=np.int64)
+    for t in range(n_steps):
+        for j in range(n_all):
+            drive[j] = 0.0
+        NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
+        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
+        for j in range(n_out):
+            out_trains[j, t] = out[j]
+        for j in range(n_det):
+            det_counts[j] += out[n_out + j]
+    denom = max(total, 1)
+    for k in range(n_windows):
+        pairs = 0
+        for c in range(n_ch):
+            pairs += det_counts[k * n_ch + c]
+        row[col] = pairs / denom
+        col += 1
+    for j in range(n_pair, n_det):
+        row[col] = det_counts[j] / n_steps
+        col += 1
+    for j in range(n_out):
+        row[col + j] = lz76(out_trains[j], n_steps, nxt, link, length, bits) / norms[0]
+        c_j = 0
+        for t in range(n_steps):
+            c_j += out_trains[j, t]
+        row[col + n_out + j] = c_j
+
+
+@jit(parallel=True)
+def multiscale_features(spikes, weights, fanout, bias, model, params, n_out, n_windows, bins, norms, feats):
+    """Readout features of every sample of ``spikes`` (n_samples, n_steps, n_channels), in parallel.
+
+    ``feats`` (n_samples, n_features) receives one row per sample (see
+    ``_sample_multiscale_features``); a row depends only on its sample.
+    """
+    for s in prange(spikes.shape[0]):
+        _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out, n_windows, bins,
+                                    norms, feats)
+

@@ -3,10 +3,18 @@
 The LZ76 phrase count is the one defined by the Kaspar & Schuster (1987)
 algorithm (the last phrase counted even if it is not new). Their scan costs
 up to O(n^2 / log n) comparisons per sequence of length n; here the longest
-earlier match of each phrase is found with a suffix automaton of the parsed
-prefix instead, in O(n) time and O(n) memory, giving the same counts
-(checked against a literal Kaspar-Schuster implementation and antropy in
-the tests).
+earlier match of each phrase is found instead
+
+- for sequences of up to ``BITSET_MAX_STEPS`` symbols (spike trains of a few
+  hundred steps), by bit-parallel matching: the set of earlier start
+  positions still matching is a bitset, narrowed by one AND with the shifted
+  bitset of the next symbol's positions per symbol (a few machine words);
+- for longer sequences, with a suffix automaton of the parsed prefix, in
+  O(n) time and O(n) memory.
+
+Both give the Kaspar-Schuster counts (checked against a literal
+implementation, the definition and antropy in the tests). ``lz76`` picks
+one; ``work`` is the buffers both need, from ``new_work(n)``.
 """
 
 import numpy as np
@@ -92,13 +100,106 @@ def _lz76_count(seq, n, nxt, link, length):
 
 
 @jit()
+def _lz76_count_bits(seq, n, ones, zeros, cand):
+    """LZ76 phrase count of ``seq[:n]`` by bit-parallel matching, or -1 if a value exceeds 1.
+
+    Bit ``i`` of ``ones`` (``zeros``) is set where ``seq[i]`` is 1 (0). For
+    the phrase starting at ``l`` the candidate set ``cand`` starts as all
+    positions ``i < l``; after reading ``seq[l + k]`` it keeps the ``i`` with
+    ``seq[i + k] == seq[l + k]``, i.e. ``cand &= (bits of seq[l + k]) >> k``.
+    The match has length ``k`` when the set empties at step ``k``; the phrase
+    is the match plus one symbol. A match reaching the end is the last
+    (counted) phrase. Work buffers: uint64 arrays of ``n // 64 + 2`` words.
+    Each step touches ``ceil(l / 64)`` words at most, so the cost is
+    ``O(n^2 / 64)`` in the worst case: meant for short sequences.
+    """
+    n_words = (n + 63) >> 6
+    for w in range(n_words + 1):
+        ones[w] = 0
+    for t in range(n):
+        ch = seq[t]
+        if ch > 1:
+            return -1  # not binary: the wrapper raises
+        if ch:
+            ones[t >> 6] |= np.uint64(1) << np.uint64(t & 63)
+    for w in range(n_words):
+        zeros[w] = ~ones[w]
+    zeros[n_words] = 0  # padding read by the shifts (positions >= n are never candidates)
+    count = 0
+    start = 0
+    while start < n:
+        n_cand = (start + 63) >> 6
+        for w in range(n_cand):
+            cand[w] = ~np.uint64(0)
+        if start & 63:
+            cand[n_cand - 1] = (np.uint64(1) << np.uint64(start & 63)) - np.uint64(1)
+        k = 0
+        while True:
+            if start + k == n:
+                return count + 1  # the last phrase reaches the end: counted
+            bits = ones if seq[start + k] else zeros
+            q = k >> 6
+            r = np.uint64(k & 63)
+            alive = np.uint64(0)
+            last = 0
+            if r == 0:
+                for w in range(n_cand):
+                    c = cand[w] & bits[w + q]
+                    cand[w] = c
+                    if c:
+                        alive |= c
+                        last = w + 1
+            else:
+                rl = np.uint64(64) - r
+                for w in range(n_cand):
+                    c = cand[w] & ((bits[w + q] >> r) | (bits[w + q + 1] << rl))
+                    cand[w] = c
+                    if c:
+                        alive |= c
+                        last = w + 1
+            if alive == 0:
+                break
+            n_cand = last
+            k += 1
+        count += 1
+        start += k + 1
+    return count
+
+
+# Longest sequence parsed by bit-parallel matching (16 words of candidates):
+# faster than the automaton up to a few thousand symbols, O(n) beyond.
+BITSET_MAX_STEPS = 1024
+
+
+@jit()
+def new_work(n):
+    """Work buffers of ``lz76`` for sequences of up to ``n`` symbols."""
+    n_words = (n + 63) // 64 + 2
+    if n <= BITSET_MAX_STEPS:
+        size = 1
+    else:
+        size = n
+    nxt = np.empty(4 * size + 2, dtype=np.int32)
+    link = np.empty(2 * size + 1, dtype=np.int32)
+    length = np.empty(2 * size + 1, dtype=np.int32)
+    bits = np.empty((3, n_words), dtype=np.uint64)
+    return nxt, link, length, bits
+
+
+@jit()
+def lz76(seq, n, nxt, link, length, bits):
+    """LZ76 phrase count of ``seq[:n]`` (-1 if a value exceeds 1); buffers from ``new_work``."""
+    if n <= BITSET_MAX_STEPS:
+        return _lz76_count_bits(seq, n, bits[0], bits[1], bits[2])
+    return _lz76_count(seq, n, nxt, link, length)
+
+
+@jit()
 def lzc_one(seq):
     """Phrase count of one 1-D uint8 sequence (serial: no thread start-up)."""
     n = seq.shape[0]
-    nxt = np.empty(4 * n + 2, dtype=np.int32)
-    link = np.empty(2 * n + 1, dtype=np.int32)
-    length = np.empty(2 * n + 1, dtype=np.int32)
-    return _lz76_count(seq, n, nxt, link, length)
+    nxt, link, length, bits = new_work(n)
+    return lz76(seq, n, nxt, link, length, bits)
 
 
 @jit(parallel=True)
@@ -108,12 +209,10 @@ def lzc_rows(x):
     out = np.empty(n_seq, dtype=np.int64)
     n_tasks = (n_seq + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
     for task in prange(n_tasks):
-        nxt = np.empty(4 * n_steps + 2, dtype=np.int32)
-        link = np.empty(2 * n_steps + 1, dtype=np.int32)
-        length = np.empty(2 * n_steps + 1, dtype=np.int32)
+        nxt, link, length, bits = new_work(n_steps)
         stop = min(n_seq, (task + 1) * _ROWS_PER_TASK)
         for r in range(task * _ROWS_PER_TASK, stop):
-            out[r] = _lz76_count(x[r], n_steps, nxt, link, length)
+            out[r] = lz76(x[r], n_steps, nxt, link, length, bits)
     return out
 
 
@@ -129,12 +228,10 @@ def lzc_middle_axis(x):
     out = np.empty((n_outer, n_inner), dtype=np.int64)
     for o in prange(n_outer):
         buf = np.empty((n_inner, n_steps), dtype=np.uint8)
-        nxt = np.empty(4 * n_steps + 2, dtype=np.int32)
-        link = np.empty(2 * n_steps + 1, dtype=np.int32)
-        length = np.empty(2 * n_steps + 1, dtype=np.int32)
+        nxt, link, length, bits = new_work(n_steps)
         for t in range(n_steps):
             for j in range(n_inner):
                 buf[j, t] = x[o, t, j]
         for j in range(n_inner):
-            out[o, j] = _lz76_count(buf[j], n_steps, nxt, link, length)
+            out[o, j] = lz76(buf[j], n_steps, nxt, link, length, bits)
     return out

@@ -55,9 +55,12 @@ def lempel_ziv_complexity(x, normalize=True, *, axis=None):
     counted even when it is not new (Lempel & Ziv 1976), exactly as counted
     by the Kaspar & Schuster (1987) algorithm. Their scan takes up to
     ``O(n^2 / log n)`` comparisons; the numba kernel finds each phrase's
-    longest earlier match with a suffix automaton of the parsed prefix
-    (Blumer et al. 1985) instead, in ``O(n)`` time, with identical counts. It
-    runs in parallel over sequences; single sequences run serially.
+    longest earlier match instead by bit-parallel matching for sequences of
+    up to 1024 steps (the set of earlier start positions that still match is
+    a bitset, narrowed by one AND per symbol) and with a suffix automaton of
+    the parsed prefix (Blumer et al. 1985, ``O(n)`` time) for longer ones,
+    with identical counts. It runs in parallel over sequences; single
+    sequences run serially.
 
     For a binary sequence, ``c(n) <= n / log2(n)`` asymptotically (with equality
     for random sequences), hence the normalisation
