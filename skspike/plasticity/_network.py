@@ -114,7 +114,8 @@ def infer(est, source, record, transform_stream):
 
 
 def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1.0, inhibition=0.0,
-                      threshold=None, scaling=None, w_init=0.5, n_epochs=1, random_state=None):
+                      threshold=None, scaling=None, w_init=0.5, baseline=0.1, n_epochs=1,
+                      random_state=None):
     """Train a layer from reward alone: +1 when its answer is right, -1 otherwise.
 
     A layer of ``neurons_per_class * n_classes`` neurons, all driven by
@@ -148,8 +149,14 @@ def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1
         Homeostatic threshold adaptation (carried across samples).
     scaling : SynapticScaling, default=None
         Keep every neuron's input weights at a fixed sum after each sample.
-    w_init : float, default=0.5
-        Initial weights are drawn uniformly from ``[0, w_init)``.
+    w_init : float or ndarray of shape (n_channels, n_neurons), default=0.5
+        Initial weights: a float draws them uniformly from ``[0, w_init)``;
+        an array gives them (copied).
+    baseline : float, default=0.1
+        Rate in (0, 1] of the critic's running mean reward ``r_bar``; the
+        synapses receive ``r - r_bar`` (reward prediction error, as
+        Fremaux et al. 2010 show R-STDP needs: without it a reward that is
+        on average negative depresses whatever wins). 0: raw reward.
     n_epochs : int, default=1
         Passes over the data.
     random_state : int, RandomState instance or None, default=None
@@ -195,7 +202,9 @@ def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1
     for name, value in (("neurons_per_class", neurons_per_class), ("n_epochs", n_epochs)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    for name, value in (("inhibition", inhibition), ("w_init", w_init)):
+    if isinstance(baseline, bool) or not isinstance(baseline, Real) or not 0 <= baseline <= 1:
+        raise ValueError(f"baseline must be a number in [0, 1], got {baseline!r}.")
+    for name, value in (("inhibition", inhibition),):
         if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
     neuron = LIF(tau_m=20.0) if neuron is None else neuron
@@ -216,18 +225,28 @@ def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1
     n_out = n_classes * int(neurons_per_class)
     groups = np.repeat(np.arange(n_classes), int(neurons_per_class)).astype(np.int64)
     model, params = neuron.kernel_params(n_out, dt)
-    rng = np.random.RandomState(derive_seed(random_state))
-    weights = np.minimum(rng.uniform(0.0, float(w_init), size=(spikes.shape[2], n_out)), w_max)
+    shape = (spikes.shape[2], n_out)
+    if np.ndim(w_init) == 0:
+        w_init = float(w_init)
+        if not (np.isfinite(w_init) and w_init > 0):
+            raise ValueError(f"w_init must be a positive number or an array, got {w_init!r}.")
+        rng = np.random.RandomState(derive_seed(random_state))
+        weights = np.minimum(rng.uniform(0.0, w_init, size=shape), w_max)
+    else:
+        weights = np.array(w_init, dtype=np.float64, order="C", copy=True)
+        if weights.shape != shape or not np.isfinite(weights).all():
+            raise ValueError(f"w_init must be finite with shape {shape}, got shape {weights.shape}.")
     if norm > 0.0:
         weights = scaling.apply(weights, w_max=w_max)
     theta = np.zeros(n_out)
     rewards = np.zeros((int(n_epochs), spikes.shape[0]))
     labels = labels.astype(np.int64)
+    mean_reward = np.zeros(1)
     for epoch in range(int(n_epochs)):
         for start in range(0, spikes.shape[0], _BATCH):
             stop = min(start + _BATCH, spikes.shape[0])
             batch = np.ascontiguousarray(spikes[start:stop], dtype=np.uint8)
             T.learn_reward(batch, labels[start:stop], groups, n_classes, weights, model, params,
-                           theta, float(inhibition), code, rprm, norm, w_max,
-                           rewards[epoch, start:stop])
+                           theta, float(inhibition), code, rprm, norm, w_max, float(baseline),
+                           mean_reward, rewards[epoch, start:stop])
     return weights, classes, rewards

@@ -208,14 +208,18 @@ def infer_poisson(prob, prob_bits, seed, n_steps, weights, model, params, theta,
 
 @jit()
 def learn_reward(spikes, labels, groups, n_classes, weights, model, params, theta, inhibition,
-                 code, rprm, norm, w_max, rewards):
+                 code, rprm, norm, w_max, baseline_rate, baseline, rewards):
     """Reward-only learning: after each sample the layer's choice is scored.
 
     The class whose neurons (``groups[j]`` = class of neuron ``j``) fired
     most is the choice; the reward is +1 if it equals ``labels[s]``, -1
     otherwise (also for a silent layer or a tie), delivered at the end of
     the sample. The label is used for nothing else. ``rewards[s]`` receives
-    the reward of sample ``s``.
+    the reward of sample ``s``. With ``baseline_rate > 0`` the synapses
+    receive the reward minus its running mean ``baseline[0]`` (a critic's
+    prediction, updated by ``baseline_rate * (reward - mean)`` after each
+    sample), so that a reward that does not depend on the answer changes
+    nothing on average.
     """
     n_batch, n_steps, n_in = spikes.shape
     n_out = weights.shape[1]
@@ -242,6 +246,7 @@ def learn_reward(spikes, labels, groups, n_classes, weights, model, params, thet
             elif votes[c] == votes[best]:
                 tie = True
         reward = 1.0 if (votes[best] > 0 and not tie and best == labels[s]) else -1.0
-        R.end_sample(code, rprm, n_steps, reward, weights, syn_a, syn_t)
+        R.end_sample(code, rprm, n_steps, reward - baseline[0], weights, syn_a, syn_t)
+        baseline[0] += baseline_rate * (reward - baseline[0])
         rewards[s] = reward
         _scale_fired(weights, counts, norm, w_max, cols)
