@@ -232,11 +232,11 @@ def test_reward_modulated_stdp_learns_two_classes_from_reward_alone():
     # layer of two neurons with nearly equal weights: one neuron answers everything at
     # first (chance). The reward (+1 right, -1 wrong) is the only signal; rewarding the
     # flipped labels from the same start must learn the flipped assignment.
-    X, y = _two_class(np.random.RandomState(10), 200)
+    X, y = _two_class(np.random.RandomState(10), 300)
     X_test, y_test = _two_class(np.random.RandomState(100), 200)
     neuron = LIF(tau_m=10.0, r_m=10.0, t_ref=2.0)
     start = 0.17 + 0.01 * np.random.RandomState(0).rand(12, 2)
-    rule = RewardModulatedSTDP(a_plus=0.02, a_minus=0.02, tau_elig=200.0)
+    rule = RewardModulatedSTDP(a_plus=0.01, a_minus=0.01, tau_elig=200.0)
     kw = dict(neuron=neuron, inhibition=0.5, scaling=SynapticScaling(2.1), w_init=start)
 
     def accuracy(w):
