@@ -410,9 +410,9 @@ BRIAN2_RULES_SCRIPT = textwrap.dedent(r"""
     else:  # reward
         model = ("w : 1\ndx/dt = -x / tau_plus : 1 (event-driven)\n"
                  "dy/dt = -y / tau_minus : 1 (event-driven)\n"
-                 "de/dt = -e / tau_e : 1 (event-driven)")
-        on_pre = deliver + "e -= a_minus * y\nx += 1"
-        on_post = "e += a_plus * x\ny += 1"
+                 "delig/dt = -elig / tau_e : 1 (event-driven)")
+        on_pre = deliver + "elig -= a_minus * y\nx += 1"
+        on_post = "elig += a_plus * x\ny += 1"
         ns = dict(tau_plus=r["tau_plus"] * ms, tau_minus=r["tau_minus"] * ms,
                   tau_e=r["tau_elig"] * ms, a_plus=r["a_plus"], a_minus=r["a_minus"])
     stdp = b2.Synapses(inputs, neurons, model, on_pre=on_pre, on_post=on_post, namespace=ns)
@@ -430,9 +430,9 @@ BRIAN2_RULES_SCRIPT = textwrap.dedent(r"""
     def end_sample():
         if rule == "reward":  # eligibility decayed to now; reward 0; back to rest
             age = float(net.t / ms) - np.asarray(stdp.lastupdate / ms)
-            e = np.asarray(stdp.e[:]) * np.exp(-age / r["tau_elig"])
-            stdp.w[:] = np.clip(np.asarray(stdp.w[:]) + 0.0 * e, 0, 1)
-            stdp.e[:] = 0
+            elig = np.asarray(stdp.elig[:]) * np.exp(-age / r["tau_elig"])
+            stdp.w[:] = np.clip(np.asarray(stdp.w[:]) + 0.0 * elig, 0, 1)
+            stdp.elig[:] = 0
         w = np.asarray(stdp.w[:]).reshape(n_in, n)
         w *= p["weight_norm"] / w.sum(axis=0)
         stdp.w[:] = w.ravel()

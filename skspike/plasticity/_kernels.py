@@ -7,11 +7,14 @@ for a layer with ``n_in`` inputs and ``n_out`` neurons is
 - ``pre_tr`` (2, n_in) and ``post_tr`` (2, n_out): presynaptic and
   postsynaptic traces (row 0 the fast trace, row 1 the slow one of the
   triplet rule), decayed once per step by :func:`decay_traces`;
-- ``syn_a`` (n_in, n_out) float64 and ``syn_t`` (n_in, n_out) int64: a
-  per-synapse variable (the eligibility trace of reward-modulated STDP) and
-  the step it was last brought up to date; empty ``(0, 0)`` arrays for rules
-  that need none. They are updated lazily (only when the synapse is touched),
-  so a step costs no per-synapse work.
+- ``syn_a`` (n_in, n_out) float64 and ``syn_t`` int64: a per-synapse
+  variable and its clock; empty ``(0, 0)`` arrays for rules that need none.
+  Hebbian decay: ``syn_t`` (n_in, n_out) holds the step each weight was last
+  brought up to date (it catches up when touched). Reward-modulated STDP:
+  ``syn_a`` is the eligibility trace scaled by ``exp((t - t0) dt/tau_elig)``
+  and ``syn_t`` (1, 1) holds the origin ``t0``, so the common decay costs
+  nothing per synapse (the scaled values are renormalised before they could
+  overflow). Either way a step costs no per-synapse work.
 
 The hooks, in the order the training loop calls them within step ``t``:
 
@@ -69,7 +72,10 @@ def new_rule_state(code, prm, n_in, n_out):
     """Zero state ``(pre_tr, post_tr, syn_a, syn_t)`` of a layer."""
     pre_tr = np.zeros((2, n_in))
     post_tr = np.zeros((2, n_out))
-    if needs_synapse_state(code, prm):
+    if code == RULE_REWARD:
+        syn_a = np.zeros((n_in, n_out))
+        syn_t = np.zeros((1, 1), dtype=np.int64)
+    elif needs_synapse_state(code, prm):
         syn_a = np.zeros((n_in, n_out))
         syn_t = np.zeros((n_in, n_out), dtype=np.int64)
     else:
@@ -90,16 +96,20 @@ def reset_rule_state(pre_tr, post_tr, syn_a, syn_t):
 @jit()
 def decay_traces(prm, pre_tr, post_tr):
     """One step of exponential decay of every trace (exact for a step of dt)."""
+    slow = prm[DECAY_PRE2] != 0.0 or prm[DECAY_POST2] != 0.0
     d1 = prm[DECAY_PRE1]
-    d2 = prm[DECAY_PRE2]
     for i in range(pre_tr.shape[1]):
         pre_tr[0, i] *= d1
-        pre_tr[1, i] *= d2
     e1 = prm[DECAY_POST1]
-    e2 = prm[DECAY_POST2]
     for j in range(post_tr.shape[1]):
         post_tr[0, j] *= e1
-        post_tr[1, j] *= e2
+    if slow:  # the slow traces of the triplet rule
+        d2 = prm[DECAY_PRE2]
+        for i in range(pre_tr.shape[1]):
+            pre_tr[1, i] *= d2
+        e2 = prm[DECAY_POST2]
+        for j in range(post_tr.shape[1]):
+            post_tr[1, j] *= e2
 
 
 @jit()
@@ -132,25 +142,39 @@ def _soft(x, mu):
 
 
 @jit()
-def _catch_up(code, prm, i, j, t, weights, syn_a, syn_t):
-    """Bring synapse (i, j) from its last step up to step ``t``."""
+def _catch_up(prm, i, j, t, weights, syn_t):
+    """Hebbian decay of synapse (i, j) from its last step up to step ``t``."""
     k = t - syn_t[i, j]
-    if k <= 0:
-        return
-    syn_t[i, j] = t
-    if code == RULE_REWARD:
-        syn_a[i, j] *= np.exp(-k * prm[SYN_RATE])
-    else:  # Hebbian decay: w <- max(w - c, w_min) once per step
+    if k > 0:
+        syn_t[i, j] = t
         weights[i, j] = max(weights[i, j] - k * prm[SYN_RATE], prm[W_MIN])
+
+
+# Largest exponent of the eligibility scale before renormalisation (exp(300) ~ 2e130).
+_MAX_GAIN_EXPONENT = 300.0
+
+
+@jit()
+def _eligibility_gain(prm, t, syn_a, syn_t):
+    """``exp((t - t0) dt / tau_elig)``, renormalising ``syn_a`` first if it grew too large."""
+    exponent = (t - syn_t[0, 0]) * prm[SYN_RATE]
+    if exponent > _MAX_GAIN_EXPONENT:
+        scale = np.exp(-exponent)
+        for i in range(syn_a.shape[0]):
+            for j in range(syn_a.shape[1]):
+                syn_a[i, j] *= scale
+        syn_t[0, 0] = t
+        exponent = 0.0
+    return np.exp(exponent)
 
 
 @jit()
 def before_delivery(code, prm, i, t, weights, syn_a, syn_t):
-    """Bring the synapses of input ``i`` up to step ``t`` (lazy per-synapse state)."""
-    if syn_t.shape[0] == 0:
+    """Bring the synapses of input ``i`` up to step ``t`` (Hebbian decay)."""
+    if code != RULE_HEBBIAN or syn_t.shape[0] == 0:
         return
     for j in range(weights.shape[1]):
-        _catch_up(code, prm, i, j, t, weights, syn_a, syn_t)
+        _catch_up(prm, i, j, t, weights, syn_t)
 
 
 @jit()
@@ -174,7 +198,7 @@ def pre_spike(code, prm, i, t, weights, pre_tr, post_tr, syn_a, syn_t):
             if o1 != 0.0:
                 weights[i, j] = _clip(weights[i, j] - o1 * depress, w_min, w_max)
     elif code == RULE_REWARD:
-        a_minus = prm[A0]
+        a_minus = prm[A0] * _eligibility_gain(prm, t, syn_a, syn_t)
         for j in range(n_out):
             y = post_tr[0, j]
             if y != 0.0:
@@ -210,18 +234,17 @@ def post_spike(code, prm, j, t, weights, pre_tr, post_tr, syn_a, syn_t):
             if r1 != 0.0:
                 weights[i, j] = _clip(weights[i, j] + r1 * potentiate, w_min, w_max)
     elif code == RULE_REWARD:
-        a_plus = prm[A1]
+        a_plus = prm[A1] * _eligibility_gain(prm, t, syn_a, syn_t)
         for i in range(n_in):
             x = pre_tr[0, i]
             if x != 0.0:
-                _catch_up(code, prm, i, j, t, weights, syn_a, syn_t)
                 syn_a[i, j] += a_plus * x
     else:  # RULE_HEBBIAN
         eta = prm[A0]
         decaying = syn_t.shape[0] > 0
         for i in range(n_in):
             if decaying:
-                _catch_up(code, prm, i, j, t, weights, syn_a, syn_t)
+                _catch_up(prm, i, j, t, weights, syn_t)
             x = pre_tr[0, i]
             if x != 0.0:
                 weights[i, j] = _clip(weights[i, j] + eta * x, w_min, w_max)
@@ -238,15 +261,18 @@ def end_sample(code, prm, n_steps, reward, weights, syn_a, syn_t):
     if syn_t.shape[0] == 0:
         return
     n_in, n_out = weights.shape
-    for i in range(n_in):
-        for j in range(n_out):
-            _catch_up(code, prm, i, j, n_steps, weights, syn_a, syn_t)
-    if code == RULE_REWARD and reward != 0.0:
-        w_min = prm[W_MIN]
-        w_max = prm[W_MAX]
+    if code == RULE_HEBBIAN:
         for i in range(n_in):
             for j in range(n_out):
-                weights[i, j] = _clip(weights[i, j] + reward * syn_a[i, j], w_min, w_max)
+                _catch_up(prm, i, j, n_steps, weights, syn_t)
+    elif code == RULE_REWARD and reward != 0.0:
+        w_min = prm[W_MIN]
+        w_max = prm[W_MAX]
+        # e(n_steps) = syn_a exp(-(n_steps - t0) dt / tau_elig), folded into the reward
+        scaled = reward * np.exp(-(n_steps - syn_t[0, 0]) * prm[SYN_RATE])
+        for i in range(n_in):
+            for j in range(n_out):
+                weights[i, j] = _clip(weights[i, j] + scaled * syn_a[i, j], w_min, w_max)
 
 
 @jit()
