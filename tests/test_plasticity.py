@@ -263,3 +263,13 @@ def test_learn_from_reward_errors():
         learn_from_reward(X, np.arange(4) % 2, "rstdp")
     with pytest.raises(ValueError, match="y must have shape"):
         learn_from_reward(X, np.arange(3) % 2, RewardModulatedSTDP())
+
+
+@pytest.mark.parametrize("module", ["skspike.plasticity._rules", "skspike.plasticity._homeostasis",
+                                    "skspike.plasticity._network", "skspike.synapses._models"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
