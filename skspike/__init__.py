@@ -10,6 +10,11 @@ neurons
     :func:`~skspike.neurons.simulate`.
 feature_extraction
     :class:`STDPFeatureExtractor`, unsupervised STDP features.
+plasticity
+    Plasticity rules as parts: pair and triplet STDP, reward-modulated STDP,
+    Hebbian, homeostasis.
+synapses
+    Dynamic synapses (Tsodyks-Markram short-term plasticity).
 classifiers
     :class:`NGSNNClassifier` and :class:`SNNLZCClassifier`.
 complexity
@@ -51,6 +56,8 @@ _EXPORTS = {
 _SUBPACKAGES = (
     "encoding",
     "neurons",
+    "plasticity",
+    "synapses",
     "feature_extraction",
     "classifiers",
     "complexity",

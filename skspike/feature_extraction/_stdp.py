@@ -131,6 +131,18 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     verbose : bool, default=False
         Show a tqdm progress bar over the training samples, with the spike
         throughput in its postfix.
+    rule : PlasticityRule or None, default=None
+        None: the pair STDP rule above (``nu_pre``, ``nu_post``, ``x_tar``,
+        ``w_max``, ``mu``, ``tau_trace``) in the extractor's own kernel. A
+        :mod:`skspike.plasticity` rule (:class:`~skspike.plasticity.PairSTDP`,
+        :class:`~skspike.plasticity.TripletSTDP`, ...) learns instead, through
+        the rule-generic training loop (the engine's neuron step, see
+        :mod:`skspike.plasticity`); its parameters are reachable as
+        ``rule__<name>``. Those five scalars are then unused; ``w_max`` still
+        bounds the initial weights and the normalisation, the rule's own
+        bounds apply to learning. The neuron, inhibition, homeostasis and
+        normalisation are the same, except that the refractory clamp and
+        the threshold test (``v >= threshold``) follow the engine.
 
     Attributes
     ----------
@@ -269,6 +281,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         "output": [StrOptions({"counts", "spikes"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "rule": [HasMethods(["kernel_params", "weight_change"]), None],
     }
 
     def __init__(
@@ -299,6 +312,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         output="counts",
         random_state=None,
         verbose=False,
+        rule=None,
     ):
         self.n_neurons = n_neurons
         self.encoder = encoder
@@ -325,6 +339,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         self.output = output
         self.random_state = random_state
         self.verbose = verbose
+        self.rule = rule
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -577,6 +592,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         self.n_steps_ = n_steps
 
     def _learn(self, source, n_epochs):
+        if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
+            from ..plasticity import _network
+
+            return _network.learn(self, source, n_epochs)
         n_in = source["n_in"]
         n_steps = source["n_steps"]
         n_samples = source["n_samples"]
@@ -655,6 +674,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                 f"X encodes to {source['n_in']} channels x {source['n_steps']} steps, but "
                 f"the network was fitted on {self.n_in_} x {self.n_steps_}."
             )
+        if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
+            from ..plasticity import _network
+
+            return _network.infer(self, source, record, _TRANSFORM_STREAM)
         n_samples = source["n_samples"]
         n_steps = self.n_steps_
         prm = self._params(self.n_in_)

@@ -45,6 +45,7 @@ def simulate(
     output="spikes",
     batch_size=None,
     dtype=None,
+    synapse=None,
 ):
     """Simulate one layer of spiking neurons and count its operations.
 
@@ -85,6 +86,12 @@ def simulate(
         Floating type of the simulation. None follows ``weights`` (or the
         current ``inputs`` when ``weights`` is None): float32 if they are
         float32, float64 otherwise.
+    synapse : SynapseModel or None, default=None
+        A dynamic synapse (short-term plasticity) on every input channel,
+        e.g. :class:`~skspike.synapses.TsodyksMarkram`: a spike through
+        ``w`` then becomes a current ``efficacy * w``, the efficacy given by
+        the channel's own spike history (``synapse.efficacy(inputs, dt)``).
+        Spike inputs with ``weights`` only.
 
     Returns
     -------
@@ -184,6 +191,19 @@ def simulate(
             raise ValueError(f"n_steps={n_steps!r} does not match inputs with {inputs.shape[1]} time steps.")
         n_steps = inputs.shape[1]
     n_samples, n_in = inputs.shape[0], inputs.shape[-1]
+    if synapse is not None:
+        from ..synapses import SynapseModel
+
+        if not isinstance(synapse, SynapseModel):
+            raise TypeError(
+                f"synapse must be a skspike.synapses model (e.g. TsodyksMarkram), got "
+                f"{type(synapse).__name__}."
+            )
+        if static or weights is None:
+            raise ValueError(
+                "synapse= applies to spike inputs of shape (n_samples, n_steps, n_in) with weights; "
+                "got a static current or no weights."
+            )
 
     if weights is not None:
         weights = np.asarray(weights)
@@ -262,7 +282,16 @@ def simulate(
             result[start:stop] if out_mode == K.OUT_COUNTS else empty_counts,
             result[start:stop] if out_mode == K.OUT_VOLTAGE else empty_voltage,
         )
-        if kind == "spikes":
+        if kind == "spikes" and synapse is not None:
+            from ..synapses import _kernels as SK
+
+            batch = np.ascontiguousarray(check_spikes(inputs[start:stop], name="inputs"))
+            syn_code, syn_prm = synapse.kernel_params(n_in, dt)
+            SK.spike_input_synapse_kernel(
+                batch, weights, fanout, bias_arr, model, params, syn_code, syn_prm, out_mode, *outs,
+                n_syn[start:stop], n_spikes[start:stop],
+            )
+        elif kind == "spikes":
             batch = np.ascontiguousarray(check_spikes(inputs[start:stop], name="inputs"))
             K.spike_input_kernel(
                 batch, weights, fanout, bias_arr, model, params, out_mode, *outs,
@@ -282,6 +311,8 @@ def simulate(
 
     itemsize = np.dtype(dtype).itemsize
     footprint = bias_arr.nbytes + params.nbytes + (3 * itemsize + 4) * n_out  # v, syn, w + int32 ref
+    if synapse is not None:
+        footprint += 3 * 8 * n_in * 2  # parameters and state (u, x, last spike) per channel
     if weights is not None:
         footprint += weights.nbytes
         n_connections = int(weights.size)
