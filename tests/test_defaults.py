@@ -101,8 +101,10 @@ def test_default_stdp_pipeline_on_digits(digits):
                          NGSNNClassifier(random_state=0))
     acc = pipe.fit(X_train, y_train).score(X_test, y_test)
     print(f"Poisson -> STDP -> NGSNN: {acc:.4f}")
-    # issue 15 asks for 95 %; the defaults reach 94-95 % (seed to seed), see the report
-    assert acc >= 0.93
+    # issue 15 asks for 95 %; the defaults that learn from every encoder and on tabular
+    # data (OFF channels, decaying thresholds) reach 91-93 % here (seeds 0-2,
+    # benchmarks/results/defaults.md), below NGSNNClassifier alone (98.9 %)
+    assert acc >= 0.92
 
 
 def _rows_alone(method, X, idx):

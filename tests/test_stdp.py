@@ -417,7 +417,7 @@ def test_quality_on_digits():
         400,
         encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
         dt=0.5, weight_norm=6.4, theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5,
-        random_state=0,
+        inhibition=17.5, tau_theta=1e7, off_channels=False, random_state=0,
     ).fit(X_train)
     counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
     vote = VoteClassifier().fit(counts_train, y_train)
