@@ -162,7 +162,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         the training data (see Notes). ``"auto"``: for the fused Poisson
         encoder, and for spike trains (given, or made by another encoder)
         that pass the rate-code test
-        :func:`skspike.classifiers._ngsnn_temporal.rate_coded` (Poisson or
+        ``skspike.classifiers._ngsnn_temporal.rate_coded`` (Poisson or
         Bernoulli trains: yes; latency, phase, population-latency codes: no,
         their timing already says how small a value is). The fitted choice
         is ``off_channels_``.
