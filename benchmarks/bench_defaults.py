@@ -1,12 +1,16 @@
 """Default pipelines: what a user gets with ``random_state`` as the only parameter.
 
-One stratified 75/25 split (seed 0) per data set. Rows: every static encoder
-alone in front of ``NGSNNClassifier``, the full ``PoissonEncoder ->
-STDPFeatureExtractor -> NGSNNClassifier`` pipeline, ``NGSNNClassifier`` alone
-(direct current input) and the classical baseline a user would try first
-(standardised logistic regression), all measured in the same run. Also the
-mean number of spikes per sample the STDP layer emits (what the front end
-buys: a sparse code). Writes ``benchmarks/results/defaults.md``.
+One stratified 75/25 split (seed 0) per scikit-learn data set, plus MNIST-1D
+(outside data: the ``mnist1d`` package's default 4000/1000 split, its 40
+values as static features). Rows: every static encoder alone in front of
+``NGSNNClassifier`` (digits), the full ``PoissonEncoder ->
+STDPFeatureExtractor -> NGSNNClassifier`` pipeline (digits: seeds 0, 1, 2 of
+every step), ``NGSNNClassifier`` alone (direct current input) and the
+classical baseline a user would try first (standardised logistic
+regression), all measured in the same run. Also the mean number of spikes
+per sample the STDP layer emits and the energy per test sample on Loihi
+(``skspike.energy``; what the front end buys or costs). Writes
+``benchmarks/results/defaults.md``.
 """
 
 import argparse
@@ -22,7 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 OUT = Path(__file__).resolve().parent / "results" / "defaults.md"
-DATASETS = ["digits", "iris", "wine", "breast_cancer"]
+DATASETS = ["digits", "iris", "wine", "breast_cancer", "mnist1d"]
 STATIC_ENCODERS = ["PoissonEncoder", "RateEncoder", "LatencyEncoder", "PhaseEncoder", "PopulationEncoder"]
 
 
@@ -32,19 +36,34 @@ def _seeded(cls):
     return cls(random_state=0) if "random_state" in inspect.signature(cls).parameters else cls()
 
 
+def load(dataset):
+    """``X_train, X_test, y_train, y_test`` of one data set."""
+    if dataset == "mnist1d":
+        from mnist1d.data import get_dataset_args, make_dataset
+
+        d = make_dataset(get_dataset_args())
+        return d["x"], d["x_test"], d["y"], d["y_test"]
+    X, y = getattr(datasets, f"load_{dataset}")(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+
+
 def pipelines(dataset):
     from skspike import encoding
     from skspike.classifiers import NGSNNClassifier
     from skspike.feature_extraction import STDPFeatureExtractor
 
+    def hybrid(seed):
+        return make_pipeline(encoding.PoissonEncoder(random_state=seed), STDPFeatureExtractor(random_state=seed),
+                             NGSNNClassifier(random_state=seed))
+
     rows = {
-        "PoissonEncoder -> STDPFeatureExtractor -> NGSNNClassifier": make_pipeline(
-            encoding.PoissonEncoder(random_state=0), STDPFeatureExtractor(random_state=0),
-            NGSNNClassifier(random_state=0)),
+        "PoissonEncoder -> STDPFeatureExtractor -> NGSNNClassifier": hybrid(0),
         "NGSNNClassifier alone (direct current)": NGSNNClassifier(random_state=0),
         "LogisticRegression (standardised)": make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)),
     }
     if dataset == "digits":
+        for seed in (1, 2):
+            rows[f"PoissonEncoder -> STDPFeatureExtractor -> NGSNNClassifier (seed {seed})"] = hybrid(seed)
         for name in STATIC_ENCODERS:
             rows[f"{name} -> NGSNNClassifier"] = make_pipeline(
                 _seeded(getattr(encoding, name)), NGSNNClassifier(random_state=0))
@@ -54,14 +73,16 @@ def pipelines(dataset):
 def main(quick=False):
     names = ["digits", "iris"] if quick else DATASETS
     lines = [
-        "## Default pipelines (only random_state set), stratified 75/25 split, seed 0",
+        "## Default pipelines (only random_state set): stratified 75/25 splits (seed 0); MNIST-1D (outside data): its 4000/1000 split",
         "",
-        "| data set | pipeline | test accuracy (%) | fit + predict (s) | STDP spikes / sample |",
-        "|---|---|---|---|---|",
+        "| data set | pipeline | test accuracy (%) | fit + predict (s) | STDP spikes / sample | energy / sample on Loihi (J) |",
+        "|---|---|---|---|---|---|",
     ]
+    from skspike.energy import count_operations, get_hardware_profile
+
+    loihi = get_hardware_profile("loihi")
     for ds in names:
-        X, y = getattr(datasets, f"load_{ds}")(return_X_y=True)
-        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+        X_tr, X_te, y_tr, y_te = load(ds)
         for label, model in pipelines(ds).items():
             t0 = time.perf_counter()
             with warnings.catch_warnings():
@@ -69,13 +90,23 @@ def main(quick=False):
                 model.fit(X_tr, y_tr)
                 acc = float(np.mean(model.predict(X_te) == y_te))
             elapsed = time.perf_counter() - t0
-            spikes = ""
+            spikes = energy = ""
             steps = getattr(model, "named_steps", {})
             if "stdpfeatureextractor" in steps:
                 feats = make_pipeline(*[s for _, s in model.steps[:-1]]).transform(X_te)
                 spikes = f"{feats.sum(axis=1).mean():.1f} (of {feats.shape[1]} neurons)"
-            print(f"{ds:14s} {label:58s} {acc * 100:5.1f} % ({elapsed:.1f} s) {spikes}", flush=True)
-            lines.append(f"| {ds} | {label} | {acc * 100:.1f} | {elapsed:.1f} | {spikes} |")
+            if "seed" not in label and "Logistic" not in label:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    counts = count_operations(model, X_te[:200], per_step=True).values()
+                energy = f"{sum(loihi.energy(c) for c in counts):.2e}"
+            print(f"{ds:14s} {label:58s} {acc * 100:5.1f} % ({elapsed:.1f} s) {spikes} {energy}", flush=True)
+            lines.append(f"| {ds} | {label} | {acc * 100:.1f} | {elapsed:.1f} | {spikes} | {energy} |")
+    import os
+
+    load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines += ["", f"Times on a shared machine (load average {load_avg:.1f} at the end of the run); "
+              "energy per test sample from skspike.energy (first 200 test samples)."]
     table = "\n".join(lines) + "\n"
     print(table)
     OUT.parent.mkdir(exist_ok=True)

@@ -185,7 +185,7 @@ def export_table(quick):
     n = 200 if quick else 600
     spikes = (rng.random((n, 100, 64)) < X[:n, None, :] / 32.0).astype(np.uint8)
     stdp = STDPFeatureExtractor(n_neurons=50, t_ref=0.0, v_reset=-65.0, inhibition=0.0, encoder=None,
-                                output="spikes", random_state=0).fit(spikes[: n // 2])
+                                off_channels=False, output="spikes", random_state=0).fit(spikes[: n // 2])
     nir.write(path, to_nir(stdp, dt=DT))
     theirs = run(_quiet(import_from_nir, nir.read(path)), spikes[n // 2:])
     ours = stdp.transform(spikes[n // 2:])

@@ -47,6 +47,11 @@ stdp = STDPFeatureExtractor(
     nu_post=0.005,
     tau_trace=10.0,
     n_epochs=5,
+    # the near winner-take-all layer of Diehl & Cook (BindsNET's 17.5 mV),
+    # thresholds that never decay, pixels only (no OFF channels): digit templates
+    inhibition=17.5,
+    tau_theta=1e7,
+    off_channels=False,
     random_state=0,
 )
 stdp.fit(X_train)

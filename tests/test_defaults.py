@@ -49,8 +49,7 @@ _SILENT_ONE_SPIKE = pytest.mark.xfail(strict=True, reason=(
 
 @pytest.mark.parametrize("name", [
     "PoissonEncoder", "RateEncoder", "PhaseEncoder",
-    pytest.param("LatencyEncoder", marks=_SILENT_ONE_SPIKE),
-    pytest.param("PopulationEncoder", marks=_SILENT_ONE_SPIKE),
+    "LatencyEncoder", "PopulationEncoder",
 ])
 def test_default_encoder_composes_with_default_stdp(name, digits):
     """Any default encoder's trains drive a default STDP layer, which learns class-like fields."""
@@ -65,8 +64,11 @@ def test_default_encoder_composes_with_default_stdp(name, digits):
         stdp = STDPFeatureExtractor(random_state=0).fit(spikes)
     counts = stdp.transform(spikes)
     assert (counts.sum(axis=1) > 0).mean() > 0.8
-    # receptive fields in feature space (population code: mean over each feature's fields)
-    W = stdp.weights_.reshape(X.shape[1], -1, stdp.n_neurons).mean(axis=1)
+    # receptive fields in feature space
+    W = stdp.weights_[:stdp.n_in_ // 2] if stdp.off_channels_ else stdp.weights_  # ON channels
+    if name == "PopulationEncoder":  # the value a neuron prefers: centroid of its fields' centres
+        W = W.reshape(X.shape[1], -1, stdp.n_neurons)
+        W = np.einsum("fkn,k->fn", W, enc.centers_) / (W.sum(axis=1) + 1e-12)
     means = np.stack([X[y == c].mean(axis=0) for c in range(10)])
 
     def best_corr(weights):
@@ -99,8 +101,10 @@ def test_default_stdp_pipeline_on_digits(digits):
                          NGSNNClassifier(random_state=0))
     acc = pipe.fit(X_train, y_train).score(X_test, y_test)
     print(f"Poisson -> STDP -> NGSNN: {acc:.4f}")
-    # issue 15 asks for 95 %; the defaults reach 94-95 % (seed to seed), see the report
-    assert acc >= 0.93
+    # issue 15 asks for 95 %; the defaults that learn from every encoder and on tabular
+    # data (OFF channels, decaying thresholds) reach 91-93 % here (seeds 0-2,
+    # benchmarks/results/defaults.md), below NGSNNClassifier alone (98.9 %)
+    assert acc >= 0.92
 
 
 def _rows_alone(method, X, idx):
@@ -150,3 +154,39 @@ def test_poisson_spikes_independent_of_thread_count():
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(one, many)
+
+
+def test_rate_code_test_tells_rate_codes_from_timing_codes():
+    from skspike.classifiers._ngsnn_temporal import rate_coded
+    from skspike.datasets import make_spike_trains
+
+    X = np.random.RandomState(0).rand(200, 12)
+    assert rate_coded(encoding.PoissonEncoder(random_state=0).fit_transform(X))
+    assert rate_coded(encoding.PopulationEncoder(coding="poisson", random_state=0).fit_transform(X))
+    for name in ["RateEncoder", "LatencyEncoder", "PhaseEncoder", "PopulationEncoder"]:
+        assert not rate_coded(getattr(encoding, name)().fit_transform(X)), name
+    for process, expected in [("bernoulli", True), ("markov", False), ("gamma", False), ("sync", False)]:
+        spikes, _ = make_spike_trains(200, process=process, random_state=0)
+        assert rate_coded(spikes) is expected, process
+    assert not rate_coded(np.zeros((5, 50, 3), dtype=np.uint8))
+
+
+def test_ngsnn_reads_rate_coded_trains_through_their_rates():
+    """Rate-coded trains grow delay-free rate neurons; their activity is that of the spike rates."""
+    from skspike.classifiers._ngsnn_candidates import DenseBlock
+    from skspike.classifiers._ngsnn_temporal import TemporalBlock
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(120, 6)
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    spikes = encoding.PoissonEncoder(n_steps=60, random_state=0).fit_transform(X)
+    clf = NGSNNClassifier(max_neurons=8, random_state=0).fit(spikes, y)
+    assert isinstance(clf.hidden_, DenseBlock)
+    # only the counts matter: shuffling the steps of every train changes nothing
+    shuffled = spikes[:, rng.permutation(spikes.shape[1])]
+    np.testing.assert_allclose(clf.transform_hidden(shuffled), clf.transform_hidden(spikes))
+    H = clf.transform_hidden(spikes)
+    assert H.shape == (120, clf.n_neurons_) and H.std(axis=0).min() > 0
+    assert clf.score(spikes, y) > 0.8
+    latency = encoding.LatencyEncoder().fit_transform(X)
+    assert isinstance(NGSNNClassifier(max_neurons=4, random_state=0).fit(latency, y).hidden_, TemporalBlock)

@@ -25,8 +25,11 @@ def test_main_quick_iris_prints_results_and_plots(tmp_path, capsys):
 def test_build_pipeline_chains_encoder_stdp_classifier():
     pipe = build_pipeline("digits", "snnlzc", 64, quick=True, verbose=0)
     stdp, clf = pipe.named_steps["stdp"], pipe.named_steps["classifier"]
-    assert type(stdp.encoder).__name__ == "PoissonEncoder"
+    assert type(pipe.named_steps["encoder"]).__name__ == "PoissonEncoder"
     assert stdp.output == "spikes" and type(clf).__name__ == "SNNLZCClassifier"
+    # the package defaults, nothing tuned per data set
+    assert {k: v for k, v in stdp.get_params().items() if k not in ("output", "verbose")} == {
+        k: v for k, v in type(stdp)(random_state=0).get_params().items() if k not in ("output", "verbose")}
 
 
 def test_module_entry_point_help():

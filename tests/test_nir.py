@@ -136,7 +136,7 @@ def test_spike_input_ngsnn(digits):
     rng = np.random.default_rng(0)
     X, y, _ = digits
     spikes = (rng.random((200, 25, 64)) < X[:200, None, :] / 40.0).astype(np.uint8)
-    # spike trains get temporal (delayed-synapse) candidates by default: not NIR-expressible
+    # spike trains get temporal (delayed-synapse) or, rate-coded, rate neurons by default: not NIR-expressible
     with pytest.raises(ValueError, match="NIR cannot express"):
         to_nir(NGSNNClassifier(**{**SMALL, "max_neurons": 3}).fit(spikes[:150], y[:150]))
     clf = NGSNNClassifier(candidates="fields", **SMALL).fit(spikes[:150], y[:150])
@@ -152,7 +152,7 @@ def _stdp(X, inhibition):
     rng = np.random.default_rng(1)
     spikes = (rng.random((60, 80, 64)) < X[:60, None, :] / 30.0).astype(np.uint8)
     est = STDPFeatureExtractor(n_neurons=10, t_ref=0.0, v_reset=-65.0, inhibition=inhibition, encoder=None,
-                               output="spikes", random_state=0).fit(spikes[:40])
+                               off_channels=False, output="spikes", random_state=0).fit(spikes[:40])
     return est, spikes[40:]
 
 

@@ -46,6 +46,7 @@ def test_kernel_matches_naive_reference(extra):
 
     p = est.get_params()
     args = {k: p[k] for k in DYNAMICS}
+    args["tau_theta"] = est.tau_theta_  # "auto" resolved in fit
     total = 0
     for sample in spikes:
         counts, _ = run_sample(sample, weights, theta, norm=p["weight_norm"], learn=True, **args)
@@ -87,7 +88,7 @@ def test_pre_then_post_pair_potentiates_by_the_rule(mu, x_tar):
     dw1 = est.nu_post * (1.0 - x_tar) * (est.w_max - before[1, 0]) ** mu
     np.testing.assert_allclose(est.weights_[:, 0] - before[:, 0], [dw0, dw1], rtol=1e-12)
     # theta jumped at step 11, then decayed for the 28 remaining steps
-    decay = np.exp(-est.dt / est.tau_theta)
+    decay = np.exp(-est.dt / est.tau_theta_)
     np.testing.assert_allclose(est.theta_, [est.theta_plus * decay ** 28], rtol=1e-12)
 
 
@@ -156,25 +157,38 @@ def test_weights_bounded_and_normalized_after_fit():
 def test_auto_norm_follows_the_input_spike_count():
     # uniform weights give the mean sample 12 threshold gaps (13 mV) of input
     spikes = _random_spikes(n_samples=8, n_steps=100, n_in=40, p=0.1, seed=0)
-    est = STDPFeatureExtractor(3, encoder=None, random_state=0).fit(spikes)
+    est = STDPFeatureExtractor(3, encoder=None, off_channels=False, random_state=0).fit(spikes)
     mean_spikes = spikes.sum() / 8
     expected = 12.0 * 13.0 * 40 / mean_spikes
     assert est.weight_norm_ == pytest.approx(expected)
     np.testing.assert_allclose(est.weights_.sum(axis=0), expected)
     # twice the input spikes, half the weights: the same drive
     denser = np.concatenate([spikes, spikes], axis=1)
-    est2 = STDPFeatureExtractor(3, encoder=None, random_state=0).fit(denser)
+    est2 = STDPFeatureExtractor(3, encoder=None, off_channels=False, random_state=0).fit(denser)
     assert est2.weight_norm_ == pytest.approx(expected / 2)
-    # sparse input: capped at half of n_in * w_max
+    assert est.synaptic_gain_ == est2.synaptic_gain_ == 1.0
+    # sparse input: capped at half of n_in * w_max, the gain makes up the rest
     sparse = np.zeros_like(spikes)
     sparse[:, 0, :5] = 1
-    assert STDPFeatureExtractor(3, encoder=None).fit(sparse).weight_norm_ == pytest.approx(20.0)
+    est3 = STDPFeatureExtractor(3, encoder=None, off_channels=False).fit(sparse)
+    assert est3.weight_norm_ == pytest.approx(20.0)
+    assert est3.synaptic_gain_ == pytest.approx(12.0 * 13.0 * 40 / 5 / 20.0)
+    # with OFF channels the mean sample brings the OFF spikes too
+    est4 = STDPFeatureExtractor(3, encoder=None, off_channels=True, random_state=0).fit(spikes)
+    rates = spikes.mean(axis=1)
+    off_spikes = np.clip(rates.max(axis=0) - rates, 0, 1).sum() / 8 * 100
+    assert est4.n_in_ == 80 and est4.weights_.shape == (80, 3)
+    assert est4.weight_norm_ == pytest.approx(12.0 * 13.0 * 80 / (mean_spikes + off_spikes))
     # the Poisson path counts the expected spikes of the fused encoder
     X = np.random.RandomState(0).rand(5, 30)
     est = STDPFeatureExtractor(3, dt=5.0, random_state=0).fit(X)
     enc = est.encoder_
-    mean_poisson = enc.spike_probability(enc.intensities(X)).sum() / 5 * enc.n_steps
-    assert est.weight_norm_ == pytest.approx(min(12.0 * 13.0 * 30 / mean_poisson, 15.0))
+    intensities = enc.intensities(X)
+    # ON and OFF channels (rate max_rate * (1 - x))
+    prob = enc.spike_probability(intensities) + enc.spike_probability(1.0 - intensities)
+    mean_poisson = prob.sum() / 5 * enc.n_steps
+    assert est.off_channels_ and est.n_in_ == 60
+    assert est.weight_norm_ == pytest.approx(min(12.0 * 13.0 * 60 / mean_poisson, 30.0))
 
 
 def test_fit_warns_when_trains_are_read_with_the_wrong_step():
@@ -183,8 +197,10 @@ def test_fit_warns_when_trains_are_read_with_the_wrong_step():
     X = np.random.RandomState(0).rand(40, 16)
     spikes = PoissonEncoder(max_rate=400.0, n_steps=100).fit_transform(X)
     # 100 ms trains read as 5 ms: the membrane (tau_m = 100 ms) sees 1/20 of the drive
+    # (thresholds that never decay: the "auto" decay would partly make up for it)
     with pytest.warns(UserWarning, match="dt=0.05 ms.*100 steps = 5 ms"):
-        STDPFeatureExtractor(4, encoder=None, dt=0.05, weight_norm=1.0, random_state=0).fit(spikes)
+        STDPFeatureExtractor(4, encoder=None, dt=0.05, weight_norm=1.0, tau_theta=1e7,
+                             random_state=0).fit(spikes)
     import warnings
 
     with warnings.catch_warnings():
@@ -232,7 +248,9 @@ def test_partial_fit_on_halves_equals_fit_poisson():
 def test_partial_fit_on_halves_equals_fit_spikes():
     spikes = _random_spikes(n_samples=10)
     # a fixed weight_norm: "auto" is set from the first batch partial_fit sees
-    params = dict(n_neurons=4, encoder=None, random_state=3, n_epochs=1, weight_norm=1.2, **FAST)
+    # (and no OFF channels: their top rates are also learned from the first batch)
+    params = dict(n_neurons=4, encoder=None, random_state=3, n_epochs=1, weight_norm=1.2,
+                  off_channels=False, **FAST)
     whole = STDPFeatureExtractor(**params).fit(spikes)
     halves = STDPFeatureExtractor(**params).partial_fit(spikes[:4]).partial_fit(spikes[4:])
     np.testing.assert_array_equal(whole.weights_, halves.weights_)
@@ -324,7 +342,7 @@ def test_min_spikes_presents_quiet_samples_again():
 
 def test_count_operations_hand_counted():
     spikes = _random_spikes(n_samples=4, n_steps=50, n_in=6, p=0.2)
-    est = STDPFeatureExtractor(3, encoder=None, random_state=0, **FAST).fit(spikes)
+    est = STDPFeatureExtractor(3, encoder=None, off_channels=False, random_state=0, **FAST).fit(spikes)
     ops = est.count_operations(spikes)
     assert isinstance(ops, OperationCounts)
     out = est.transform(spikes).sum(axis=1)
@@ -399,7 +417,7 @@ def test_quality_on_digits():
         400,
         encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
         dt=0.5, weight_norm=6.4, theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5,
-        random_state=0,
+        inhibition=17.5, tau_theta=1e7, off_channels=False, random_state=0,
     ).fit(X_train)
     counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
     vote = VoteClassifier().fit(counts_train, y_train)

@@ -10,14 +10,24 @@ plugs into the candidate seam of
 :mod:`skspike.classifiers._ngsnn_temporal_kernels`.
 """
 
+import dataclasses
 import math
+import weakref
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 
 from .._ops import OperationCounts
-from ._ngsnn_candidates import AUTO_FAMILY, CANDIDATE_FAMILIES, CandidateFamily
+from ._ngsnn_candidates import (
+    AUTO_FAMILY,
+    CANDIDATE_FAMILIES,
+    CandidateFamily,
+    DenseBlock,
+    NeuronSim,
+    ReceptiveFieldCandidates,
+    dense_activity,
+)
 from ._ngsnn_temporal_kernels import (
     N_POOL,
     POOL_LATENCY,
@@ -27,9 +37,10 @@ from ._ngsnn_temporal_kernels import (
     delayed_sum_kernel,
     dense_temporal_kernel,
     event_temporal_kernel,
+    spike_rates_kernel,
 )
 
-__all__ = ["TemporalBlock", "TemporalCandidates", "temporal_features"]
+__all__ = ["SpikeTrainCandidates", "TemporalBlock", "TemporalCandidates", "rate_coded", "temporal_features"]
 
 _POOL_CODES = {"rate": POOL_RATE, "peak": POOL_PEAK, "latency": POOL_LATENCY}
 _POOL_NAMES = {v: k for k, v in _POOL_CODES.items()}
@@ -37,6 +48,15 @@ _POOL_NAMES = {v: k for k, v in _POOL_CODES.items()}
 _BATCH = 2048
 # Training samples on which a candidate's kernel output is measured (bias quantile, scale).
 _N_REFERENCE = 32
+# Rate-code test (rate_coded): bins of the within-sample test, largest dispersion
+# ratio still read as "no time structure", samples inspected.
+_RATE_BINS = 10
+_RATE_DISPERSION = 1.5
+_RATE_SAMPLES = 1000
+# ... and smallest count dispersion across samples (a rate mixture has at least 1).
+_MIN_COUNT_DISPERSION = 0.8
+# Steps of the static simulation of rate neurons (NGSNNClassifier's default n_steps).
+_RATE_STEPS = 30
 
 
 @dataclass
@@ -456,6 +476,218 @@ def _readout_activity(pooled, code, neuron):
     return np.maximum(pooled - float(v_rest), 0.0) / (float(v_thresh) - float(v_rest))
 
 
+def rate_coded(spikes, n_bins=_RATE_BINS, max_dispersion=_RATE_DISPERSION, max_samples=_RATE_SAMPLES):
+    r"""Whether spike trains look rate-coded: no spike timing beyond each train's count.
+
+    Independent Bernoulli (or Poisson) trains of a constant rate, the rate
+    free to differ between samples and channels, place a train's spikes
+    uniformly in the window given its count: the count is a sufficient
+    statistic of the rate and the timing carries nothing more. Three
+    dispersion ratios test this; each is 1 in expectation under that null
+    (a Pearson statistic over its expectation) and moves away from 1 when
+    the timing is structured:
+
+    - *across samples*, per channel: the pooled spike-time histogram
+      :math:`H_{tc}` at step resolution against its uniform expectation,
+      :math:`R_1 = \sum_c \sum_t (H_{tc} - N_c/T)^2 / (N_c/T)\, /\,
+      \sum_c (T - 1)` (at most 1 under the null; latency, phase and
+      burst codes, stimulus onsets and rhythms raise it);
+    - *within trains*: the counts :math:`b_{scj}` of each train in
+      ``n_bins`` equal bins against their hypergeometric spread given the
+      train's count :math:`n_{sc}`, :math:`R_2 = \sum (b_{scj} - n_{sc}/B)^2
+      / \sum n_{sc} (1 - 1/B)(T - n_{sc})/(T - 1)` (bursts raise it, regular
+      or clock-driven trains lower it);
+    - *across channels*: the population count :math:`m_{st} = \sum_c
+      s_{tc}` of each sample against independent channels,
+      :math:`R_3 = \sum_{s,t} (m_{st} - \bar m_s)^2 / \sum_{s} T \sum_c
+      \hat p_{sc} (1 - \hat p_{sc})` (synchrony raises it);
+    - *serial*: spike pairs of a train at lags 1 to 5 steps against their
+      expectation given the count, :math:`R_4 = \sum_{l=1}^{5} \sum_{s,c}
+      \sum_t s_t s_{t+l} / \sum_{l} \sum_{s,c} n_{sc}(n_{sc} - 1)
+      (T - l) / (T (T - 1))` (refractory or regular trains lower it,
+      bursts raise it).
+
+    - *counts*: across samples, a channel's count :math:`N_c` of a mixture
+      of Bernoulli rates has :math:`\mathrm{Var}(N_c) = m_c (1 - m_c/T) +
+      T(T-1)\mathrm{Var}(p)`, at least :math:`m_c (1 - m_c / T)`:
+      :math:`R_5 = \sum_c \mathrm{Var}(N_c) / \sum_c m_c (1 - m_c/T)` is at
+      least 1 (one-spike codes such as latency codes, whose counts hardly
+      vary, stay far below).
+
+    The trains count as rate-coded when every ratio of the first four and
+    its inverse is below ``max_dispersion`` and :math:`R_5 > 0.8`.
+
+    Parameters
+    ----------
+    spikes : ndarray of shape (n_samples, n_steps, n_channels), uint8
+    n_bins : int, default=10
+    max_dispersion : float, default=1.5
+    max_samples : int, default=1000
+        Evenly spaced samples inspected (bounds the cost).
+
+    Returns
+    -------
+    bool
+        False for trains shorter than ``2 * n_bins`` steps or without spikes.
+    """
+    n, n_steps, _ = spikes.shape
+    if n == 0 or n_steps < 2 * n_bins:
+        return False
+    if n > max_samples:
+        spikes = spikes[np.linspace(0, n - 1, max_samples).astype(np.intp)]
+    n = spikes.shape[0]
+    hist = spikes.sum(axis=0, dtype=np.int64).astype(np.float64)  # (T, C)
+    per_channel = hist.sum(axis=0)
+    active = per_channel > 0
+    if not active.any():
+        return False
+    expected = per_channel[active] / n_steps
+    r_across = np.sum((hist[:, active] - expected) ** 2 / expected) / (active.sum() * (n_steps - 1))
+    width = n_steps // n_bins
+    used = width * n_bins
+    binned = spikes[:, :used].reshape(n, n_bins, width, -1).sum(axis=2, dtype=np.int64).astype(np.float64)
+    counts = binned.sum(axis=1)  # (n, C)
+    null = np.sum(counts * (1.0 - 1.0 / n_bins) * (used - counts) / (used - 1))
+    spread = np.sum((binned - counts[:, None, :] / n_bins) ** 2)
+    r_within = spread / null if null > 0 else np.inf
+    population = spikes.sum(axis=2, dtype=np.int64).astype(np.float64)  # (n, T)
+    counts_all = spikes.sum(axis=1, dtype=np.int64).astype(np.float64)  # (n, C)
+    p_hat = counts_all / n_steps
+    null_pop = n_steps * np.sum(p_hat * (1.0 - p_hat))
+    r_sync = np.sum((population - population.mean(axis=1, keepdims=True)) ** 2) / null_pop if null_pop > 0 else np.inf
+    n_lags = min(5, n_steps // 4)
+    pairs = sum(int(np.count_nonzero(spikes[:, lag:] & spikes[:, :-lag])) for lag in range(1, n_lags + 1))
+    pairs_null = np.sum(counts_all * (counts_all - 1.0)) * sum(
+        (n_steps - lag) / (n_steps * (n_steps - 1.0)) for lag in range(1, n_lags + 1))
+    r_serial = pairs / pairs_null if pairs_null > 0 else 1.0
+    mean_count = counts_all.mean(axis=0)
+    floor = np.sum(mean_count * (1.0 - mean_count / n_steps))
+    r_counts = np.sum(counts_all.var(axis=0)) / floor if floor > 0 else 1.0
+    if r_counts < _MIN_COUNT_DISPERSION:
+        return False
+    ratios = np.array([r_across, r_within, r_sync, r_serial])
+    with np.errstate(divide="ignore"):
+        return bool(np.all(ratios < max_dispersion) and np.all(1.0 / ratios[1:] < max_dispersion))
+
+
+def _rates(data):
+    """Per-channel spike rates ``(n_samples, n_channels)`` (the last few inputs are cached)."""
+    key = id(data)
+    hit = _RATE_CACHE.get(key)
+    if hit is not None and hit[0]() is data and hit[1] == data.shape:
+        return hit[2]
+    out = np.empty((data.shape[0], data.shape[2]), dtype=np.float64)
+    if out.size:
+        spike_rates_kernel(np.ascontiguousarray(data), out)
+    if len(_RATE_CACHE) >= 4:
+        _RATE_CACHE.pop(next(iter(_RATE_CACHE)))
+    try:
+        _RATE_CACHE[key] = (weakref.ref(data), data.shape, out)
+    except TypeError:  # not weak-referenceable: no cache
+        pass
+    return out
+
+
+_RATE_CACHE = {}
+
+
+def _rate_sim(sim):
+    """The static simulation of rate neurons: ``min(T, 30)`` steps, same activity rule."""
+    m = min(int(sim.n_steps), _RATE_STEPS)
+    kappa = np.asarray(sim.kappa)
+    if kappa.size and np.allclose(kappa, kappa[0]):
+        weights = np.full(m, 1.0 / m)
+    else:  # the trace activity, (m - t) / m**2
+        weights = (m - np.arange(m, dtype=np.float64)) / float(m) ** 2
+    return NeuronSim(sim.neuron, sim.dt, m, weights)
+
+
+class SpikeTrainCandidates(TemporalCandidates):
+    r"""``candidates="auto"`` for spike trains: rate neurons for rate codes, else temporal neurons.
+
+    When the training trains pass :func:`rate_coded` (e.g. Poisson-encoded
+    static data), the spike count is all a train carries, so candidates are
+    the receptive-field neurons of static data
+    (:class:`~skspike.classifiers._ngsnn_candidates.ReceptiveFieldCandidates`)
+    driven by each channel's spike rate: the synaptic current is
+    :math:`I = b + \sum_c w_c\, n_c / T` (every input spike adds
+    :math:`w_c / T` to a non-leaking synaptic trace read over the window),
+    one accumulate per input spike and connection, no delays. Otherwise
+    (latency, phase, event-camera or audio spikes: timing matters) the
+    candidates are those of :class:`TemporalCandidates`. The choice is made
+    once per fit on the growth data; the grown block's type records it
+    (:class:`~skspike.classifiers._ngsnn_candidates.DenseBlock` for rate
+    neurons, :class:`TemporalBlock` otherwise).
+
+    Rate neurons see a constant current, so they are simulated as
+    NGSNNClassifier's static neurons, over ``min(T, 30)`` steps (the
+    classifier's default window for static input; same activity rule, the
+    current unit is the rheobase over that window). The rate route costs
+    one ``(n_samples, n_channels) @ (n_channels, n_candidates)`` product
+    plus the neuron update per candidate, instead of
+    one event per delay tap per input spike: on Poisson-encoded digits
+    (200 steps, 64 channels) it fits in seconds instead of minutes at the
+    same accuracy (see ``benchmarks/bench_defaults.py``).
+    """
+
+    def _rate_route(self, context):
+        route = context.cache.get("rate_coded")
+        if route is None:
+            route = context.input_kind == "spikes" and rate_coded(context.X)
+            context.cache["rate_coded"] = route
+        return route
+
+    def draw(self, rng, n_candidates, context):
+        if self._rate_route(context):
+            unit = context.cache.get("rate_unit")
+            if unit is None:
+                from ._ngsnn import _rheobase
+
+                m = min(context.X.shape[1], _RATE_STEPS)
+                unit = context.cache["rate_unit"] = _rheobase(context.cache["neuron"], m, context.cache["dt"])
+            return ReceptiveFieldCandidates().draw(rng, n_candidates, dataclasses.replace(context, current_unit=unit))
+        return super().draw(rng, n_candidates, context)
+
+    def activity(self, data, block, sim):
+        if isinstance(block, DenseBlock):
+            return dense_activity(_rates(data), block.weights, block.bias, _rate_sim(sim))
+        return super().activity(data, block, sim)
+
+    def n_columns(self, block):
+        if isinstance(block, DenseBlock):
+            return block.n_neurons
+        return super().n_columns(block)
+
+    def select(self, block, idx):
+        if isinstance(block, DenseBlock):
+            return CandidateFamily.select(self, block, idx)
+        return super().select(block, idx)
+
+    def stack(self, blocks):
+        blocks = list(blocks)
+        if blocks and isinstance(blocks[0], DenseBlock):
+            return CandidateFamily.stack(self, blocks)
+        return super().stack(blocks)
+
+    def empty(self, context):
+        if self._rate_route(context):
+            return CandidateFamily.empty(self, context)
+        return super().empty(context)
+
+    def operation_counts(self, data, block, sim):
+        """As :class:`TemporalCandidates`; rate neurons: one accumulate per input spike and connection."""
+        if not isinstance(block, DenseBlock):
+            return super().operation_counts(data, block, sim)
+        counts, ops = CandidateFamily.operation_counts(self, _rates(data), block, _rate_sim(sim))
+        fanout = np.count_nonzero(block.weights, axis=1)
+        in_spikes = data.sum(axis=1, dtype=np.int64)  # (n, C)
+        n = max(data.shape[0], 1)
+        ops = dataclasses.replace(ops, synaptic_ac=float((in_spikes @ fanout).sum()) / n, synaptic_mac=0.0)
+        return counts, ops
+
+
 CANDIDATE_FAMILIES["temporal"] = TemporalCandidates
-# Series and spike trains given to the estimator grow neurons that see time.
-AUTO_FAMILY.update(spikes="temporal", series="temporal")
+CANDIDATE_FAMILIES["spike_trains"] = SpikeTrainCandidates
+# Series given to the estimator grow neurons that see time; spike trains too,
+# unless they are rate-coded (SpikeTrainCandidates decides per fit).
+AUTO_FAMILY.update(spikes="spike_trains", series="temporal")

@@ -52,6 +52,7 @@ __all__ = [
     "delayed_sum_kernel",
     "event_temporal_kernel",
     "channel_index",
+    "spike_rates_kernel",
 ]
 
 POOL_RATE = 0
@@ -283,3 +284,18 @@ def event_temporal_kernel(
             n_spikes[s] = total
             n_events[s] = events
     return n_spikes
+
+
+@jit(parallel=True)
+def spike_rates_kernel(spikes_in, out):
+    """Spike rate of every train: ``out[s, c] = (1/T) sum_t spikes_in[s, t, c]``."""
+    n_samples, n_steps, n_channels = spikes_in.shape
+    inv = 1.0 / n_steps
+    for s in prange(n_samples):
+        acc = np.zeros(n_channels, dtype=np.int64)
+        for t in range(n_steps):
+            row = spikes_in[s, t]
+            for c in range(n_channels):
+                acc[c] += row[c]
+        for c in range(n_channels):
+            out[s, c] = acc[c] * inv

@@ -37,7 +37,8 @@ W_MAX = 10
 MU = 11
 WEIGHT_NORM = 12  # <= 0: no normalisation
 REF_STEPS = 13
-N_PRM = 14
+GAIN = 14  # synaptic gain: mV per unit weight (weight_norm="auto" on sparse codes)
+N_PRM = 15
 
 
 @jit()
@@ -141,6 +142,7 @@ def _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace, learn,
     mu = prm[MU]
     norm = prm[WEIGHT_NORM]
     ref_steps = int(prm[REF_STEPS])
+    gain = prm[GAIN]
 
     v = np.full(n_neurons, v_rest)
     i_in = np.zeros(n_neurons)
@@ -191,7 +193,7 @@ def _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace, learn,
                 refrac[j] -= 1
                 i_in[j] = 0.0
                 continue
-            vj = v_rest + (v[j] - v_rest) * decay_m + i_in[j] - inh_total
+            vj = v_rest + (v[j] - v_rest) * decay_m + gain * i_in[j] - inh_total
             if spiked_prev[j]:
                 vj += inhibition
             i_in[j] = 0.0

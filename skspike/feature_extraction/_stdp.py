@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
 from ..encoding import PoissonEncoder
+from ..encoding._kernels import poisson_kernel
 from ..utils._limits import check_stdp
 from ..utils._random import derive_seed
 from ..utils._validation import validate_spiking_input
@@ -26,6 +27,8 @@ _ENCODE_BATCH = 256
 _MAX_PRESENTATIONS = 10
 # Offset between the training and the transform random streams.
 _TRANSFORM_STREAM = 0x5BD1E995
+# Offset of the random streams of the OFF channels (off_channels).
+_OFF_STREAM = 0x27D4EB2F
 # weight_norm="auto": uniform weights give the mean training sample this many
 # times the threshold gap (v_thresh - v_rest) of summed input per window ...
 _AUTO_DRIVE = 12.0
@@ -35,6 +38,14 @@ _AUTO_NORM_CAP = 0.5
 # fit warns when more than this fraction of the training samples (last epoch)
 # left the whole layer silent.
 _SILENT_WARN = 0.5
+# tau_theta="auto": equilibrium threshold per output spike per sample of the
+# layer, theta_plus * tau_theta / (n_neurons * window), in mV: the paper's
+# 0.05 mV * 1e7 ms / (400 neurons * 500 ms) = 2.5 mV.
+_THETA_PER_SPIKE = 2.5
+# n_epochs="auto": at least this many training presentations per neuron ...
+_PRESENTATIONS_PER_NEURON = 5
+# ... and at least this many epochs.
+_MIN_EPOCHS = 2
 
 
 class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
@@ -78,17 +89,30 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         Base firing threshold in mV; the adaptive part ``theta`` adds to it.
     t_ref : float, default=5.0
         Refractory period in ms (rounded to whole steps).
-    inhibition : float, default=17.5
+    inhibition : float, default=5.0
         Lateral inhibition: each spike lowers the membrane potential of every
         other neuron by this many mV at the next step (0 disables it; large
-        values give winner-take-all).
+        values give winner-take-all). BindsNET's Diehl & Cook network uses
+        17.5 mV (a near winner-take-all layer for 784 pixels and 60000
+        samples); the default 5 mV lets a few neurons answer each sample,
+        a richer code on data sets of hundreds to thousands of samples
+        (measured in ``benchmarks/bench_defaults.py``).
     theta_plus : float, default=1.0
         Threshold increase in mV per spike during learning (homeostasis).
         The paper's 0.05 mV suits 60000 samples x several epochs; on data
         sets of a few hundred to a few thousand samples a larger step is what
         makes the neurons specialise.
-    tau_theta : float, default=1e7
+    tau_theta : "auto" or float, default="auto"
         Decay time constant of the adaptive threshold in ms (learning only).
+        ``"auto"`` keeps the paper's balance between threshold growth and
+        decay, ``theta_plus * tau_theta / (n_neurons * T_w) = 2.5`` mV with
+        ``T_w = n_steps * dt`` the presentation window (the paper: 0.05 mV x
+        1e7 ms / (400 x 500 ms)), i.e. ``tau_theta = 2.5 n_neurons T_w /
+        theta_plus`` (200 s for the defaults and 200-step trains). At
+        equilibrium the mean threshold increment is 2.5 mV per output spike
+        per sample of the whole layer (see Notes), so thresholds follow the
+        input drive instead of rising until the layer is silent. The fitted
+        value is ``tau_theta_``.
     tau_trace : float, default=10.0
         Time constant in ms of the pre- and postsynaptic traces.
     nu_pre : float, default=1e-4
@@ -110,8 +134,13 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         (``S`` input spikes) a summed input of 12 threshold gaps,
         ``12 (v_thresh - v_rest) n_in / S``, at most ``0.5 n_in w_max``
         (the fitted value is ``weight_norm_``; with 784 Poisson pixels at the
-        paper's rates it is close to the paper's 78.4). None disables
-        normalisation. Must not exceed ``n_in * w_max``.
+        paper's rates it is close to the paper's 78.4). When the cap binds
+        (sparse codes: latency, population, one spike per channel or fewer)
+        every input spike is scaled by the synaptic gain
+        ``synaptic_gain_ = 12 (v_thresh - v_rest) n_in / (S 0.5 n_in w_max)``
+        (mV per unit weight, else 1), so any encoder's mean sample brings
+        the same 12 threshold gaps. None disables normalisation. Must not
+        exceed ``n_in * w_max``.
     w_init : float, default=0.3
         Initial weights are drawn uniformly from [0, w_init), then normalised.
     min_spikes : int, default=5
@@ -121,8 +150,23 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         ``transform``), at most 10 presentations. 0 disables repeats.
     rate_increment : float, default=32.0
         Rate increase in Hz (at intensity 1) per repeat.
-    n_epochs : int, default=2
+    n_epochs : "auto" or int, default="auto"
         Passes over the data in ``fit`` (``partial_fit`` makes one).
+        ``"auto"``: enough passes that the layer sees at least 5 training
+        presentations per neuron, at least 2 (2 for 1000 or more samples
+        with 400 neurons; 18 for 112 samples). The fitted value is
+        ``n_epochs_``.
+    off_channels : "auto" or bool, default="auto"
+        Complement (ON/OFF) coding of rate-coded input: every input channel
+        ``i`` gets an OFF twin firing at ``r_max_i - r_i``, with ``r_i`` the
+        channel's rate over the window and ``r_max_i`` its largest rate in
+        the training data (see Notes). ``"auto"``: for the fused Poisson
+        encoder, and for spike trains (given, or made by another encoder)
+        that pass the rate-code test
+        ``skspike.classifiers._ngsnn_temporal.rate_coded`` (Poisson or
+        Bernoulli trains: yes; latency, phase, population-latency codes: no,
+        their timing already says how small a value is). The fitted choice
+        is ``off_channels_``.
     output : {"counts", "spikes"}, default="counts"
         What ``transform`` returns: spike counts (n_samples, n_neurons) or
         spike trains (n_samples, n_steps, n_neurons) uint8.
@@ -150,6 +194,19 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         Learned input weights, each column summing to ``weight_norm_``.
     weight_norm_ : float
         Column sum used (0 without normalisation).
+    synaptic_gain_ : float
+        Membrane jump in mV per unit weight of an input spike (1 unless
+        ``weight_norm="auto"`` meets its cap; see ``weight_norm``).
+    tau_theta_ : float
+        Threshold decay time constant used, in ms.
+    n_epochs_ : int
+        Passes over the data made by ``fit``.
+    off_channels_ : bool
+        Whether OFF channels are added (then ``n_in_`` is twice the input
+        channels and rows ``n_in_ // 2:`` of ``weights_`` are the OFF ones).
+    rate_max_ : ndarray of shape (n_channels,) or None
+        Largest per-step rate of each input channel in the training spike
+        trains (OFF channels of spike input only).
     theta_ : ndarray of shape (n_neurons,)
         Adaptive threshold increments in mV.
     thresholds_ : ndarray of shape (n_neurons,)
@@ -184,15 +241,41 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     .. math::
 
         v_j \\leftarrow v_{rest} + (v_j - v_{rest}) e^{-dt/\\tau_m}
-            + \\sum_{i \\in \\mathrm{in}(t)} w_{ij}
+            + g \\sum_{i \\in \\mathrm{in}(t)} w_{ij}
             - c_{inh} \\sum_{k \\ne j} s_k(t-1)
 
     and neuron ``j`` spikes when ``v_j > v_thresh + theta_j``; then
     ``v_j = v_reset`` for ``t_ref`` ms. The inputs are instantaneous voltage
-    jumps (current-based synapses with zero time constant). During learning
+    jumps (current-based synapses with zero time constant) of ``g w_ij`` mV,
+    ``g`` the synaptic gain (``synaptic_gain_``, 1 unless ``weight_norm="auto"``
+    meets its cap). During learning
     ``theta_j`` decays with ``tau_theta`` and jumps by ``theta_plus`` per
     spike; ``transform`` freezes it. All state except ``theta`` is reset to
     rest between samples (the paper's 150 ms rest serves the same purpose).
+
+    **ON/OFF input.** A rate code only says how *large* a value is: a neuron
+    whose weights are normalised to a fixed sum receives ``sum_i w_i r_i``
+    and cannot prefer small values. With the OFF twins (complement coding,
+    as in fuzzy ART [3]_; the ON and OFF cells of the retina) the input of
+    every sample has the same total rate ``sum_i r_max_i``, and a neuron
+    whose weights follow a prototype ``(r', r_max - r')`` receives
+    ``sum_i r_i r'_i + (r_max_i - r_i)(r_max_i - r'_i)``, largest for
+    ``r = r'``: the competition picks the nearest prototype, for low and
+    high values alike. OFF spikes of spike input are Bernoulli with
+    probability ``min(1, max(0, r_max_i - n_i / T))`` per step, drawn from a
+    stream keyed on the sample's content (``transform(X)[i]`` does not
+    depend on the other rows); with the fused Poisson encoder the OFF
+    channel of feature ``x`` fires at ``max_rate (1 - x)``.
+
+    **Homeostasis.** With ``r_j`` neuron ``j``'s output spikes per sample,
+    the threshold settles where growth balances decay,
+    ``theta_j = theta_plus * tau_theta * r_j / T_w``; ``tau_theta="auto"``
+    makes this ``2.5 mV * n_neurons * r_j``, the paper's ratio (the mean
+    over the layer is 2.5 mV per output spike per sample). A layer
+    whose input drive cannot reach the thresholds fires less and its
+    thresholds decay until it fires again, whatever the encoder (rate
+    codes bring hundreds of input spikes per sample, latency codes one per
+    channel).
 
     **Traces**: ``x_i`` of input ``i`` and ``y_j`` of neuron ``j`` are set to
     1 at each spike and decay as ``exp(-dt / tau_trace)`` per step.
@@ -233,6 +316,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     .. [1] P. U. Diehl and M. Cook, "Unsupervised learning of digit recognition
        using spike-timing-dependent plasticity", Frontiers in Computational
        Neuroscience 9:99, 2015. doi:10.3389/fncom.2015.00099
+    .. [3] G. A. Carpenter, S. Grossberg and D. B. Rosen, "Fuzzy ART: fast
+       stable learning and categorization of analog patterns by an adaptive
+       resonance system", Neural Networks 4(6):759-771, 1991 (complement
+       coding).
     .. [2] H. Hazan et al., "BindsNET: a machine learning-oriented spiking
        neural networks library in Python", Frontiers in Neuroinformatics
        12:89, 2018 (the direct lateral-inhibition variant, DiehlAndCook2015v2).
@@ -266,7 +353,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         "t_ref": [Interval(Real, 0, None, closed="left")],
         "inhibition": [Interval(Real, 0, None, closed="left")],
         "theta_plus": [Interval(Real, 0, None, closed="left")],
-        "tau_theta": [Interval(Real, 0, None, closed="neither")],
+        "tau_theta": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "tau_trace": [Interval(Real, 0, None, closed="neither")],
         "nu_pre": [Interval(Real, 0, None, closed="left")],
         "nu_post": [Interval(Real, 0, None, closed="left")],
@@ -277,7 +364,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         "w_init": [Interval(Real, 0, None, closed="neither")],
         "min_spikes": [Interval(Integral, 0, None, closed="left")],
         "rate_increment": [Interval(Real, 0, None, closed="left")],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "n_epochs": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "off_channels": [StrOptions({"auto"}), "boolean"],
         "output": [StrOptions({"counts", "spikes"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -295,9 +383,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         v_reset=-60.0,
         v_thresh=-52.0,
         t_ref=5.0,
-        inhibition=17.5,
+        inhibition=5.0,
         theta_plus=1.0,
-        tau_theta=1e7,
+        tau_theta="auto",
         tau_trace=10.0,
         nu_pre=1e-4,
         nu_post=5e-3,
@@ -308,7 +396,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         w_init=0.3,
         min_spikes=5,
         rate_increment=32.0,
-        n_epochs=2,
+        n_epochs="auto",
+        off_channels="auto",
         output="counts",
         random_state=None,
         verbose=False,
@@ -336,6 +425,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         self.min_spikes = min_spikes
         self.rate_increment = rate_increment
         self.n_epochs = n_epochs
+        self.off_channels = off_channels
         self.output = output
         self.random_state = random_state
         self.verbose = verbose
@@ -364,7 +454,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         source = self._validate_source(X, reset=True)
         check_stdp(self, source, self.n_epochs)
         self._initialize(source)
-        self._learn(source, self.n_epochs)
+        self._learn(source, self.n_epochs_)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -373,7 +463,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
         The first call initialises the network as ``fit`` does (including the
         encoder's scaling, learned from this first batch unless the encoder
-        has a fixed ``feature_range``, which streaming use should set); later
+        has a fixed ``feature_range``, which streaming use should set, and
+        the top rates of OFF channels of spike input: set ``off_channels``
+        explicitly and stream representative batches); later
         calls must have the same number of features (and steps, for spike
         input).
 
@@ -486,7 +578,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
         if data.ndim == 3:
             data = np.ascontiguousarray(data)
-            return {"kind": "spikes", "spikes": data, "n_in": data.shape[2],
+            if reset:
+                self._fit_off_channels(data)
+            n_in = data.shape[2] * (2 if self.off_channels_ else 1)
+            return {"kind": "spikes", "spikes": data, "n_in": n_in,
                     "n_steps": data.shape[1], "n_samples": data.shape[0]}
         if self.encoder is None:
             raise ValueError(
@@ -498,12 +593,44 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             self.encoder_ = clone(self._encoder_template()).fit(data)
         enc = self.encoder_
         if type(enc) is PoissonEncoder:
-            prob = np.ascontiguousarray(enc.spike_probability(enc.intensities(data)))
+            intensities = enc.intensities(data)
+            if reset:
+                self.off_channels_ = self.off_channels in ("auto", True)
+                self.rate_max_ = None
+            prob = enc.spike_probability(intensities)
+            if self.off_channels_:
+                prob = np.hstack([prob, enc.spike_probability(1.0 - intensities)])
+            prob = np.ascontiguousarray(prob)
             return {"kind": "poisson", "prob": prob, "n_in": prob.shape[1],
                     "n_steps": int(enc.n_steps), "n_samples": prob.shape[0]}
-        first = enc.transform(data[:1])
-        return {"kind": "encoded", "X": data, "n_in": first.shape[2],
+        first = enc.transform(data[:_ENCODE_BATCH] if reset else data[:1])
+        if reset:
+            self._fit_off_channels(first)
+        n_in = first.shape[2] * (2 if self.off_channels_ else 1)
+        return {"kind": "encoded", "X": data, "n_in": n_in,
                 "n_steps": first.shape[1], "n_samples": data.shape[0]}
+
+    def _fit_off_channels(self, spikes):
+        """Decide on OFF channels from training trains; record each channel's top rate."""
+        if self.off_channels == "auto":
+            from ..classifiers._ngsnn_temporal import rate_coded
+
+            self.off_channels_ = rate_coded(spikes)
+        else:
+            self.off_channels_ = bool(self.off_channels)
+        self.rate_max_ = (spikes.sum(axis=1, dtype=np.int64).max(axis=0) / spikes.shape[1]
+                          if self.off_channels_ and spikes.shape[0] else None)
+
+    def _off_probability(self, spikes):
+        rate = spikes.sum(axis=1, dtype=np.int64) / spikes.shape[1]
+        return np.ascontiguousarray(np.clip(self.rate_max_ - rate, 0.0, 1.0))
+
+    def _with_off(self, spikes):
+        """``spikes`` with the OFF twins appended on the channel axis (see Notes)."""
+        if not self.off_channels_:
+            return spikes
+        off = poisson_kernel(self._off_probability(spikes), spikes.shape[1], self._seed ^ _OFF_STREAM)
+        return np.ascontiguousarray(np.concatenate([spikes, off], axis=2))
 
     def _batches(self, source, size):
         """Yield ``(start, stop, payload)`` for kernel calls."""
@@ -512,39 +639,47 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         for start in range(0, n, size):
             stop = min(start + size, n)
             if kind == "spikes":
-                yield start, stop, source["spikes"][start:stop]
+                yield start, stop, self._with_off(source["spikes"][start:stop])
             elif kind == "poisson":
                 yield start, stop, source["prob"][start:stop]
             else:
                 spikes = self.encoder_.transform(source["X"][start:stop])
-                yield start, stop, np.ascontiguousarray(spikes, dtype=np.uint8)
+                yield start, stop, self._with_off(np.ascontiguousarray(spikes, dtype=np.uint8))
 
     def _mean_input_spikes(self, source):
-        """Mean number of input spikes per training sample (all channels)."""
+        """Mean number of input spikes per training sample (all channels, OFF ones included)."""
         n = max(source["n_samples"], 1)
-        if source["kind"] == "spikes":
-            return float(source["spikes"].sum(dtype=np.int64)) / n
         if source["kind"] == "poisson":
             return float(source["prob"].sum()) / n * source["n_steps"]
-        head = self.encoder_.transform(source["X"][:_ENCODE_BATCH])
-        return float(head.sum(dtype=np.int64)) / head.shape[0]
+        if source["kind"] == "spikes":
+            head = source["spikes"]
+        else:
+            head = self.encoder_.transform(source["X"][:_ENCODE_BATCH])
+        total = float(head.sum(dtype=np.int64)) / max(head.shape[0], 1)
+        if self.off_channels_ and head.shape[0]:
+            total += float(self._off_probability(head).sum()) / head.shape[0] * head.shape[1]
+        return total
 
     def _resolve_norm(self, n_in, mean_spikes):
-        """Column sum of the weights: ``weight_norm``, or the "auto" rule (see Notes)."""
+        """``(column sum, synaptic gain)``: ``weight_norm``, or the "auto" rule (see Notes)."""
         if self.weight_norm is None:
-            return 0.0
+            return 0.0, 1.0
         if self.weight_norm == "auto":
             gap = float(self.v_thresh - self.v_rest)
+            cap = _AUTO_NORM_CAP * n_in * float(self.w_max)
             if gap <= 0.0 or mean_spikes <= 0.0:
-                return _AUTO_NORM_CAP * n_in * float(self.w_max)
-            return min(_AUTO_DRIVE * gap * n_in / mean_spikes, _AUTO_NORM_CAP * n_in * float(self.w_max))
+                return cap, 1.0
+            norm = _AUTO_DRIVE * gap * n_in / mean_spikes
+            # sparse codes (few spikes per channel): the weights stay below the
+            # cap and every spike counts more, so the drive is the same
+            return min(norm, cap), max(1.0, norm / cap)
         norm = float(self.weight_norm)
         if norm > n_in * self.w_max:
             raise ValueError(
                 f"weight_norm={norm} cannot be reached with {n_in} inputs bounded by "
                 f"w_max={self.w_max}; use weight_norm <= n_in * w_max."
             )
-        return norm
+        return norm, 1.0
 
     def _params(self, n_in):
         prm = np.zeros(_kernels.N_PRM)
@@ -554,7 +689,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         prm[_kernels.V_THRESH] = self.v_thresh
         prm[_kernels.INHIBITION] = self.inhibition
         prm[_kernels.THETA_PLUS] = self.theta_plus
-        prm[_kernels.THETA_DECAY] = np.exp(-self.dt / self.tau_theta)
+        prm[_kernels.THETA_DECAY] = np.exp(-self.dt / self.tau_theta_)
         prm[_kernels.NU_PRE] = self.nu_pre
         prm[_kernels.NU_POST] = self.nu_post
         prm[_kernels.X_TAR] = self.x_tar
@@ -562,6 +697,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         prm[_kernels.MU] = self.mu
         prm[_kernels.WEIGHT_NORM] = self.weight_norm_
         prm[_kernels.REF_STEPS] = int(round(self.t_ref / self.dt))
+        prm[_kernels.GAIN] = self.synaptic_gain_
         return prm
 
     def _rate_step(self):
@@ -575,7 +711,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     def _initialize(self, source):
         n_in, n_steps = source["n_in"], source["n_steps"]
-        self.weight_norm_ = self._resolve_norm(n_in, self._mean_input_spikes(source))
+        self.weight_norm_, self.synaptic_gain_ = self._resolve_norm(n_in, self._mean_input_spikes(source))
         self._seed = derive_seed(self.random_state)
         rng = np.random.RandomState(self._seed)
         weights = rng.uniform(0.0, self.w_init, size=(n_in, self.n_neurons))
@@ -584,6 +720,17 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         if norm > 0.0:
             _kernels.normalize_all(weights, norm, float(self.w_max))
         self.weights_ = weights
+        if self.tau_theta == "auto":
+            window = n_steps * float(self.dt)
+            self.tau_theta_ = (_THETA_PER_SPIKE * self.n_neurons * window / self.theta_plus
+                               if self.theta_plus > 0 else np.inf)
+        else:
+            self.tau_theta_ = float(self.tau_theta)
+        if self.n_epochs == "auto":
+            need = -(-_PRESENTATIONS_PER_NEURON * self.n_neurons // max(source["n_samples"], 1))
+            self.n_epochs_ = int(max(_MIN_EPOCHS, need))
+        else:
+            self.n_epochs_ = int(self.n_epochs)
         self.theta_ = np.zeros(self.n_neurons)
         self.thresholds_ = self.v_thresh + self.theta_
         self.n_samples_seen_ = 0

@@ -136,6 +136,12 @@ def _export_ngsnn(est, dt, readout, input, pre):
             "NIR cannot express (it has no delay or temporal-convolution primitive); refit with "
             "a delay-free family, e.g. candidates='fields', to export it."
         )
+    if getattr(est, "input_kind_", None) == "spikes" and type(est.candidates_).__name__ == "SpikeTrainCandidates":
+        raise ValueError(
+            "NGSNNClassifier read these rate-coded spike trains through their spike counts over the "
+            "window (rate neurons of candidates='auto'), which NIR cannot express step by step; refit "
+            "with candidates='fields' (spike-driven neurons) to export it."
+        )
     W = np.asarray(est.input_weights_, dtype=np.float64)
     b = np.asarray(est.biases_, dtype=np.float64)
     pre_bias = np.zeros(W.shape[1])
@@ -185,6 +191,9 @@ def _export_stdp(est, dt, readout, input, pre):
     if pre is not None:
         raise ValueError(f"{owner} runs on spike trains; a scaler before it cannot be folded into NIR.")
     _check_lif(LIF(tau_m=est.tau_m, v_reset=0.0, v_thresh=1.0, t_ref=est.t_ref), est.dt, owner)
+    if getattr(est, "off_channels_", False) and est.input_kind_ != "static":
+        raise ValueError(f"{owner}: its OFF channels are drawn from each train's rate, which is not a NIR "
+                         "primitive; fit it with off_channels=False to export it.")
     encoder = getattr(est, "encoder_", None)
     if est.input_kind_ == "static" and encoder is not None:
         msg = (f"{owner}: its encoder {type(encoder).__name__} is not a NIR primitive; the graph's input is "
@@ -194,7 +203,7 @@ def _export_stdp(est, dt, readout, input, pre):
                     "spikes at a higher rate is not exported")
         warnings.warn(msg + ".", NIRExportWarning, stacklevel=3)
     dt_s = est.dt * 1e-3 if dt is None else float(dt)
-    W = np.asarray(est.weights_, dtype=np.float64)
+    W = np.asarray(est.weights_, dtype=np.float64) * float(getattr(est, "synaptic_gain_", 1.0))
     n = W.shape[1]
     # frozen thresholds v_thresh + theta_ (transform does not adapt them); STDP fires on v > thr.
     # instantaneous voltage jumps: the weights act with gain 1, i.e. r_m = 1 / (1 - decay)

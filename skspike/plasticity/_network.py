@@ -35,16 +35,17 @@ def _check_rule(rule):
 def _extractor_neuron(est, *, learn):
     """The extractor's Diehl & Cook neuron as an engine model (voltage-jump synapses).
 
-    ``r_m = 1 / (1 - exp(-dt/tau_m))`` makes a spike through ``w`` a jump
-    of ``w`` mV; ``t_ref + dt`` gives ``round(t_ref / dt)`` clamped steps
+    ``r_m = g / (1 - exp(-dt/tau_m))`` makes a spike through ``w`` a jump
+    of ``g w`` mV (``g`` the extractor's ``synaptic_gain_``); ``t_ref + dt`` gives ``round(t_ref / dt)`` clamped steps
     under the engine's (Brian2's) refractory convention, as the extractor's
     own kernel clamps.
     """
     decay_m = np.exp(-est.dt / est.tau_m)
+    gain = float(getattr(est, "synaptic_gain_", 1.0))  # the extractor's synaptic gain g
     base = LIF(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset, v_thresh=est.v_thresh,
-               t_ref=est.t_ref + est.dt if est.t_ref > 0 else 0.0, r_m=1.0 / (1.0 - decay_m))
+               t_ref=est.t_ref + est.dt if est.t_ref > 0 else 0.0, r_m=gain / (1.0 - decay_m))
     if learn:
-        return AdaptiveThreshold(est.theta_plus, tau_theta=est.tau_theta).adapt(base)
+        return AdaptiveThreshold(est.theta_plus, tau_theta=est.tau_theta_).adapt(base)
     return AdaptiveThreshold(0.0, tau_theta=_FROZEN_TAU).adapt(base)
 
 
