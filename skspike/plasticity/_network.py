@@ -49,6 +49,11 @@ def _extractor_neuron(est, *, learn):
     return AdaptiveThreshold(0.0, tau_theta=_FROZEN_TAU).adapt(base)
 
 
+def _inhibition(est):
+    """Lateral inhibition in the engine's input units (it goes through the gain ``g`` there)."""
+    return float(est.inhibition) / float(getattr(est, "synaptic_gain_", 1.0))
+
+
 def learn(est, source, n_epochs):
     """``STDPFeatureExtractor._learn`` for ``rule`` not None."""
     _check_rule(est.rule)
@@ -69,11 +74,11 @@ def learn(est, source, n_epochs):
             presented = np.ones(stop - start, dtype=np.int64)
             if source["kind"] == "poisson":
                 T.learn_poisson(payload, est._seed, est.n_samples_seen_, n_steps, weights, model,
-                                params, theta, float(est.inhibition), code, rprm, norm, w_max,
+                                params, theta, _inhibition(est), code, rprm, norm, w_max,
                                 int(est.min_spikes), est._rate_step(), 10, counts, in_spikes,
                                 presented)
             else:
-                T.learn_spikes(payload, weights, model, params, theta, float(est.inhibition), code,
+                T.learn_spikes(payload, weights, model, params, theta, _inhibition(est), code,
                                rprm, norm, w_max, counts, in_spikes)
             est.n_samples_seen_ += stop - start
             est.n_presentations_ += int(presented.sum())
@@ -98,7 +103,7 @@ def infer(est, source, record, transform_stream):
     spikes_out = np.zeros(shape, dtype=np.uint8)
     weights = np.require(est.weights_, np.float64, ["C", "W"])
     theta = np.require(est.theta_, np.float64, ["C", "W"])
-    inhibition = float(est.inhibition)
+    inhibition = _inhibition(est)
     if source["kind"] == "poisson":
         prob = source["prob"]
         T.infer_poisson(prob, prob.view(np.uint64), est._seed ^ transform_stream, n_steps, weights,
