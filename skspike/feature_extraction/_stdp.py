@@ -452,7 +452,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             if hasattr(self, attr):
                 delattr(self, attr)
         source = self._validate_source(X, reset=True)
-        check_stdp(self, source, self.n_epochs)
+        check_stdp(self, source, self._planned_epochs(source["n_samples"]))
         self._initialize(source)
         self._learn(source, self.n_epochs_)
         return self
@@ -726,17 +726,20 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                                if self.theta_plus > 0 else np.inf)
         else:
             self.tau_theta_ = float(self.tau_theta)
-        if self.n_epochs == "auto":
-            need = -(-_PRESENTATIONS_PER_NEURON * self.n_neurons // max(source["n_samples"], 1))
-            self.n_epochs_ = int(max(_MIN_EPOCHS, need))
-        else:
-            self.n_epochs_ = int(self.n_epochs)
+        self.n_epochs_ = self._planned_epochs(source["n_samples"])
         self.theta_ = np.zeros(self.n_neurons)
         self.thresholds_ = self.v_thresh + self.theta_
         self.n_samples_seen_ = 0
         self.n_presentations_ = 0
         self.n_in_ = n_in
         self.n_steps_ = n_steps
+
+    def _planned_epochs(self, n_samples):
+        """Training epochs of ``fit`` on ``n_samples`` samples (``n_epochs``, or the "auto" rule)."""
+        if self.n_epochs == "auto":
+            need = -(-_PRESENTATIONS_PER_NEURON * self.n_neurons // max(n_samples, 1))
+            return int(max(_MIN_EPOCHS, need))
+        return int(self.n_epochs)
 
     def _learn(self, source, n_epochs):
         if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
