@@ -99,7 +99,7 @@ AUDIT_CASES = {
                        WORK, r"^NGSNNClassifier\.fit: .*10000000 candidates.*Lower the number of steps of X, "
                              r"n_candidates"),
     "stdp_fit": (lambda X, y, S, yS: STDPFeatureExtractor(encoder=PoissonEncoder(n_steps=10**8)).fit(X),
-                 WORK, r"^STDPFeatureExtractor\.fit: .*n_epochs=2 x 100000000 steps.*Lower n_steps of the encoder"),
+                 WORK, r"^STDPFeatureExtractor\.fit: .*n_epochs=14 x 100000000 steps.*Lower n_steps of the encoder"),
     "stdp_partial_fit": (lambda X, y, S, yS: STDPFeatureExtractor(n_neurons=10**7).partial_fit(X),
                          WORK, r"^STDPFeatureExtractor\.fit: .*10000000 neurons.*n_neurons"),
     "snnlzc_current": (lambda X, y, S, yS: SNNLZCClassifier(encoder=None, n_steps=10**8).fit(X, y),
@@ -185,8 +185,9 @@ def test_predict_and_transform_are_guarded(small_static):
         with pytest.raises(WorkLimitError, match=rf"NGSNNClassifier predict: {40 * ngsnn.n_neurons_:.3g} .*"
                                                  r"Lower n_steps"):
             ngsnn.predict(X)
-        with pytest.raises(WorkLimitError, match=r"STDPFeatureExtractor\.transform: 360 neuron updates per "
-                                                 r"sample \(40 steps x \(5 neurons \+ 4 input channels\)"):
+        # 4 features and their OFF twins (off_channels="auto") feed 5 neurons
+        with pytest.raises(WorkLimitError, match=r"STDPFeatureExtractor\.transform: 520 neuron updates per "
+                                                 r"sample \(40 steps x \(5 neurons \+ 8 input channels\)"):
             stdp.transform(X)
         with pytest.raises(WorkLimitError, match=r"SNNLZCClassifier predict: 160 .*40 steps x 4 neurons"):
             lzc.predict(X)
