@@ -42,11 +42,6 @@ def test_one_time_base_for_every_estimator():
         assert inspect.signature(cls).parameters["dt"].default == 1.0, name
 
 
-_SILENT_ONE_SPIKE = pytest.mark.xfail(strict=True, reason=(
-    "one spike per channel (latency codes): the adaptive thresholds (theta_plus per spike, "
-    "no decay) rise until the layer is silent on most samples; open point of issue 15"))
-
-
 @pytest.mark.parametrize("name", [
     "PoissonEncoder", "RateEncoder", "PhaseEncoder",
     "LatencyEncoder", "PopulationEncoder",
