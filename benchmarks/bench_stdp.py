@@ -61,6 +61,7 @@ PAPER = dict(
     dt=DT, tau_m=100.0, v_rest=-65.0, v_reset=-60.0, v_thresh=-52.0, t_ref=5.0,
     inhibition=17.5, theta_plus=0.05, tau_theta=1e7, tau_trace=20.0, nu_pre=1e-4,
     nu_post=1e-2, x_tar=0.0, w_max=1.0, mu=0.0, weight_norm=78.4, w_init=0.3,
+    off_channels=False,  # the paper's network: ON inputs only (the default adds OFF twins)
 )
 
 
