@@ -38,6 +38,12 @@ def _steps_name(data, attribute="n_steps"):
     return attribute if data.ndim == 2 else "the number of steps of X"
 
 
+# Pools walked one by one (the step size grows with the layer early on); any
+# further pools are counted with the last step size, so the plan stays cheap
+# for any max_neurons.
+_PLANNED_POOLS = 10000
+
+
 def ngsnn_growth_plan(estimator, n_samples):
     """Planned growth of ``NGSNNClassifier.fit`` on ``n_samples`` samples.
 
@@ -46,30 +52,33 @@ def ngsnn_growth_plan(estimator, n_samples):
     drawn until the layer reaches its cap ``cap`` (``pools`` pools of
     ``n_candidates``), the same schedule as ``NGSNNClassifier._grow``.
     """
-    from ..classifiers import _ngsnn as M
+    from ..classifiers._ngsnn import _EXACT_MIN, _SCORE_SAMPLES
 
-    auto_grow = getattr(M, "_AUTO_GROWTH_SAMPLES", 10000)
     n_val = math.ceil(estimator.validation_fraction * n_samples) if estimator.early_stopping else 0
     n_train = max(1, n_samples - n_val)
-    n_grow = min(n_train, auto_grow) if estimator.growth_samples == "auto" else int(estimator.growth_samples)
-    n_grow = max(1, min(n_grow, n_train))
-    if estimator.max_neurons == "auto":
-        cap = int(min(getattr(M, "_AUTO_MAX_NEURONS", 2000), max(getattr(M, "_AUTO_MIN_NEURONS", 300), n_grow)))
-    else:
-        cap = int(estimator.max_neurons)
-    if estimator.neurons_per_step == "auto":
-        per_step = max(1, min(getattr(M, "_MAX_PER_STEP", 32), n_grow // 200))
-    else:
-        per_step = int(estimator.neurons_per_step)
-    pools = -(-cap // per_step)
-    n_cand = int(estimator.n_candidates)
-    n_score = min(n_grow, getattr(M, "_SCORE_SAMPLES", 1000))
-    n_exact = min(n_cand, max(getattr(M, "_EXACT_MIN", 24), 4 * per_step))
-    if n_exact < n_cand:  # preselection on n_score samples, then the exact score
-        per_pool = n_cand * n_score + (0 if n_score == n_grow else n_exact * n_grow)
-    else:
-        per_pool = n_cand * n_grow
-    return pools * per_pool, cap, pools, n_cand
+    # the estimator's own plan (growth subsample, cap) and step sizes, so the
+    # guard follows any change of the growth schedule
+    n_grow, cap, n_cand, _ = estimator._plan(n_train, n_val, 1, 2, 0)
+    n_score = min(n_grow, _SCORE_SAMPLES)
+
+    def pool_sims(n_add):
+        n_exact = min(n_cand, max(_EXACT_MIN, 4 * n_add))
+        if n_exact < n_cand:  # preselection on n_score samples, then the exact score
+            return n_cand * n_score + (0 if n_score == n_grow else n_exact * n_grow)
+        return n_cand * n_grow
+
+    size = pools = candidate_sims = 0
+    n_add = 1
+    while size < cap and pools < _PLANNED_POOLS:
+        n_add = min(estimator._neurons_per_step(size, n_grow), cap - size)
+        candidate_sims += pool_sims(n_add)
+        size += n_add
+        pools += 1
+    if size < cap:  # the step size has long stopped growing: the remaining pools at once
+        rest = -(-(cap - size) // n_add)
+        candidate_sims += rest * pool_sims(n_add)
+        pools += rest
+    return candidate_sims, cap, pools, n_cand
 
 
 def check_ngsnn_fit(estimator, data):
