@@ -40,6 +40,7 @@ subclass that packs ``prm``.
 import numpy as np
 
 from .._config import jit
+from ..feature_extraction._kernels import _soft  # x ** mu, the extractor's soft bound
 
 RULE_PAIR = 0
 RULE_TRIPLET = 1
@@ -129,16 +130,6 @@ def _clip(w, w_min, w_max):
     if w > w_max:
         return w_max
     return w
-
-
-@jit()
-def _soft(x, mu):
-    # x ** mu with 0 ** 0 == 1 and no pow call in the hard-bound case.
-    if mu == 0.0:
-        return 1.0
-    if x <= 0.0:
-        return 0.0
-    return x ** mu
 
 
 @jit()
