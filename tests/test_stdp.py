@@ -9,14 +9,25 @@ from skspike import STDPFeatureExtractor
 from skspike._ops import OperationCounts
 from skspike.encoding import PoissonEncoder
 from skspike.feature_extraction import VoteClassifier
+from skspike.neurons import AdaptiveLIF
+
+DC = AdaptiveLIF.diehl_cook
 
 from naive_stdp import run_sample
 
 # Parameters that make a tiny network learn visibly within a few samples.
-FAST = dict(nu_post=0.05, nu_pre=0.01, w_init=1.0, theta_plus=0.5, v_thresh=-63.0,
-            v_reset=-65.0)  # reset below the threshold (refused otherwise)
-DYNAMICS = ["dt", "tau_m", "v_rest", "v_reset", "v_thresh", "t_ref", "inhibition",
-            "theta_plus", "tau_theta", "tau_trace", "nu_pre", "nu_post", "x_tar", "w_max", "mu"]
+FAST_NEURON = dict(theta_jump=0.5, v_thresh=-63.0, v_reset=-65.0)  # reset below the threshold
+FAST = dict(nu_post=0.05, nu_pre=0.01, w_init=1.0, neuron=DC(**FAST_NEURON))
+DYNAMICS = ["dt", "inhibition", "tau_trace", "nu_pre", "nu_post", "x_tar", "w_max", "mu"]
+
+
+def _dynamics(est):
+    """Arguments of the naive reference: the extractor's parameters and its fitted neuron."""
+    p, n = est.get_params(), est.neuron_
+    args = {k: p[k] for k in DYNAMICS}
+    args.update(tau_m=n.tau_m, v_rest=n.v_rest, v_reset=n.v_reset, v_thresh=n.v_thresh,
+                t_ref=n.t_ref, theta_plus=n.theta_jump, tau_theta=est.tau_theta_)
+    return args
 
 
 def _random_spikes(n_samples=6, n_steps=120, n_in=12, p=0.08, seed=1):
@@ -33,7 +44,7 @@ def _initialized(spikes, **params):
 @pytest.mark.parametrize("extra", [
     {},
     {"mu": 0.7, "x_tar": 0.3},
-    {"inhibition": 0.0, "t_ref": 0.0},
+    {"inhibition": 0.0, "neuron": DC(**FAST_NEURON, t_ref=0.0)},
     {"weight_norm": None, "nu_pre": 0.05},
     {"w_max": 0.4, "weight_norm": 3.0},
 ])
@@ -45,8 +56,7 @@ def test_kernel_matches_naive_reference(extra):
     est.partial_fit(spikes)
 
     p = est.get_params()
-    args = {k: p[k] for k in DYNAMICS}
-    args["tau_theta"] = est.tau_theta_  # "auto" resolved in fit
+    args = _dynamics(est)  # tau_adapt "auto" resolved in fit (tau_theta_)
     total = 0
     for sample in spikes:
         counts, _ = run_sample(sample, weights, theta, norm=p["weight_norm"], learn=True, **args)
@@ -89,7 +99,7 @@ def test_pre_then_post_pair_potentiates_by_the_rule(mu, x_tar):
     np.testing.assert_allclose(est.weights_[:, 0] - before[:, 0], [dw0, dw1], rtol=1e-12)
     # theta jumped at step 11, then decayed for the 28 remaining steps
     decay = np.exp(-est.dt / est.tau_theta_)
-    np.testing.assert_allclose(est.theta_, [est.theta_plus * decay ** 28], rtol=1e-12)
+    np.testing.assert_allclose(est.theta_, [est.neuron_.theta_jump * decay ** 28], rtol=1e-12)
 
 
 @pytest.mark.parametrize("mu", [0.0, 0.5])
@@ -144,13 +154,13 @@ def test_weights_bounded_and_normalized_after_fit():
     X = rng.rand(60, 20) ** 3  # skewed input: some weights grow large
     est = STDPFeatureExtractor(
         6, encoder=PoissonEncoder(max_rate=300.0, n_steps=100), w_max=0.2,
-        weight_norm=3.0, nu_post=0.05, theta_plus=0.2, n_epochs=2, random_state=0,
+        weight_norm=3.0, nu_post=0.05, neuron=DC(theta_jump=0.2), n_epochs=2, random_state=0,
     ).fit(X)
     assert est.weights_.min() >= 0.0
     assert est.weights_.max() <= 0.2
     assert (est.weights_ == 0.2).any()  # the bound was reached, so it was tested
     np.testing.assert_allclose(est.weights_.sum(axis=0), 3.0, rtol=1e-12)
-    np.testing.assert_allclose(est.thresholds_, est.v_thresh + est.theta_)
+    np.testing.assert_allclose(est.thresholds_, est.neuron_.v_thresh + est.theta_)
     assert (est.theta_ > 0).all()
 
 
@@ -199,7 +209,7 @@ def test_fit_warns_when_trains_are_read_with_the_wrong_step():
     # 100 ms trains read as 5 ms: the membrane (tau_m = 100 ms) sees 1/20 of the drive
     # (thresholds that never decay: the "auto" decay would partly make up for it)
     with pytest.warns(UserWarning, match="dt=0.05 ms.*100 steps = 5 ms"):
-        STDPFeatureExtractor(4, encoder=None, dt=0.05, weight_norm=1.0, tau_theta=1e7,
+        STDPFeatureExtractor(4, encoder=None, dt=0.05, weight_norm=1.0, neuron=DC(tau_adapt=1e7),
                              random_state=0).fit(spikes)
     import warnings
 
@@ -211,7 +221,7 @@ def test_fit_warns_when_trains_are_read_with_the_wrong_step():
 def test_lateral_inhibition_limits_simultaneous_winners():
     spikes = _random_spikes(n_samples=20, n_steps=200, n_in=30, p=0.15, seed=3)
     est = _initialized(spikes, n_neurons=30, random_state=0, output="spikes",
-                       v_thresh=-60.0, v_reset=-65.0, t_ref=2.0, weight_norm=3.0)
+                       neuron=DC(v_thresh=-60.0, v_reset=-65.0, t_ref=2.0), weight_norm=3.0)
 
     def run(inhibition):
         out = est.set_params(inhibition=inhibition).transform(spikes)
@@ -233,7 +243,7 @@ def test_partial_fit_on_halves_equals_fit_poisson():
     # a fixed feature_range: with a learned one, the first partial_fit call
     # would fit the encoder's scaling on its batch only
     enc = PoissonEncoder(max_rate=250.0, n_steps=80, feature_range=(0, 1))
-    params = dict(n_neurons=5, encoder=enc, random_state=7, nu_post=0.05, theta_plus=0.3,
+    params = dict(n_neurons=5, encoder=enc, random_state=7, nu_post=0.05, neuron=DC(theta_jump=0.3),
                   n_epochs=1, weight_norm=1.6)
     whole = STDPFeatureExtractor(**params).fit(X)
     halves = STDPFeatureExtractor(**params).partial_fit(X[:17]).partial_fit(X[17:])
@@ -324,7 +334,7 @@ def test_min_spikes_presents_quiet_samples_again():
     X = np.random.RandomState(0).rand(20, 10)
     enc = PoissonEncoder(max_rate=20.0, n_steps=40, dt=0.5)
     # the paper's (weak) weights and homeostasis, so that quiet samples occur
-    paper = dict(dt=0.5, weight_norm=1.0, theta_plus=0.05, nu_post=1e-2, tau_trace=20.0, n_epochs=1)
+    paper = dict(dt=0.5, weight_norm=1.0, neuron=DC(theta_jump=0.05), nu_post=1e-2, tau_trace=20.0, n_epochs=1)
     quiet = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=0, **paper).fit(X)
     loud = STDPFeatureExtractor(4, encoder=enc, random_state=0, min_spikes=3,
                                 rate_increment=300.0, **paper).fit(X)
@@ -416,8 +426,8 @@ def test_quality_on_digits():
     stdp = STDPFeatureExtractor(
         400,
         encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
-        dt=0.5, weight_norm=6.4, theta_plus=0.5, nu_post=0.005, tau_trace=10.0, n_epochs=5,
-        inhibition=17.5, tau_theta=1e7, off_channels=False, random_state=0,
+        dt=0.5, weight_norm=6.4, neuron=DC(theta_jump=0.5, tau_adapt=1e7), nu_post=0.005,
+        tau_trace=10.0, n_epochs=5, inhibition=17.5, off_channels=False, random_state=0,
     ).fit(X_train)
     counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
     vote = VoteClassifier().fit(counts_train, y_train)

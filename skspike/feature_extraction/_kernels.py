@@ -119,8 +119,13 @@ def normalize_all(weights, norm, w_max):
 
 @jit()
 def _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace, learn,
-                counts, out_spikes, record):
+                counts, out_spikes, record, eff):
     """Simulate one sample; return the number of input spikes it received.
+
+    ``eff`` (n_steps, n_in) float64 are per-spike synaptic efficacies (a
+    dynamic synapse): the spike of input ``i`` at step ``t`` delivers
+    ``eff[t, i] * weights[i, :]``; an empty ``(0, 0)`` array delivers the
+    weights themselves.
 
     ``counts`` (n_neurons,) receives the output spike counts; ``out_spikes``
     (n_steps, n_neurons) the spike trains when ``record``. With ``learn``,
@@ -163,6 +168,7 @@ def _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace, learn,
         post_list = np.empty(0, dtype=np.int64)
     n_pre = 0
     n_post = 0
+    use_eff = eff.shape[0] > 0
     for j in range(n_neurons):
         counts[j] = 0
 
@@ -170,8 +176,13 @@ def _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace, learn,
         # 1. input spikes: deliver the row, then depress (pre after post).
         for e in range(step_ptr[t], step_ptr[t + 1]):
             i = ev_idx[e]
-            for j in range(n_neurons):
-                i_in[j] += weights[i, j]
+            if use_eff:
+                g_e = eff[t, i]
+                for j in range(n_neurons):
+                    i_in[j] += g_e * weights[i, j]
+            else:
+                for j in range(n_neurons):
+                    i_in[j] += weights[i, j]
             if learn:
                 for q in range(n_post):
                     j = post_list[q]
@@ -317,16 +328,21 @@ def _events_poisson(prob, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan):
 
 
 @jit()
-def learn_spikes(spikes, weights, theta, prm, trace, counts, in_spikes):
-    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order."""
+def learn_spikes(spikes, weights, theta, prm, trace, counts, in_spikes, eff):
+    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order.
+
+    ``eff``: per-spike efficacies of the same shape, or shape (0, 0, 0) for none.
+    """
     n_batch, n_steps, n_in = spikes.shape
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)
     ev_idx = np.empty(n_steps * n_in, dtype=np.int32)
     dummy = np.empty((0, 0), dtype=np.uint8)
+    no_eff = np.empty((0, 0), dtype=np.float64)
     for s in range(n_batch):
         _events_from_spikes(spikes[s], step_ptr, ev_idx)
+        eff_s = eff[s] if eff.shape[0] > 0 else no_eff
         in_spikes[s] = _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace,
-                                   True, counts[s], dummy, False)
+                                   True, counts[s], dummy, False, eff_s)
 
 
 @jit()
@@ -355,6 +371,7 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, theta, prm, trace, 
     ev_chan = np.empty(cap, dtype=np.int32)
     p_now = np.empty(n_in)
     dummy = np.empty((0, 0), dtype=np.uint8)
+    no_eff = np.empty((0, 0), dtype=np.float64)
     for s in range(n_batch):
         state = stream_seed(seed, first_index + s)
         total = 0
@@ -363,7 +380,7 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, theta, prm, trace, 
             _scale_prob(prob[s], 1.0 + k * rate_step, p_now)
             state = _events_poisson(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
             total += _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace,
-                                 True, counts[s], dummy, False)
+                                 True, counts[s], dummy, False, no_eff)
             k += 1
             if k >= max_presentations or counts[s].sum() >= min_spikes:
                 break
@@ -372,17 +389,19 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, theta, prm, trace, 
 
 
 @jit(parallel=True)
-def infer_spikes(spikes, weights, theta, prm, trace, counts, in_spikes, out_spikes, record):
-    """Frozen network on spike arrays, samples in parallel."""
+def infer_spikes(spikes, weights, theta, prm, trace, counts, in_spikes, out_spikes, record, eff):
+    """Frozen network on spike arrays, samples in parallel (``eff`` as in :func:`learn_spikes`)."""
     n_batch, n_steps, n_in = spikes.shape
     n_blocks = max(1, min(n_batch, 64))
     for b in prange(n_blocks):
         step_ptr = np.empty(n_steps + 1, dtype=np.int64)
         ev_idx = np.empty(n_steps * n_in, dtype=np.int32)
+        no_eff = np.empty((0, 0), dtype=np.float64)
         for s in range(b, n_batch, n_blocks):
             _events_from_spikes(spikes[s], step_ptr, ev_idx)
+            eff_s = eff[s] if eff.shape[0] > 0 else no_eff
             in_spikes[s] = _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace,
-                                       False, counts[s], out_spikes[s], record)
+                                       False, counts[s], out_spikes[s], record, eff_s)
 
 
 @jit(parallel=True)
@@ -405,6 +424,7 @@ def infer_poisson(prob, prob_bits, seed, n_steps, weights, theta, prm, trace, mi
         ev_step = np.empty(cap, dtype=np.int32)
         ev_chan = np.empty(cap, dtype=np.int32)
         p_now = np.empty(n_in)
+        no_eff = np.empty((0, 0), dtype=np.float64)
         for s in range(b, n_batch, n_blocks):
             state = stream_seed(seed, _row_key(prob_bits[s]))
             total = 0
@@ -416,7 +436,7 @@ def infer_poisson(prob, prob_bits, seed, n_steps, weights, theta, prm, trace, mi
                 if record:
                     out_spikes[s, :, :] = 0
                 total += _run_sample(step_ptr, ev_idx, n_steps, weights, theta, prm, trace,
-                                     False, counts[s], out_spikes[s], record)
+                                     False, counts[s], out_spikes[s], record, no_eff)
                 k += 1
                 n_out = counts[s].sum()
                 out_total[s] += n_out

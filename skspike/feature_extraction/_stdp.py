@@ -6,12 +6,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
 from ..encoding import PoissonEncoder
 from ..encoding._kernels import poisson_kernel
+from ..neurons import LIF, AdaptiveLIF, NeuronModel
+from ..neurons._models import DEPRECATED, resolve_neuron
 from ..utils._limits import check_stdp
 from ..utils._random import derive_seed
 from ..utils._validation import validate_spiking_input
@@ -42,6 +44,13 @@ _SILENT_WARN = 0.5
 # layer, theta_plus * tau_theta / (n_neurons * window), in mV: the paper's
 # 0.05 mV * 1e7 ms / (400 neurons * 500 ms) = 2.5 mV.
 _THETA_PER_SPIKE = 2.5
+# The threshold time constant of a layer without adaptation (theta_jump = 0, or a LIF
+# neuron): exp(-dt / 1e300) == 1.0, a threshold that never moves.
+_FROZEN_TAU = 1e300
+# The old flattened neuron scalars (deprecated) -> field of the neuron model.
+_OLD_NEURON_SCALARS = {"tau_m": "tau_m", "v_rest": "v_rest", "v_reset": "v_reset",
+                       "v_thresh": "v_thresh", "t_ref": "t_ref", "theta_plus": "theta_jump",
+                       "tau_theta": "tau_adapt"}
 # n_epochs="auto": at least this many training presentations per neuron ...
 _PRESENTATIONS_PER_NEURON = 5
 # ... and at least this many epochs.
@@ -79,16 +88,43 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         do not record their step, so trains made with another ``dt`` must be
         read with that ``dt`` (``fit`` warns when the layer stays silent, the
         usual symptom of a mismatch).
-    tau_m : float, default=100.0
-        Membrane time constant in ms.
-    v_rest : float, default=-65.0
-        Resting potential in mV (also the potential at the start of a sample).
-    v_reset : float, default=-60.0
-        Reset potential after a spike, in mV.
-    v_thresh : float, default=-52.0
-        Base firing threshold in mV; the adaptive part ``theta`` adds to it.
-    t_ref : float, default=5.0
-        Refractory period in ms (rounded to whole steps).
+    neuron : AdaptiveLIF, LIF or None, default=None
+        The excitatory neuron, a :mod:`skspike.neurons` model with scalar
+        parameters (potentials in mV, times in ms). None is the Diehl & Cook
+        neuron :meth:`AdaptiveLIF.diehl_cook() <skspike.neurons.AdaptiveLIF.diehl_cook>`:
+        ``tau_m = 100`` ms, ``v_rest = -65`` mV (also the potential at the
+        start of a sample), ``v_reset = -60`` mV, ``v_thresh = -52`` mV (the
+        adaptive part ``theta`` adds to it), ``t_ref = 5`` ms (rounded to
+        whole steps), ``theta_jump = 1.0`` mV and ``tau_adapt = "auto"``.
+        Its parameters are reachable as ``neuron__tau_m`` etc. (``set_params``,
+        ``GridSearchCV``). The adaptive threshold is the homeostasis of
+        learning: during ``fit`` ``theta`` jumps by ``theta_jump`` per spike
+        and decays with ``tau_adapt``; ``transform`` freezes it.
+        ``theta_jump``: the paper's 0.05 mV suits 60000 samples x several
+        epochs; on data sets of a few hundred to a few thousand samples a
+        larger step is what makes the neurons specialise.
+        ``tau_adapt="auto"`` keeps the paper's balance between threshold
+        growth and decay, ``theta_jump * tau_adapt / (n_neurons * T_w) = 2.5``
+        mV with ``T_w = n_steps * dt`` the presentation window (the paper:
+        0.05 mV x 1e7 ms / (400 x 500 ms)), i.e. ``tau_adapt = 2.5 n_neurons
+        T_w / theta_jump`` (200 s for the defaults and 200-step trains). At
+        equilibrium the mean threshold increment is 2.5 mV per output spike
+        per sample of the whole layer (see Notes), so thresholds follow the
+        input drive instead of rising until the layer is silent. The fitted
+        value is ``tau_theta_`` (and ``neuron_.tau_adapt``). A :class:`LIF`
+        has no adaptation (fixed thresholds). The extractor's kernel needs
+        ``reset="zero"``, ``tau_syn=0`` and ``r_m=1`` (inputs are
+        instantaneous voltage jumps, see Notes).
+    synapse : SynapseModel or None, default=None
+        A dynamic synapse (short-term plasticity, e.g.
+        :class:`~skspike.synapses.TsodyksMarkram`) on every input channel of
+        spike-train input: a spike through weight ``w`` moves the membrane by
+        ``g e w`` with ``e`` its efficacy from the channel's own spike
+        history (``synapse.efficacy(spikes, dt)``, each sample from rest);
+        plasticity still counts the spike (traces jump to 1). Spike trains
+        given as ``X`` or made by a non-Poisson encoder only (the fused
+        Poisson encoder and OFF channels have no efficacy; ``fit`` raises).
+        Parameters reachable as ``synapse__U`` etc.
     inhibition : float, default=5.0
         Lateral inhibition: each spike lowers the membrane potential of every
         other neuron by this many mV at the next step (0 disables it; large
@@ -97,22 +133,6 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         samples); the default 5 mV lets a few neurons answer each sample,
         a richer code on data sets of hundreds to thousands of samples
         (measured in ``benchmarks/bench_defaults.py``).
-    theta_plus : float, default=1.0
-        Threshold increase in mV per spike during learning (homeostasis).
-        The paper's 0.05 mV suits 60000 samples x several epochs; on data
-        sets of a few hundred to a few thousand samples a larger step is what
-        makes the neurons specialise.
-    tau_theta : "auto" or float, default="auto"
-        Decay time constant of the adaptive threshold in ms (learning only).
-        ``"auto"`` keeps the paper's balance between threshold growth and
-        decay, ``theta_plus * tau_theta / (n_neurons * T_w) = 2.5`` mV with
-        ``T_w = n_steps * dt`` the presentation window (the paper: 0.05 mV x
-        1e7 ms / (400 x 500 ms)), i.e. ``tau_theta = 2.5 n_neurons T_w /
-        theta_plus`` (200 s for the defaults and 200-step trains). At
-        equilibrium the mean threshold increment is 2.5 mV per output spike
-        per sample of the whole layer (see Notes), so thresholds follow the
-        input drive instead of rising until the layer is silent. The fitted
-        value is ``tau_theta_``.
     tau_trace : float, default=10.0
         Time constant in ms of the pre- and postsynaptic traces.
     nu_pre : float, default=1e-4
@@ -187,9 +207,20 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         bounds apply to learning. The neuron, inhibition, homeostasis and
         normalisation are the same, except that the refractory clamp and
         the threshold test (``v >= threshold``) follow the engine.
+    tau_m, v_rest, v_reset, v_thresh, t_ref, theta_plus, tau_theta : float, deprecated
+        The neuron's former flattened parameters (``theta_plus`` is
+        ``theta_jump``, ``tau_theta`` is ``tau_adapt`` of the neuron).
+        Deprecated in 0.2, removed in 0.3: ``fit`` warns (FutureWarning) and
+        uses them in place of the neuron's fields, e.g. ``tau_m=50.0`` gives
+        the result of ``neuron=AdaptiveLIF.diehl_cook(tau_m=50.0)``.
 
     Attributes
     ----------
+    neuron_ : AdaptiveLIF
+        The neuron used, resolved (``tau_adapt`` a number: ``tau_theta_``, or
+        1e300 for a threshold that never decays; a :class:`LIF` becomes an
+        AdaptiveLIF with ``theta_jump = 0``). A copy: the ``neuron`` given is
+        never changed.
     weights_ : ndarray of shape (n_in, n_neurons)
         Learned input weights, each column summing to ``weight_norm_``.
     weight_norm_ : float
@@ -198,7 +229,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         Membrane jump in mV per unit weight of an input spike (1 unless
         ``weight_norm="auto"`` meets its cap; see ``weight_norm``).
     tau_theta_ : float
-        Threshold decay time constant used, in ms.
+        Threshold decay time constant used, in ms (inf without adaptation).
     n_epochs_ : int
         Passes over the data made by ``fit``.
     off_channels_ : bool
@@ -235,7 +266,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    **Neurons**, per step of ``dt`` ms (exact exponential decay; refractory
+    **Neurons** (``neuron``, with ``tau_m``, ``v_rest``, ``v_reset``,
+    ``v_thresh``, ``t_ref``, ``theta_jump = theta_plus`` and ``tau_adapt =
+    tau_theta`` its fields), per step of ``dt`` ms (exact exponential decay; refractory
     neurons are held at ``v_reset`` and ignore input):
 
     .. math::
@@ -346,14 +379,17 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         "n_neurons": [Interval(Integral, 1, None, closed="left")],
         "encoder": [StrOptions({"poisson"}), HasMethods(["fit", "transform"]), None],
         "dt": [Interval(Real, 0, None, closed="neither")],
-        "tau_m": [Interval(Real, 0, None, closed="neither")],
-        "v_rest": [Interval(Real, None, None, closed="neither")],  # finite
-        "v_reset": [Interval(Real, None, None, closed="neither")],  # finite
-        "v_thresh": [Interval(Real, None, None, closed="neither")],  # finite
-        "t_ref": [Interval(Real, 0, None, closed="left")],
+        "neuron": [NeuronModel, None],
+        "synapse": [HasMethods(["efficacy", "kernel_params"]), None],
+        "tau_m": [Interval(Real, 0, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "v_rest": [Interval(Real, None, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "v_reset": [Interval(Real, None, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "v_thresh": [Interval(Real, None, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "t_ref": [Interval(Real, 0, None, closed="left"), Hidden(StrOptions({DEPRECATED}))],
         "inhibition": [Interval(Real, 0, None, closed="left")],
-        "theta_plus": [Interval(Real, 0, None, closed="left")],
-        "tau_theta": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "theta_plus": [Interval(Real, 0, None, closed="left"), Hidden(StrOptions({DEPRECATED}))],
+        "tau_theta": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither"),
+                      Hidden(StrOptions({DEPRECATED}))],
         "tau_trace": [Interval(Real, 0, None, closed="neither")],
         "nu_pre": [Interval(Real, 0, None, closed="left")],
         "nu_post": [Interval(Real, 0, None, closed="left")],
@@ -378,14 +414,9 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         *,
         encoder="poisson",
         dt=1.0,
-        tau_m=100.0,
-        v_rest=-65.0,
-        v_reset=-60.0,
-        v_thresh=-52.0,
-        t_ref=5.0,
+        neuron=None,
+        synapse=None,
         inhibition=5.0,
-        theta_plus=1.0,
-        tau_theta="auto",
         tau_trace=10.0,
         nu_pre=1e-4,
         nu_post=5e-3,
@@ -402,10 +433,19 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         random_state=None,
         verbose=False,
         rule=None,
+        tau_m=DEPRECATED,
+        v_rest=DEPRECATED,
+        v_reset=DEPRECATED,
+        v_thresh=DEPRECATED,
+        t_ref=DEPRECATED,
+        theta_plus=DEPRECATED,
+        tau_theta=DEPRECATED,
     ):
         self.n_neurons = n_neurons
         self.encoder = encoder
         self.dt = dt
+        self.neuron = neuron
+        self.synapse = synapse
         self.tau_m = tau_m
         self.v_rest = v_rest
         self.v_reset = v_reset
@@ -451,6 +491,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         for attr in ("weights_", "theta_", "n_samples_seen_"):
             if hasattr(self, attr):
                 delattr(self, attr)
+        self.neuron_ = self._resolve_neuron()
         source = self._validate_source(X, reset=True)
         check_stdp(self, source, self._planned_epochs(source["n_samples"]))
         self._initialize(source)
@@ -482,6 +523,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             Updated extractor.
         """
         first = not hasattr(self, "weights_")
+        if first:
+            self.neuron_ = self._resolve_neuron()
         source = self._validate_source(X, reset=first)
         check_stdp(self, source, 1)
         if first:
@@ -569,12 +612,40 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             )
         return enc
 
+    def _resolve_neuron(self):
+        """The neuron of ``fit``: ``neuron`` (default Diehl & Cook), old scalars applied.
+
+        An independent AdaptiveLIF (a LIF becomes one without adaptation);
+        ``tau_adapt`` may still be "auto" (resolved in ``_initialize``).
+        Raises ValueError for what the extractor's kernel cannot run.
+        """
+        neuron = self.neuron
+        if isinstance(neuron, LIF):  # no adaptation: a fixed threshold
+            neuron = AdaptiveLIF(**neuron.get_params(), theta_jump=0.0, tau_adapt="auto")
+        old = {name: (field, getattr(self, name)) for name, field in _OLD_NEURON_SCALARS.items()}
+        neuron = resolve_neuron(
+            type(self).__name__, neuron, AdaptiveLIF.diehl_cook, allowed=(AdaptiveLIF,),
+            deprecated=old, replacement=", e.g. neuron=AdaptiveLIF.diehl_cook(tau_m=..., "
+            "theta_jump=..., tau_adapt=...) (theta_plus is theta_jump, tau_theta is tau_adapt)",
+        )
+        name = type(self).__name__
+        if neuron.n_neurons is not None:
+            raise ValueError(
+                f"{name}: the neuron must have scalar parameters (one model for the layer); got "
+                f"per-neuron arrays of length {neuron.n_neurons}."
+            )
+        for field, value, why in (("reset", "zero", "the membrane is set to v_reset"),
+                                  ("tau_syn", 0.0, "inputs are instantaneous voltage jumps"),
+                                  ("r_m", 1.0, "a spike through w moves the membrane by g w mV")):
+            if getattr(neuron, field) != value:
+                raise ValueError(
+                    f"{name} needs a neuron with {field}={value!r} ({why}); got "
+                    f"{field}={getattr(neuron, field)!r}."
+                )
+        return neuron
+
     def _validate_source(self, X, *, reset):
         """Validated input as a dict the kernels can consume."""
-        if reset and not self.v_thresh > self.v_reset:
-            raise ValueError(
-                f"v_thresh must be above v_reset (got v_thresh={self.v_thresh}, v_reset={self.v_reset})."
-            )
         data, _ = validate_spiking_input(self, X, reset=reset, encoder=None)
         if data.ndim == 3:
             data = np.ascontiguousarray(data)
@@ -592,7 +663,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         if reset:
             self.encoder_ = clone(self._encoder_template()).fit(data)
         enc = self.encoder_
-        if type(enc) is PoissonEncoder:
+        if type(enc) is PoissonEncoder and self.synapse is None:  # fused: spikes never stored
             intensities = enc.intensities(data)
             if reset:
                 self.off_channels_ = self.off_channels in ("auto", True)
@@ -665,7 +736,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         if self.weight_norm is None:
             return 0.0, 1.0
         if self.weight_norm == "auto":
-            gap = float(self.v_thresh - self.v_rest)
+            gap = float(self.neuron_.v_thresh - self.neuron_.v_rest)
             cap = _AUTO_NORM_CAP * n_in * float(self.w_max)
             if gap <= 0.0 or mean_spikes <= 0.0:
                 return cap, 1.0
@@ -682,13 +753,15 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         return norm, 1.0
 
     def _params(self, n_in):
+        """The extractor kernel's parameter vector; the neuron's part from ``neuron_``."""
+        neuron = self.neuron_
         prm = np.zeros(_kernels.N_PRM)
-        prm[_kernels.DECAY_M] = np.exp(-self.dt / self.tau_m)
-        prm[_kernels.V_REST] = self.v_rest
-        prm[_kernels.V_RESET] = self.v_reset
-        prm[_kernels.V_THRESH] = self.v_thresh
+        prm[_kernels.DECAY_M] = np.exp(-self.dt / neuron.tau_m)
+        prm[_kernels.V_REST] = neuron.v_rest
+        prm[_kernels.V_RESET] = neuron.v_reset
+        prm[_kernels.V_THRESH] = neuron.v_thresh
         prm[_kernels.INHIBITION] = self.inhibition
-        prm[_kernels.THETA_PLUS] = self.theta_plus
+        prm[_kernels.THETA_PLUS] = neuron.theta_jump
         prm[_kernels.THETA_DECAY] = np.exp(-self.dt / self.tau_theta_)
         prm[_kernels.NU_PRE] = self.nu_pre
         prm[_kernels.NU_POST] = self.nu_post
@@ -696,9 +769,15 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         prm[_kernels.W_MAX] = self.w_max
         prm[_kernels.MU] = self.mu
         prm[_kernels.WEIGHT_NORM] = self.weight_norm_
-        prm[_kernels.REF_STEPS] = int(round(self.t_ref / self.dt))
+        prm[_kernels.REF_STEPS] = int(round(neuron.t_ref / self.dt))
         prm[_kernels.GAIN] = self.synaptic_gain_
         return prm
+
+    def _efficacy(self, spikes):
+        """Per-spike efficacies of ``synapse`` for a batch of input trains ((0, 0, 0): none)."""
+        if self.synapse is None:
+            return np.zeros((0, 0, 0))
+        return np.ascontiguousarray(self.synapse.efficacy(spikes, self.dt), dtype=np.float64)
 
     def _rate_step(self):
         max_rate = float(getattr(self.encoder_, "max_rate", 0.0))
@@ -720,15 +799,18 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         if norm > 0.0:
             _kernels.normalize_all(weights, norm, float(self.w_max))
         self.weights_ = weights
-        if self.tau_theta == "auto":
+        neuron = self.neuron_
+        theta_plus = neuron.theta_jump
+        if isinstance(neuron.tau_adapt, str):  # "auto"
             window = n_steps * float(self.dt)
-            self.tau_theta_ = (_THETA_PER_SPIKE * self.n_neurons * window / self.theta_plus
-                               if self.theta_plus > 0 else np.inf)
+            self.tau_theta_ = (_THETA_PER_SPIKE * self.n_neurons * window / theta_plus
+                               if theta_plus > 0 else np.inf)
         else:
-            self.tau_theta_ = float(self.tau_theta)
+            self.tau_theta_ = float(neuron.tau_adapt)
+        self.neuron_ = neuron.set_params(tau_adapt=min(self.tau_theta_, _FROZEN_TAU))
         self.n_epochs_ = self._planned_epochs(source["n_samples"])
         self.theta_ = np.zeros(self.n_neurons)
-        self.thresholds_ = self.v_thresh + self.theta_
+        self.thresholds_ = neuron.v_thresh + self.theta_
         self.n_samples_seen_ = 0
         self.n_presentations_ = 0
         self.n_in_ = n_in
@@ -745,6 +827,11 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
             from ..plasticity import _network
 
+            if self.synapse is not None:
+                raise ValueError(
+                    "STDPFeatureExtractor: synapse= is not supported together with rule= yet; "
+                    "use rule=None (the pair STDP rule) with a synapse."
+                )
             return _network.learn(self, source, n_epochs)
         n_in = source["n_in"]
         n_steps = source["n_steps"]
@@ -779,7 +866,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                                                presented)
                     else:
                         _kernels.learn_spikes(payload, weights, theta, prm, trace, counts,
-                                              in_spikes)
+                                              in_spikes, self._efficacy(payload))
                     self.n_samples_seen_ += stop - start
                     self.n_presentations_ += int(presented.sum())
                     n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
@@ -793,7 +880,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         finally:
             if bar is not None:
                 bar.close()
-        self.thresholds_ = self.v_thresh + theta
+        self.thresholds_ = self.neuron_.v_thresh + theta
         # (input without any spike is no time-base problem: nothing to warn about)
         if n_samples > 0 and n_silent > _SILENT_WARN * n_samples and self._mean_input_spikes(source) > 0:
             self._warn_silent(source, n_silent / n_samples)
@@ -851,7 +938,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         else:
             for start, stop, payload in self._batches(source, _ENCODE_BATCH * 4):
                 _kernels.infer_spikes(payload, weights, theta, prm, trace, counts[start:stop],
-                                      in_spikes[start:stop], spikes_out[start:stop], record)
+                                      in_spikes[start:stop], spikes_out[start:stop], record,
+                                      self._efficacy(payload))
             out_total = counts.sum(axis=1)
         return counts, spikes_out, {"in_spikes": in_spikes, "out_spikes": out_total,
                                     "presentations": presented}

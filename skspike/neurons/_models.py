@@ -20,8 +20,10 @@ _RESETS = ("zero", "subtract")
 _MAX_REF_STEPS = float(2**31 - 1)
 
 
-def _as_param(value, name):
-    """A scalar float, or a read-only contiguous 1-D float64 array."""
+def _as_param(value, name, auto=False):
+    """A scalar float, or a read-only contiguous 1-D float64 array (or "auto" where allowed)."""
+    if auto and isinstance(value, str) and value == "auto":
+        return value
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.")
@@ -57,10 +59,15 @@ class NeuronModel:
     immutable, compare by value and pickle.
     """
 
+    #: Fields that may hold the placeholder "auto", resolved by the estimator that
+    #: uses the model (e.g. ``AdaptiveLIF.tau_adapt`` in STDPFeatureExtractor).
+    _AUTO_FIELDS = ()
+
     def __post_init__(self):
         size = None
         for field in self._numeric_fields():
-            value = _as_param(getattr(self, field.name), field.name)
+            value = _as_param(getattr(self, field.name), field.name,
+                              auto=field.name in self._AUTO_FIELDS)
             object.__setattr__(self, field.name, value)
             if isinstance(value, np.ndarray):
                 if size is not None and value.shape[0] != size:
@@ -79,6 +86,72 @@ class NeuronModel:
     def _validate(self):  # pragma: no cover - overridden
         pass
 
+    # ------------------------------------------------ scikit-learn parameters
+    @classmethod
+    def _get_param_names(cls):
+        return [f.name for f in dataclasses.fields(cls)]
+
+    def get_params(self, deep=True):
+        """Parameters of the model as a dict (scikit-learn protocol).
+
+        Estimators that take a model as ``neuron=`` expose these with the
+        nested syntax (``neuron__tau_m``) in their own ``get_params``,
+        ``set_params`` and in :class:`~sklearn.model_selection.GridSearchCV`.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Unused (models hold no nested objects); kept for the protocol.
+
+        Returns
+        -------
+        params : dict
+            Field name -> value (floats, per-neuron arrays, strings).
+        """
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params):
+        """Set parameters in place and return self (scikit-learn protocol).
+
+        The new values are validated as in the constructor (a ValueError
+        leaves the model unchanged). This is the one way to change a model
+        after construction (attribute assignment raises
+        ``FrozenInstanceError``); it exists because scikit-learn's nested
+        ``estimator.set_params(neuron__tau_m=...)`` changes the nested object
+        in place. Estimators never change the model they were given: ``fit``
+        works on a resolved copy (``neuron_``). A model used as a dict key
+        must not be changed (its hash follows its values).
+
+        Returns
+        -------
+        self : NeuronModel
+        """
+        if not params:
+            return self
+        valid = self._get_param_names()
+        for key in params:
+            if key not in valid:
+                raise ValueError(
+                    f"Invalid parameter {key!r} for {type(self).__name__}; valid parameters: {valid}."
+                )
+        checked = dataclasses.replace(self, **params)  # runs __post_init__ validation
+        for name in valid:
+            object.__setattr__(self, name, getattr(checked, name))
+        object.__setattr__(self, "_n_neurons", checked._n_neurons)
+        return self
+
+    def __sklearn_clone__(self):
+        """``sklearn.base.clone``: an equal, independent model."""
+        return dataclasses.replace(self)
+
+    def _check_resolved(self):
+        for name in self._AUTO_FIELDS:
+            if isinstance(getattr(self, name), str):
+                raise ValueError(
+                    f"{type(self).__name__}.{name}='auto' is resolved by the estimator that uses "
+                    f"the model (see its documentation); give a number to use the model on its own."
+                )
+
     @property
     def n_neurons(self):
         """Length of the per-neuron arrays, or None when all are scalars."""
@@ -89,6 +162,7 @@ class NeuronModel:
 
         Raises ValueError if a per-neuron array has another length.
         """
+        self._check_resolved()
         n_out = int(n_out)
         if n_out < 1:
             raise ValueError(f"n_out must be >= 1, got {n_out}.")
@@ -277,8 +351,12 @@ class AdaptiveLIF(NeuronModel):
     ----------
     tau_m, v_rest, v_reset, v_thresh, t_ref, reset, tau_syn, r_m
         As in :class:`LIF`.
-    tau_adapt : float or ndarray, default=100.0
+    tau_adapt : float, ndarray or "auto", default=100.0
         Time constant in ms of the threshold adaptation ``theta``.
+        ``"auto"`` is a placeholder that an estimator resolves by its own
+        rule (:class:`~skspike.feature_extraction.STDPFeatureExtractor`:
+        the homeostatic balance of Diehl & Cook, see :meth:`diehl_cook`);
+        a model with ``"auto"`` cannot be simulated on its own.
     theta_jump : float or ndarray, default=0.05
         Increase of ``theta`` at each spike (>= 0).
 
@@ -295,6 +373,8 @@ class AdaptiveLIF(NeuronModel):
     >>> from skspike.neurons import AdaptiveLIF
     >>> AdaptiveLIF(theta_jump=0.1).theta_jump
     0.1
+    >>> AdaptiveLIF.diehl_cook().v_thresh
+    -52.0
     """
 
     tau_m: object = 20.0
@@ -308,9 +388,40 @@ class AdaptiveLIF(NeuronModel):
     tau_adapt: object = 100.0
     theta_jump: object = 0.05
 
+    _AUTO_FIELDS = ("tau_adapt",)
+
+    @classmethod
+    def diehl_cook(cls, **overrides):
+        """The excitatory neuron of Diehl & Cook (2015), as STDPFeatureExtractor uses it.
+
+        Conductance-free version with instantaneous voltage-jump synapses
+        (``tau_syn = 0``): ``tau_m = 100`` ms, ``v_rest = -65`` mV,
+        ``v_reset = -60`` mV, ``v_thresh = -52`` mV, ``t_ref = 5`` ms, an
+        adaptive threshold with ``theta_jump = 1.0`` mV per spike (the paper's
+        0.05 mV suits 60000 samples x several epochs; on hundreds to
+        thousands of samples the larger step is what makes the neurons
+        specialise) and ``tau_adapt = "auto"`` (the paper's balance of
+        threshold growth and decay, resolved by the extractor as
+        ``tau_theta_ = 2.5 n_neurons T_w / theta_jump`` ms, ``T_w`` the
+        presentation window). ``overrides`` replace fields, e.g.
+        ``AdaptiveLIF.diehl_cook(theta_jump=0.05, tau_adapt=1e7)`` for the
+        paper's values.
+
+        References
+        ----------
+        .. [1] P. U. Diehl and M. Cook, "Unsupervised learning of digit
+           recognition using spike-timing-dependent plasticity", Frontiers in
+           Computational Neuroscience 9:99, 2015.
+        """
+        params = dict(tau_m=100.0, v_rest=-65.0, v_reset=-60.0, v_thresh=-52.0, t_ref=5.0,
+                      theta_jump=1.0, tau_adapt="auto")
+        params.update(overrides)
+        return cls(**params)
+
     def _validate(self):
         _validate_lif(self)
-        _check(self.tau_adapt > 0, "AdaptiveLIF: tau_adapt must be > 0 ms.")
+        if not isinstance(self.tau_adapt, str):
+            _check(self.tau_adapt > 0, "AdaptiveLIF: tau_adapt must be > 0 ms.")
         _check(self.theta_jump >= 0, "AdaptiveLIF: theta_jump must be >= 0.")
 
     def _pack(self, params, dt):
@@ -494,3 +605,65 @@ class Izhikevich(NeuronModel):
         params[K.P_IZ_NSUB] = n_sub
         params[K.P_IZ_H] = dt / n_sub
         return K.MODEL_IZHIKEVICH
+
+
+# ------------------------------------------------ estimators' neuron= resolution
+#: Default of the flattened neuron scalars that ``neuron=`` replaces (deprecated in
+#: 0.2, removed in 0.3): the estimators' constraints accept it, ``fit`` warns when
+#: any other value is set.
+DEPRECATED = "deprecated"
+
+
+def resolve_neuron(owner, neuron, default, *, allowed, deprecated=None, replacement="",
+                   stacklevel=5):
+    """The model an estimator's ``fit`` works with: a copy, never the user's object.
+
+    Parameters
+    ----------
+    owner : str
+        Estimator name, for messages.
+    neuron : NeuronModel or None
+        The estimator's ``neuron`` parameter.
+    default : callable
+        Returns the model used for ``neuron=None``.
+    allowed : tuple of type
+        Model classes the estimator's kernels support.
+    deprecated : dict, optional
+        ``{scalar name: (field name, value)}`` of the old flattened scalars.
+        Those whose value is not :data:`DEPRECATED` replace the field of the
+        model (skipped when the model has no such field, as the old
+        parameters were for models without it) and raise one FutureWarning.
+    replacement : str
+        What to write instead, appended to the warning.
+    stacklevel : int, default=5
+        Of the warning (5: the user's call of ``fit`` through this function,
+        the estimator's resolution method and scikit-learn's ``_fit_context``).
+
+    Returns
+    -------
+    model : NeuronModel
+        An independent model (a user's object is never changed by ``fit``).
+    """
+    import warnings
+
+    model = default() if neuron is None else neuron
+    if not isinstance(model, allowed):
+        names = ", ".join(cls.__name__ for cls in allowed)
+        raise TypeError(
+            f"{owner}: neuron must be a skspike.neurons model of type {names} (or None for the "
+            f"default), got {type(model).__name__}."
+        )
+    set_old = {name: fv for name, fv in (deprecated or {}).items()
+               if not (isinstance(fv[1], str) and fv[1] == DEPRECATED)}
+    if set_old:
+        warnings.warn(
+            f"{owner}: the parameter(s) {', '.join(sorted(set_old))} are deprecated in 0.2 and "
+            f"will be removed in 0.3; pass a neuron model instead{replacement}.",
+            FutureWarning,
+            stacklevel=stacklevel,
+        )
+        fields = {f.name for f in dataclasses.fields(model)}
+        model = dataclasses.replace(
+            model, **{field: value for field, value in set_old.values() if field in fields}
+        )
+    return dataclasses.replace(model)

@@ -190,7 +190,10 @@ def _export_stdp(est, dt, readout, input, pre):
     owner = "STDPFeatureExtractor"
     if pre is not None:
         raise ValueError(f"{owner} runs on spike trains; a scaler before it cannot be folded into NIR.")
-    _check_lif(LIF(tau_m=est.tau_m, v_reset=0.0, v_thresh=1.0, t_ref=est.t_ref), est.dt, owner)
+    nrn = est.neuron_  # the fitted AdaptiveLIF (frozen threshold in transform)
+    _check_lif(LIF(tau_m=nrn.tau_m, v_reset=0.0, v_thresh=1.0, t_ref=nrn.t_ref), est.dt, owner)
+    if getattr(est, "synapse", None) is not None:
+        raise ValueError(f"{owner}: its dynamic synapse (synapse=) is not a NIR primitive.")
     if getattr(est, "off_channels_", False) and est.input_kind_ != "static":
         raise ValueError(f"{owner}: its OFF channels are drawn from each train's rate, which is not a NIR "
                          "primitive; fit it with off_channels=False to export it.")
@@ -207,8 +210,8 @@ def _export_stdp(est, dt, readout, input, pre):
     n = W.shape[1]
     # frozen thresholds v_thresh + theta_ (transform does not adapt them); STDP fires on v > thr.
     # instantaneous voltage jumps: the weights act with gain 1, i.e. r_m = 1 / (1 - decay)
-    decay = np.exp(-est.dt / est.tau_m)
-    neuron = LIF(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset,
+    decay = np.exp(-est.dt / nrn.tau_m)
+    neuron = LIF(tau_m=nrn.tau_m, v_rest=nrn.v_rest, v_reset=nrn.v_reset,
                  v_thresh=np.asarray(est.thresholds_, dtype=np.float64), r_m=1.0 / (1.0 - decay))
     body, scale = _spiking_layer(nir, "hidden.", neuron, W, np.zeros(n), np.zeros(n), est.dt, dt_s, owner,
                                  strict=True)

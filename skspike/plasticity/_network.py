@@ -40,12 +40,13 @@ def _extractor_neuron(est, *, learn):
     under the engine's (Brian2's) refractory convention, as the extractor's
     own kernel clamps.
     """
-    decay_m = np.exp(-est.dt / est.tau_m)
+    nrn = est.neuron_  # the fitted AdaptiveLIF (i16-api: neuron= of the extractor)
+    decay_m = np.exp(-est.dt / nrn.tau_m)
     gain = float(getattr(est, "synaptic_gain_", 1.0))  # the extractor's synaptic gain g
-    base = LIF(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset, v_thresh=est.v_thresh,
-               t_ref=est.t_ref + est.dt if est.t_ref > 0 else 0.0, r_m=gain / (1.0 - decay_m))
+    base = LIF(tau_m=nrn.tau_m, v_rest=nrn.v_rest, v_reset=nrn.v_reset, v_thresh=nrn.v_thresh,
+               t_ref=nrn.t_ref + est.dt if nrn.t_ref > 0 else 0.0, r_m=gain / (1.0 - decay_m))
     if learn:
-        return AdaptiveThreshold(est.theta_plus, tau_theta=est.tau_theta_).adapt(base)
+        return AdaptiveThreshold(nrn.theta_jump, tau_theta=est.tau_theta_).adapt(base)
     return AdaptiveThreshold(0.0, tau_theta=_FROZEN_TAU).adapt(base)
 
 
@@ -83,7 +84,7 @@ def learn(est, source, n_epochs):
             est.n_samples_seen_ += stop - start
             est.n_presentations_ += int(presented.sum())
             n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
-    est.thresholds_ = est.v_thresh + theta
+    est.thresholds_ = est.neuron_.v_thresh + theta
     if n_samples > 0 and n_silent > 0.5 * n_samples and est._mean_input_spikes(source) > 0:
         est._warn_silent(source, n_silent / n_samples)
     return est
