@@ -99,7 +99,10 @@ def run(quick=False):
                     if neuron == "untrained":
                         clf = SNNLZCClassifier(max_iter=0, decision=decision, random_state=seed)
                     else:
-                        clf = SNNLZCClassifier(neuron=neuron, learning_rule=rule,
+                        from skspike.neurons import LIF, MetaNeuron
+
+                        model = LIF() if neuron == "lif" else MetaNeuron(a=0.5, b=0.5, d=0.2)
+                        clf = SNNLZCClassifier(neuron=model, learning_rule=rule,
                                                learn_intrinsic=intrinsic, decision=decision,
                                                max_iter=15, random_state=seed)
                     t0 = time.perf_counter()

@@ -13,6 +13,9 @@ from skspike.neurons import LIF, MetaNeuron, simulate
 
 from naive_snnlzc import forward_mode_gradients, simulate_layer
 
+# The layer models the former neuron="lif" / "meta" strings meant.
+MODELS = {"lif": LIF(), "meta": MetaNeuron(a=0.5, b=0.5, d=0.2)}
+
 CONFIGS = [
     ("lif", False, 0.0),
     ("lif", True, 0.0),
@@ -234,7 +237,7 @@ def test_markov_lzc_beats_rate_target():
 @pytest.mark.parametrize("neuron", ["lif", "meta"])
 def test_rules_learn_and_intrinsic_params_clamped(rule, neuron):
     X, y, Xt, yt = _poisson(120, 200, seed=1, n_channels=10)
-    clf = SNNLZCClassifier(neuron=neuron, learning_rule=rule, learn_intrinsic=True, decision="rate",
+    clf = SNNLZCClassifier(neuron=MODELS[neuron], learning_rule=rule, learn_intrinsic=True, decision="rate",
                            n_per_class=2, max_iter=8, random_state=0).fit(X, y)
     assert clf.score(Xt, yt) >= 0.9
     params = clf.intrinsic_params_
@@ -243,7 +246,7 @@ def test_rules_learn_and_intrinsic_params_clamped(rule, neuron):
     assert np.all((params["tau_m"] >= 1.0) & (params["tau_m"] <= 200.0 * (1 + 1e-12)))
     assert np.all((params["v_thresh"] >= 0.05 - 1e-12) & (params["v_thresh"] <= 20.0 + 1e-12))
     np.testing.assert_array_equal(clf.neuron_.tau_m, params["tau_m"])
-    fixed = SNNLZCClassifier(neuron=neuron, learning_rule=rule, n_per_class=2, max_iter=2,
+    fixed = SNNLZCClassifier(neuron=MODELS[neuron], learning_rule=rule, n_per_class=2, max_iter=2,
                              random_state=0).fit(X, y)
     np.testing.assert_array_equal(fixed.intrinsic_params_["tau_m"], 20.0)
 
@@ -430,7 +433,9 @@ def test_feature_kernel_equals_numpy_blocks(neuron, reset):
 
     X, y = make_spike_trains(n_samples=60, n_steps=80, n_channels=6, process="sync", rates=50.0,
                              correlation=[0.0, 0.5], random_state=4)
-    clf = SNNLZCClassifier(neuron, reset=reset, max_iter=3, random_state=0).fit(X, y)
+    model = MODELS[neuron]
+    clf = SNNLZCClassifier(type(model)(**{**model.get_params(), "reset": reset}), max_iter=3,
+                           random_state=0).fit(X, y)
     # a zero-reset layer is simulated together with the detectors, a subtractive one apart
     assert clf._kernel_args[2] == (reset == "zero")
     separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)

@@ -1,16 +1,20 @@
 """SNN-LZC classifier: one spiking layer read out by Lempel-Ziv complexity."""
 
+import dataclasses
 import math
+import warnings
 from contextlib import nullcontext
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
+from ..neurons import LIF, MetaNeuron, NeuronModel
+from ..neurons._models import DEPRECATED, resolve_neuron
 from ..utils._limits import check_snnlzc_fit, check_snnlzc_predict
 from ..utils._random import derive_seed
 from ..utils._threads import numba_threads
@@ -37,6 +41,13 @@ _CV_FOLDS = 5
 _COV_FLOOR = 1e-3
 # Batches smaller than this are simulated on one thread (see _threads_for).
 _SERIAL_BELOW = 32
+# The old flattened neuron scalars (deprecated in 0.2) -> field of the neuron model.
+_OLD_NEURON_SCALARS = {"tau_m": "tau_m", "tau_u": "tau_u", "v_thresh": "v_thresh", "a": "a",
+                       "b": "b", "d": "d", "reset": "reset", "tau_syn": "tau_syn"}
+# What the old neuron="meta" string meant (with the old defaults tau_u=100, a=b=0.5, d=0.2).
+_OLD_META = dict(tau_u=100.0, a=0.5, b=0.5, d=0.2)
+# Time constant of u packed for a LIF layer (a = b = d = 0: u stays 0, the value is unused).
+_LIF_TAU_U = 100.0
 
 
 def _threads_for(n_samples):
@@ -103,9 +114,19 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
     Parameters
     ----------
-    neuron : {"lif", "meta"}, default="lif"
-        Neuron model: :class:`~skspike.neurons.LIF` or the second-order
+    neuron : LIF, MetaNeuron or None, default=None
+        Neuron model of the learned layer, a :mod:`skspike.neurons` model
+        with scalar parameters (initial values of the learned ones): a
+        :class:`~skspike.neurons.LIF` or the second-order
         :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``).
+        None is ``LIF()``: ``tau_m = 20`` ms, ``v_thresh = 1``, zero reset,
+        ``tau_syn = 0``. The training kernel has no refractory period
+        (``t_ref = 0``); ``v_rest``, ``v_reset``, ``r_m``, ``tau_syn`` and
+        ``reset`` ("zero" or "subtract") are free. Parameters are reachable as ``neuron__tau_m``
+        etc. (``set_params``, ``GridSearchCV``); the model given is never
+        changed (``neuron_`` is the trained copy). The former strings
+        ``"lif"`` / ``"meta"`` are deprecated (0.2, removed in 0.3):
+        ``"meta"`` is ``MetaNeuron(a=0.5, b=0.5, d=0.2)``.
     learning_rule : {"surrogate", "tempotron", "stdp"}, default="surrogate"
         How weights (and intrinsic parameters) are trained; see Notes.
     decision : {"multiscale", "lzc", "rate", "lzc+rate"}, default="multiscale"
@@ -113,25 +134,11 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         detector layer and the learned layer; the others only the learned
         layer's output trains.
     learn_intrinsic : bool, default=False
-        Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``.
+        Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``,
+        starting from the neuron's values; the learned values are those of
+        the fitted copy ``neuron_`` (and ``intrinsic_params_``).
     n_per_class : int, default=4
         Output neurons per class.
-    tau_m : float, default=20.0
-        Membrane time constant in ms (initial value when learned).
-    tau_u : float, default=100.0
-        Time constant in ms of the meta-neuron's recovery variable ``u``.
-    v_thresh : float, default=1.0
-        Firing threshold (initial value when learned); rest and reset are 0.
-    a : float, default=0.5
-        Meta-neuron: sub-threshold coupling of ``u`` to ``v``.
-    b : float, default=0.5
-        Meta-neuron: coupling of ``u`` back onto ``v``.
-    d : float, default=0.2
-        Meta-neuron: jump of ``u`` at each spike (spike-triggered adaptation).
-    reset : {"zero", "subtract"}, default="zero"
-        Reset after a spike (see :class:`~skspike.neurons.LIF`).
-    tau_syn : float, default=0.0
-        Synaptic time constant in ms; 0 = instantaneous.
     encoder : {"rate", "poisson"}, estimator or None, default="rate"
         Turns static 2-D ``X`` into spikes (ignored for 3-D spike input).
         ``"rate"`` is the deterministic ``RateEncoder(max_rate=500,
@@ -164,6 +171,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         encoder. An int gives identical models whatever the thread count.
     verbose : int, default=0
         Show a tqdm progress bar over epochs with the loss.
+    tau_m, tau_u, v_thresh, a, b, d, reset, tau_syn : deprecated
+        The neuron's former flattened parameters (old defaults 20, 100, 1,
+        0.5, 0.5, 0.2, "zero", 0). Deprecated in 0.2, removed in 0.3:
+        ``fit`` warns (FutureWarning) and uses them in place of the neuron's
+        fields (``tau_u``, ``a``, ``b``, ``d`` only for a MetaNeuron, as
+        before), e.g. ``SNNLZCClassifier("meta", tau_m=10.0)`` gives the
+        result of ``SNNLZCClassifier(MetaNeuron(tau_m=10.0, a=0.5, b=0.5,
+        d=0.2))``.
 
     Attributes
     ----------
@@ -175,9 +190,11 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     intercept_ : ndarray of shape (n_out,)
         Bias current of each output neuron.
     neuron_ : LIF or MetaNeuron
-        The trained neuron model, with per-neuron parameter arrays.
+        The trained neuron model (a copy of ``neuron`` with per-neuron
+        parameter arrays: the learned ``tau_m``, ``v_thresh``, ``tau_u``
+        with ``learn_intrinsic=True``, else the initial values).
     intrinsic_params_ : dict of ndarray of shape (n_out,)
-        ``"tau_m"``, ``"v_thresh"`` and, for ``neuron="meta"``, ``"tau_u"``.
+        ``"tau_m"``, ``"v_thresh"`` and, for a MetaNeuron, ``"tau_u"``.
     loss_curve_ : list of float
         Mean training loss of each epoch (see Notes for each rule's loss).
     n_iter_ : int
@@ -217,8 +234,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     Notes
     -----
     **Dynamics.** Exact exponential-Euler steps of :class:`~skspike.neurons.LIF`
-    / :class:`~skspike.neurons.MetaNeuron` (times in ms, ``v_rest = v_reset =
-    0``, ``r_m = 1``, no refractory period):
+    / :class:`~skspike.neurons.MetaNeuron` (times in ms, no refractory period;
+    written for the default ``v_rest = v_reset = 0``, ``r_m = 1``):
     ``I[t] = e^{-dt/tau_syn} I[t-1] + sum_i w_i x_i[t]``,
     ``v[t] = e^{-dt/tau_m} v[t-1] + (1 - e^{-dt/tau_m}) (I[t] + bias - b u[t-1])``,
     ``u[t] = e^{-dt/tau_u} u[t-1] + (1 - e^{-dt/tau_u}) a v[t-1] + d s[t]``,
@@ -227,11 +244,12 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     both see the same spikes. Batches of fewer than 32 samples are simulated
     on one thread: waking numba's thread pool costs more than their work.
 
-    **Parameterisation.** Weights are ``w = w_scale * w_hat`` with
-    ``w_scale = v_thresh / (total input per step)`` measured on the training
+    **Parameterisation.** With ``g = v_thresh - v_rest`` the initial
+    neuron's threshold gap (1 for the default), weights are ``w = w_scale * w_hat`` with
+    ``w_scale = g / (total input per step)`` measured on the training
     data, so the initial ``w_hat ~ N(1, 1)`` puts the mean drive at threshold;
-    the bias is ``v_thresh * b_hat``; time constants are learned as
-    ``log tau`` and the threshold as ``v_thresh * theta``. Adam updates
+    the bias is ``g * b_hat``; time constants are learned as
+    ``log tau`` and the threshold as ``v_rest + g * theta``. Adam updates
     ``w_hat``, ``b_hat``, ``log tau`` and ``theta`` with ``learning_rate``.
     Learned values are clamped after each step: ``tau`` to ``[dt, 10 x`` its
     initial value ``]``, ``v_thresh`` to ``[0.05, 20] x`` its initial value.
@@ -363,19 +381,19 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     """
 
     _parameter_constraints: dict = {
-        "neuron": [StrOptions({"lif", "meta"})],
+        "neuron": [NeuronModel, None, Hidden(StrOptions({"lif", "meta"}))],
         "learning_rule": [StrOptions(set(_RULES))],
         "decision": [StrOptions({"multiscale", "lzc", "rate", "lzc+rate"})],
         "learn_intrinsic": ["boolean"],
         "n_per_class": [Interval(Integral, 1, None, closed="left")],
-        "tau_m": [Interval(Real, 0, None, closed="neither")],
-        "tau_u": [Interval(Real, 0, None, closed="neither")],
-        "v_thresh": [Interval(Real, 0, None, closed="neither")],
-        "a": [Real],
-        "b": [Real],
-        "d": [Real],
-        "reset": [StrOptions({"subtract", "zero"})],
-        "tau_syn": [Interval(Real, 0, None, closed="left")],
+        "tau_m": [Interval(Real, 0, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "tau_u": [Interval(Real, 0, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "v_thresh": [Interval(Real, 0, None, closed="neither"), Hidden(StrOptions({DEPRECATED}))],
+        "a": [Real, Hidden(StrOptions({DEPRECATED}))],
+        "b": [Real, Hidden(StrOptions({DEPRECATED}))],
+        "d": [Real, Hidden(StrOptions({DEPRECATED}))],
+        "reset": [StrOptions({"subtract", "zero"}), Hidden(StrOptions({DEPRECATED}))],
+        "tau_syn": [Interval(Real, 0, None, closed="left"), Hidden(StrOptions({DEPRECATED}))],
         "encoder": [StrOptions({"rate", "poisson"}), HasMethods(["fit", "transform"]), None],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
@@ -391,20 +409,12 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
     def __init__(
         self,
-        neuron="lif",
+        neuron=None,
         *,
         learning_rule="surrogate",
         decision="multiscale",
         learn_intrinsic=False,
         n_per_class=4,
-        tau_m=20.0,
-        tau_u=100.0,
-        v_thresh=1.0,
-        a=0.5,
-        b=0.5,
-        d=0.2,
-        reset="zero",
-        tau_syn=0.0,
         encoder="rate",
         n_steps=100,
         dt=1.0,
@@ -416,6 +426,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         C=1.0,
         random_state=None,
         verbose=0,
+        tau_m=DEPRECATED,
+        tau_u=DEPRECATED,
+        v_thresh=DEPRECATED,
+        a=DEPRECATED,
+        b=DEPRECATED,
+        d=DEPRECATED,
+        reset=DEPRECATED,
+        tau_syn=DEPRECATED,
     ):
         self.neuron = neuron
         self.learning_rule = learning_rule
@@ -460,6 +478,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             Fitted classifier.
         """
         target_rates = self._check_target_rates()
+        tmpl = self._neuron_template = self._resolve_neuron()
+        meta = isinstance(tmpl, MetaNeuron)
         seed = derive_seed(self.random_state)
         if self.encoder == "poisson":
             from ..encoding import PoissonEncoder
@@ -489,17 +509,18 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             total = float(np.abs(data).mean(axis=0).sum())
         else:
             total = float(data.mean(axis=(0, 1), dtype=np.float64).sum())
-        w_scale = self.v_thresh / max(total, 1e-3)
-        b_scale = self.v_thresh
+        gap = self._gap()
+        w_scale = gap / max(total, 1e-3)
+        b_scale = gap
         state = {
             "w": rng.normal(1.0, 1.0, size=(n_in, n_out)),
             "b": np.zeros(n_out),
         }
         if self.learn_intrinsic:
-            state["log_tau_m"] = np.full(n_out, math.log(self.tau_m))
+            state["log_tau_m"] = np.full(n_out, math.log(tmpl.tau_m))
             state["theta"] = np.ones(n_out)
-            if self.neuron == "meta":
-                state["log_tau_u"] = np.full(n_out, math.log(self.tau_u))
+            if meta:
+                state["log_tau_u"] = np.full(n_out, math.log(tmpl.tau_u))
         self._w_scale, self._b_scale = w_scale, b_scale
 
         self.loss_curve_ = []
@@ -512,7 +533,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         self.neuron_ = self._make_neuron(state, n_out)
         tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
         self.intrinsic_params_ = {"tau_m": tau_m, "v_thresh": thresh}
-        if self.neuron == "meta":
+        if meta:
             self.intrinsic_params_["tau_u"] = tau_u
         self._fit_readout(data, y_idx, n_classes)
         return self
@@ -529,27 +550,82 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             )
         return np.array([off, on])
 
+    def _resolve_neuron(self):
+        """The layer's initial neuron: ``neuron`` (default ``LIF()``), old parameters applied.
+
+        An independent scalar LIF or MetaNeuron (the user's model is never
+        changed); ValueError for what the training kernel cannot run.
+        """
+        name = type(self).__name__
+        neuron = self.neuron
+        if isinstance(neuron, str):
+            warnings.warn(
+                f"{name}: neuron={neuron!r} is deprecated in 0.2 and will be removed in 0.3; pass "
+                + ("neuron=None (LIF())" if neuron == "lif" else
+                   "neuron=MetaNeuron(a=0.5, b=0.5, d=0.2) (tau_u=100 as before)") + " instead.",
+                FutureWarning, stacklevel=4,
+            )
+            neuron = LIF() if neuron == "lif" else MetaNeuron(**_OLD_META)
+        old = {key: (field, getattr(self, key)) for key, field in _OLD_NEURON_SCALARS.items()}
+        model = resolve_neuron(name, neuron, LIF, allowed=(LIF, MetaNeuron), deprecated=old,
+                               replacement=", e.g. neuron=LIF(tau_m=...) or MetaNeuron(...)")
+        if model.n_neurons is not None:
+            raise ValueError(
+                f"{name}: the neuron must have scalar parameters (initial values of the layer); got "
+                f"per-neuron arrays of length {model.n_neurons}."
+            )
+        if model.t_ref != 0.0:
+            raise ValueError(
+                f"{name}'s training kernel has no refractory period; got t_ref={model.t_ref!r} "
+                "(use t_ref=0)."
+            )
+        if not model.v_thresh > model.v_rest:
+            raise ValueError(
+                f"{name}: the neuron's v_thresh must be above v_rest (got v_thresh={model.v_thresh}, "
+                f"v_rest={model.v_rest})."
+            )
+        return model
+
+    def _gap(self):
+        """Threshold gap ``v_thresh - v_rest`` of the initial neuron: the scale of weights and bias."""
+        tmpl = self._neuron_template
+        return float(tmpl.v_thresh - tmpl.v_rest)
+
     def _intrinsic_values(self, state, n_out):
+        tmpl = self._neuron_template
+        tau_u0 = float(tmpl.tau_u) if isinstance(tmpl, MetaNeuron) else _LIF_TAU_U
         if "log_tau_m" in state:
             tau_m = np.exp(state["log_tau_m"])
-            thresh = self.v_thresh * state["theta"]
-            tau_u = np.exp(state["log_tau_u"]) if "log_tau_u" in state else np.full(n_out, float(self.tau_u))
+            thresh = tmpl.v_rest + self._gap() * state["theta"]
+            tau_u = np.exp(state["log_tau_u"]) if "log_tau_u" in state else np.full(n_out, tau_u0)
         else:
-            tau_m = np.full(n_out, float(self.tau_m))
-            thresh = np.full(n_out, float(self.v_thresh))
-            tau_u = np.full(n_out, float(self.tau_u))
+            tau_m = np.full(n_out, float(tmpl.tau_m))
+            thresh = np.full(n_out, float(tmpl.v_thresh))
+            tau_u = np.full(n_out, tau_u0)
         return tau_m, tau_u, thresh
 
     def _make_neuron(self, state, n_out):
-        from ..neurons import LIF, MetaNeuron
-
+        """The trained layer: a copy of the template with per-neuron tau_m, v_thresh (and tau_u)."""
         tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
-        if self.neuron == "lif":
-            return LIF(tau_m=tau_m, v_thresh=thresh, reset=self.reset, tau_syn=float(self.tau_syn))
-        return MetaNeuron(
-            tau_m=tau_m, tau_u=tau_u, v_thresh=thresh, a=float(self.a), b=float(self.b),
-            d=float(self.d), reset=self.reset, tau_syn=float(self.tau_syn),
-        )
+        learned = {"tau_m": tau_m, "v_thresh": thresh}
+        if isinstance(self._neuron_template, MetaNeuron):
+            learned["tau_u"] = tau_u
+        return dataclasses.replace(self._neuron_template, **learned)
+
+    def _bptt_params(self, tau_m, tau_u, thresh):
+        """The training kernel's packed parameters of the layer (i16 seam: the one place).
+
+        Maps the template's fixed fields (``a``, ``b``, ``d``, ``tau_syn``,
+        ``reset``; zero coupling for a LIF) and the current intrinsic values
+        onto ``_snnlzc_kernels.pack_params``.
+        """
+        from . import _snnlzc_kernels as K
+
+        tmpl = self._neuron_template
+        coupling = (tmpl.a, tmpl.b, tmpl.d) if isinstance(tmpl, MetaNeuron) else (0.0, 0.0, 0.0)
+        return K.pack_params(tau_m, tau_u, thresh, *coupling, float(tmpl.tau_syn),
+                             tmpl.reset == "subtract", self.dt, v_rest=float(tmpl.v_rest),
+                             v_reset=float(tmpl.v_reset), r_m=float(tmpl.r_m))
 
     def _train(self, data, y_idx, owner, state, target_rates, use_current, n_steps, rng):
         from . import _snnlzc_kernels as K
@@ -559,16 +635,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         rule = _RULES[self.learning_rule]
         batch_size = min(self.batch_size, n_samples)
         own_all = (owner[None, :] == y_idx[:, None]).astype(np.uint8)
-        meta = self.neuron == "meta"
-        coupling = (self.a, self.b, self.d) if meta else (0.0, 0.0, 0.0)
+        tmpl = self._neuron_template
+        tau_u0 = float(tmpl.tau_u) if isinstance(tmpl, MetaNeuron) else _LIF_TAU_U
         spikes = data if not use_current else np.zeros((0, 0, 0), dtype=np.uint8)
         static = np.ascontiguousarray(data) if use_current else np.zeros((0, 0))
-        stdp_decay = math.exp(-self.dt / self.tau_m)
-        slope = float(self.surrogate_slope) / self.v_thresh
+        stdp_decay = math.exp(-self.dt / tmpl.tau_m)
+        slope = float(self.surrogate_slope) / self._gap()
         adam = _Adam(state, self.learning_rate)
         tau_bounds = {
-            "log_tau_m": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * self.tau_m)),
-            "log_tau_u": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * self.tau_u)),
+            "log_tau_m": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * tmpl.tau_m)),
+            "log_tau_u": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * tau_u0)),
         }
         if tau_bounds["log_tau_m"][0] > tau_bounds["log_tau_m"][1]:
             tau_bounds["log_tau_m"] = (tau_bounds["log_tau_m"][1],) * 2
@@ -593,9 +669,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                 bias = self._b_scale * state["b"]
                 tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
                 if params is None or self.learn_intrinsic:  # fixed dynamics: packed once
-                    params = K.pack_params(
-                        tau_m, tau_u, thresh, *coupling, self.tau_syn, self.reset == "subtract", self.dt
-                    )
+                    params = self._bptt_params(tau_m, tau_u, thresh)
                 counts = np.zeros((n_b, n_out), dtype=np.int64)
                 g_w = np.zeros((n_b, n_in, n_out)) if not use_current else np.zeros((0, 0, 0))
                 g_drive = np.zeros((n_b, n_out))
@@ -620,7 +694,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                     gi = g_intr.sum(axis=0) / n_b
                     decay_m = params[:, K.P_DECAY_M]
                     grads["log_tau_m"] = gi[K.G_DECAY_M] * decay_m * self.dt / tau_m
-                    grads["theta"] = gi[K.G_THRESH] * self.v_thresh
+                    grads["theta"] = gi[K.G_THRESH] * self._gap()
                     if "log_tau_u" in state:
                         decay_u = params[:, K.P_DECAY_U]
                         grads["log_tau_u"] = gi[K.G_DECAY_U] * decay_u * self.dt / tau_u
