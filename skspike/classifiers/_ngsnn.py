@@ -69,6 +69,18 @@ class NGSNNClassifier(BaseSpikingClassifier):
         threshold 1, reset to 0); with temporal candidates (series and
         spike trains, see Notes) ``LIF(tau_m=2 * dt)``: the delays do the
         temporal integration, the membrane only smooths over two steps.
+        Its parameters are reachable as ``neuron__tau_m`` etc.
+        (``set_params``, ``GridSearchCV``); ``neuron_`` is the model used.
+    synapse : SynapseModel or None, default=None
+        A dynamic synapse (short-term plasticity, e.g.
+        :class:`~skspike.synapses.TsodyksMarkram`) on every input channel
+        of spike-train input: each spike is scaled by its efficacy
+        ``synapse.efficacy(spikes, dt)`` (from the channel's own history,
+        each sample from rest), and the efficacy-weighted events are read as
+        a real-valued series by the temporal candidates (dense path; the
+        rate-code route of spike trains is not taken). Needs spike trains
+        given as ``X`` and temporal candidates (``"auto"`` or
+        ``"temporal"``). Parameters reachable as ``synapse__U`` etc.
     encoder : estimator or None, default=None
         Encoder turning static ``X`` into spike trains (e.g.
         :class:`~skspike.encoding.PoissonEncoder`), fitted on ``X``. None
@@ -379,6 +391,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
     _parameter_constraints: dict = {
         "neuron": [None, NeuronModel],
+        "synapse": [None, HasMethods(["efficacy", "kernel_params"])],
         "encoder": [None, HasMethods(["fit", "transform"])],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "dt": [Interval(Real, 0, None, closed="neither")],
@@ -405,6 +418,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self,
         neuron=None,
         *,
+        synapse=None,
         encoder=None,
         n_steps=30,
         dt=1.0,
@@ -427,6 +441,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         verbose=0,
     ):
         self.neuron = neuron
+        self.synapse = synapse
         self.encoder = encoder
         self.n_steps = n_steps
         self.dt = dt
@@ -468,6 +483,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             Fitted classifier.
         """
         data, y = validate_spiking_input(self, X, y, reset=True, allow_series=True)
+        data = self._synaptic_input(data)
         check_ngsnn_fit(self, data)
         y_idx = self._encode_labels(y)
         scales = np.asarray(self.scales, dtype=np.float64).ravel()
@@ -540,6 +556,25 @@ class NGSNNClassifier(BaseSpikingClassifier):
         self.regularization_ = lam
         self.temperature_ = _fit_temperature(scores, y_fit)
         return self
+
+    def _synaptic_input(self, data):
+        """Spike trains scaled by the efficacies of ``synapse`` (float64), or ``data`` unchanged."""
+        if self.synapse is None:
+            return data
+        if data.ndim != 3 or data.dtype.kind == "f" or self.input_kind_ != "spikes":
+            raise ValueError(
+                "NGSNNClassifier: synapse= applies to spike trains given as X (uint8 0/1 of shape "
+                "(n_samples, n_steps, n_channels)); got "
+                + ("real-valued series." if data.ndim == 3 and data.dtype.kind == "f"
+                   else f"{self.input_kind_} input.")
+            )
+        if self.candidates not in ("auto", "temporal") and not isinstance(self.candidates, TemporalCandidates):
+            raise ValueError(
+                f"NGSNNClassifier: synapse= feeds efficacy-weighted (real-valued) events, which "
+                f"need temporal candidates (candidates='auto' or 'temporal'); got "
+                f"candidates={self.candidates!r}."
+            )
+        return np.ascontiguousarray(self.synapse.efficacy(data, self.dt), dtype=np.float64)
 
     def _check_neuron(self, temporal=False):
         if self.neuron is None:
@@ -788,6 +823,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
     def _validated(self, X):
         check_is_fitted(self)
         data, _ = validate_spiking_input(self, X, reset=False, allow_series=True)
+        data = self._synaptic_input(data)
         check_ngsnn_predict(self, data)
         if data.ndim == 2:
             data = self._standardise(data)

@@ -26,7 +26,8 @@ def _as_param(value, name, auto=False):
         return value
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.")
+        what = "a number, an array of numbers or 'auto'" if auto else "a number or an array of numbers"
+        raise TypeError(f"{name} must be {what}, got {value!r}.")
     arr = arr.astype(np.float64)
     if arr.ndim == 0:
         value = float(arr)
