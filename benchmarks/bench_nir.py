@@ -184,7 +184,10 @@ def export_table(quick):
     rng = np.random.default_rng(0)
     n = 200 if quick else 600
     spikes = (rng.random((n, 100, 64)) < X[:n, None, :] / 32.0).astype(np.uint8)
-    stdp = STDPFeatureExtractor(n_neurons=50, t_ref=0.0, v_reset=-65.0, inhibition=0.0, encoder=None,
+    from skspike.neurons import AdaptiveLIF
+
+    stdp = STDPFeatureExtractor(n_neurons=50, neuron=AdaptiveLIF.diehl_cook(t_ref=0.0, v_reset=-65.0),
+                                inhibition=0.0, encoder=None,
                                 off_channels=False, output="spikes", random_state=0).fit(spikes[: n // 2])
     nir.write(path, to_nir(stdp, dt=DT))
     theirs = run(_quiet(import_from_nir, nir.read(path)), spikes[n // 2:])

@@ -28,6 +28,7 @@ from sklearn.preprocessing import StandardScaler
 from skspike import STDPFeatureExtractor
 from skspike.encoding import PoissonEncoder
 from skspike.feature_extraction import VoteClassifier
+from skspike.neurons import AdaptiveLIF
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -43,14 +44,14 @@ stdp = STDPFeatureExtractor(
     encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
     dt=0.5,
     weight_norm=6.4,
-    theta_plus=0.5,
+    # the Diehl & Cook neuron; thresholds that jump by 0.5 mV and never decay
+    neuron=AdaptiveLIF.diehl_cook(theta_jump=0.5, tau_adapt=1e7),
     nu_post=0.005,
     tau_trace=10.0,
     n_epochs=5,
     # the near winner-take-all layer of Diehl & Cook (BindsNET's 17.5 mV),
-    # thresholds that never decay, pixels only (no OFF channels): digit templates
+    # pixels only (no OFF channels): digit templates
     inhibition=17.5,
-    tau_theta=1e7,
     off_channels=False,
     random_state=0,
 )

@@ -151,7 +151,8 @@ def test_spike_input_ngsnn(digits):
 def _stdp(X, inhibition):
     rng = np.random.default_rng(1)
     spikes = (rng.random((60, 80, 64)) < X[:60, None, :] / 30.0).astype(np.uint8)
-    est = STDPFeatureExtractor(n_neurons=10, t_ref=0.0, v_reset=-65.0, inhibition=inhibition, encoder=None,
+    est = STDPFeatureExtractor(n_neurons=10, neuron=AdaptiveLIF.diehl_cook(t_ref=0.0, v_reset=-65.0),
+                               inhibition=inhibition, encoder=None,
                                off_channels=False, output="spikes", random_state=0).fit(spikes[:40])
     return est, spikes[40:]
 

@@ -21,7 +21,7 @@ from snntorch.import_nir import import_from_nir  # noqa: E402
 
 from skspike.classifiers import NGSNNClassifier  # noqa: E402
 from skspike.feature_extraction import STDPFeatureExtractor  # noqa: E402
-from skspike.neurons import simulate  # noqa: E402
+from skspike.neurons import AdaptiveLIF, simulate  # noqa: E402
 from skspike.nir import from_nir, nir_input, to_nir  # noqa: E402
 
 SNNTORCH_DT = 1e-4  # snnTorch's importer and exporter assume this step (s)
@@ -86,7 +86,8 @@ def test_stdp_runs_in_snntorch(digits, tmp_path):
     rng = np.random.default_rng(1)
     spikes = (rng.random((60, 100, 64)) < X[:60, None, :] / 30.0).astype(np.uint8)
     # feed-forward (inhibition=0): snnTorch 1.0 + nirtorch 2.6 cannot import LIF<->Linear cycles from a file
-    est = STDPFeatureExtractor(n_neurons=12, t_ref=0.0, v_reset=-65.0, inhibition=0.0, encoder=None,
+    est = STDPFeatureExtractor(n_neurons=12, neuron=AdaptiveLIF.diehl_cook(t_ref=0.0, v_reset=-65.0),
+                               inhibition=0.0, encoder=None,
                                off_channels=False, output="spikes", random_state=0).fit(spikes[:40])
     graph = _via_file(to_nir(est, dt=SNNTORCH_DT), tmp_path, "stdp")
     theirs = _run_snntorch(_quiet(import_from_nir, graph), spikes[40:])

@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV
 
 import naive_plasticity as naive
 from skspike.feature_extraction import STDPFeatureExtractor
-from skspike.neurons import LIF, simulate
+from skspike.neurons import LIF, AdaptiveLIF, simulate
 from skspike.plasticity import (
     AdaptiveThreshold,
     Hebbian,
@@ -184,8 +184,9 @@ def test_extractor_pair_rule_reproduces_the_default_kernel():
     # extractor's own kernel: same spikes, same weights up to rounding.
     rng = np.random.RandomState(0)
     S = (rng.rand(12, 60, 10) < 0.15).astype(np.uint8)
-    common = dict(n_neurons=5, encoder=None, n_epochs=1, random_state=0, tau_m=20.0,
-                  v_thresh=-58.0, inhibition=2.0, nu_pre=0.01, nu_post=0.02)
+    common = dict(n_neurons=5, encoder=None, n_epochs=1, random_state=0,
+                  neuron=AdaptiveLIF.diehl_cook(tau_m=20.0, v_thresh=-58.0), inhibition=2.0,
+                  nu_pre=0.01, nu_post=0.02)
     for extra, rule in (({}, PairSTDP(0.01, 0.02)),
                         ({"x_tar": 0.3, "mu": 0.5, "tau_trace": 7.0},
                          PairSTDP(0.01, 0.02, x_tar=0.3, mu=0.5, tau_pre=7.0, tau_post=7.0))):
@@ -201,8 +202,9 @@ def test_extractor_pair_rule_reproduces_the_default_kernel():
 def test_extractor_with_triplet_rule_learns_and_searches():
     rng = np.random.RandomState(0)
     S = (rng.rand(12, 60, 10) < 0.15).astype(np.uint8)
-    est = STDPFeatureExtractor(n_neurons=5, encoder=None, n_epochs=1, random_state=0, tau_m=20.0,
-                               v_thresh=-58.0, rule=TripletSTDP(a3_plus=0.05))
+    est = STDPFeatureExtractor(n_neurons=5, encoder=None, n_epochs=1, random_state=0,
+                               neuron=AdaptiveLIF.diehl_cook(tau_m=20.0, v_thresh=-58.0),
+                               rule=TripletSTDP(a3_plus=0.05))
     fitted = clone(est).fit(S)
     start = clone(est).fit(S[:0 + 1])
     assert not np.allclose(fitted.weights_, start.weights_)

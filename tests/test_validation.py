@@ -52,9 +52,17 @@ def test_stdp_refuses_non_finite_potentials(param):
 
 def test_stdp_refuses_reset_above_threshold():
     X = np.random.default_rng(0).random((6, 4))
+    from skspike.neurons import AdaptiveLIF
+
     with pytest.raises(ValueError, match=r"v_thresh must be above v_reset \(got v_thresh=-52.0, v_reset=-40.0\)"):
-        STDPFeatureExtractor(n_neurons=2, v_reset=-40.0, v_thresh=-52.0).fit(X)
+        AdaptiveLIF.diehl_cook(v_reset=-40.0)
+    est = STDPFeatureExtractor(n_neurons=2, neuron=AdaptiveLIF.diehl_cook())
     with pytest.raises(ValueError, match="v_thresh must be above v_reset"):
+        est.set_params(neuron__v_reset=-40.0)
+    # the deprecated scalars reach the same check in fit and partial_fit
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="v_thresh must be above v_reset"):
+        STDPFeatureExtractor(n_neurons=2, v_reset=-40.0, v_thresh=-52.0).fit(X)
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="v_thresh must be above v_reset"):
         STDPFeatureExtractor(n_neurons=2, v_reset=-40.0, v_thresh=-52.0).partial_fit(X)
 
 
