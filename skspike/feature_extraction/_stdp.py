@@ -111,7 +111,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         equilibrium the mean threshold increment is 2.5 mV per output spike
         per sample of the whole layer (see Notes), so thresholds follow the
         input drive instead of rising until the layer is silent. The fitted
-        value is ``tau_theta_`` (and ``neuron_.tau_adapt``). A :class:`LIF`
+        value is ``tau_theta_`` (and ``neuron_.tau_adapt``). A :class:`~skspike.neurons.LIF`
         has no adaptation (fixed thresholds). The extractor's kernel needs
         ``reset="zero"``, ``tau_syn=0`` and ``r_m=1`` (inputs are
         instantaneous voltage jumps, see Notes).
@@ -218,7 +218,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     ----------
     neuron_ : AdaptiveLIF
         The neuron used, resolved (``tau_adapt`` a number: ``tau_theta_``, or
-        1e300 for a threshold that never decays; a :class:`LIF` becomes an
+        1e300 for a threshold that never decays; a :class:`~skspike.neurons.LIF` becomes an
         AdaptiveLIF with ``theta_jump = 0``). A copy: the ``neuron`` given is
         never changed.
     weights_ : ndarray of shape (n_in, n_neurons)
