@@ -16,19 +16,14 @@ class PoissonEncoder(BaseEncoder):
 
     Parameters
     ----------
-    max_rate : float, default=1000.0
-        Firing rate in Hz of a feature at intensity 1. The default is one
-        spike per 1 ms step (probability 1 at ``dt=1``): of all Bernoulli
-        rate codes of a window it resolves an intensity best (see Notes).
+    max_rate : float, default=400.0
+        Firing rate in Hz of a feature at intensity 1 (spike probability
+        0.4 per 1 ms step).
     n_steps : int, default=200
-        Number of time steps. With the defaults a feature at intensity
-        ``x`` brings ``200 x`` spikes on average with relative spread
-        ``sqrt((1 - x) / (200 x))`` (5 % at ``x = 0.5``; at 400 Hz it was
-        14 %), so downstream learners (STDP, NG-SNN) see the feature values,
-        not the noise of their code. Data with few features cannot average
-        that noise away over channels: on iris, Poisson -> STDP ->
-        NG-SNN goes from 73.7-92.1 % at 400 Hz to 94.7-97.4 % (seeds 0-2,
-        ``benchmarks/bench_defaults.py``).
+        Number of time steps. The defaults give a feature at intensity 1 an
+        expected 80 spikes in the 200 ms window, so rates are resolved to a
+        few percent (a Poisson count of 80 has a relative spread of 11 %)
+        and downstream learners (STDP, NG-SNN) see enough spikes per sample.
     dt : float, default=1.0
         Step length in milliseconds, the default step of every skspike
         encoder and spiking estimator.
@@ -60,11 +55,7 @@ class PoissonEncoder(BaseEncoder):
     ``dt`` ms a channel with intensity ``x`` spikes with probability
     ``p = min(1, x * max_rate * dt / 1000)``, independently. The expected count
     over the window is ``p * n_steps``, i.e. ``rate * duration`` while
-    ``p < 1``. The count is binomial, variance ``n_steps p (1 - p)``: its
-    relative spread ``sqrt((1 - p) / (n_steps p))`` falls as ``p`` rises, and
-    is smallest when intensity 1 fires at every step, ``max_rate = 1000 /
-    dt`` Hz (the default for ``dt=1``); a channel at intensity 1 then fires
-    deterministically and one at 0 never.
+    ``p < 1``.
 
     A sample's random stream is keyed on its intensities and the seed, so
     ``transform(X)[i]`` equals ``transform(X[i:i + 1])[0]`` whatever the other
@@ -90,7 +81,7 @@ class PoissonEncoder(BaseEncoder):
     }
     _stochastic = True
 
-    def __init__(self, max_rate=1000.0, *, n_steps=200, dt=1.0, feature_range=None, random_state=None):
+    def __init__(self, max_rate=400.0, *, n_steps=200, dt=1.0, feature_range=None, random_state=None):
         self.max_rate = max_rate
         self.n_steps = n_steps
         self.dt = dt
