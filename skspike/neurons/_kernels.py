@@ -22,6 +22,13 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   synaptic events (sum of ``fanout[i]`` over active inputs).
 - ``accumulate_current(x, weights, drive, fanout)``: ``drive += x @ weights``
   skipping zero inputs; returns the multiply-accumulates done.
+- ``step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre)``:
+  the meta-neuron (and LIF) step that also records the pre-threshold
+  potential, for the BPTT training of ``SNNLZCClassifier``.
+- ``run_events(...)``: one sample of an event-driven layer with lateral
+  inhibition and, optionally, a plasticity rule's hooks
+  (:mod:`skspike.plasticity._kernels`): the loop of ``STDPFeatureExtractor``
+  (every rule, the default included) and ``learn_from_reward``.
 
 Layer kernels (``prange`` over samples; ``out_mode`` 0 = spikes, 1 = counts,
 2 = voltage; the unused outputs may be empty arrays):
@@ -41,6 +48,7 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
+from ..plasticity import _kernels as PK
 
 MODEL_LIF = 0
 MODEL_ADAPTIVE = 1
@@ -223,7 +231,7 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
 
 
 @jit(inline="always")
-def _step_meta(params, v, syn, w, ref, drive, bias, spikes):
+def _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
     n_out = v.shape[0]
     decay_syn = params[P_DECAY_SYN]
     decay_m = params[P_DECAY_M]
@@ -248,6 +256,8 @@ def _step_meta(params, v, syn, w, ref, drive, bias, spikes):
         r = ref[j]
         vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
         vj = vj - coupling[j] * u_old
+        if record:
+            v_pre[j] = vj
         fired = (r <= 0) & (vj >= v_thresh[j])
         if fired:
             v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
@@ -275,8 +285,21 @@ def step_neurons(model, params, v, syn, w, ref, drive, bias, spikes):
     if model == MODEL_ADAPTIVE:
         return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes)
     if model == MODEL_META:
-        return _step_meta(params, v, syn, w, ref, drive, bias, spikes)
+        return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v, False)
     return _step_izhikevich(params, v, syn, w, drive, bias, spikes)
+
+
+@jit(inline="always")
+def step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre):
+    """:func:`step_neurons` of a meta-neuron layer that also writes ``v_pre``.
+
+    ``v_pre`` (n_out,) receives the potential before the threshold test and
+    the reset, what surrogate-gradient training (BPTT) needs besides the
+    state before the step (``v``, ``w``) and the current after it (``syn``).
+    A LIF layer is the meta-neuron with ``a = b = d = 0`` (bit for bit the
+    same spikes); ``params`` may carry extra rows after ``N_PARAMS``.
+    """
+    return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, True)
 
 
 @jit(inline="always")
@@ -306,6 +329,71 @@ def accumulate_current(x, weights, drive, fanout):
                 drive[j] += xi * row[j]
             n_macs += fanout[i]
     return n_macs
+
+
+@jit()
+def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, learn, code,
+               rprm, tab, rstate, counts, out_spikes, record):
+    """One sample of an event-driven layer, optionally plastic; returns the input spikes.
+
+    The input is an event list in CSR form (``step_ptr`` of length
+    ``n_steps + 1``, ``ev_idx`` the inputs spiking in each step, ascending,
+    from ``skspike.encoding._kernels``). Per step: the row of every input
+    spike is delivered (with ``learn``, the rule's ``before_delivery`` and
+    ``pre_spike`` hooks of :mod:`skspike.plasticity._kernels` around it),
+    lateral inhibition of the previous step's spikes enters as ``bias``
+    (``-inhibition`` per spike of the *other* neurons), the neurons advance
+    by :func:`step_neurons`, and every output spike is counted, recorded
+    into ``out_spikes`` (n_steps, n_out) when ``record``, and passed to
+    ``post_spike``. ``theta`` (n_out,) is the adaptation state ``w`` carried
+    across samples (the threshold increment of an adaptive LIF): read at the
+    start, written back when ``learn``. The rule state ``rstate`` (reset
+    here) and ``tab`` are unused without ``learn``; the caller ends a
+    learning sample with ``end_sample`` (which takes the reward).
+    """
+    n_out = weights.shape[1]
+    v, syn, w, ref = new_state(model, params)
+    for j in range(n_out):
+        w[j] = theta[j]
+        counts[j] = 0
+    drive = np.zeros(n_out, dtype=params.dtype)
+    bias = np.zeros(n_out, dtype=params.dtype)
+    spikes = np.zeros(n_out, dtype=np.uint8)
+    if learn:
+        PK.reset_rule_state(rstate)
+    pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t = rstate
+    n_prev = 0
+    inhibited = False
+    for t in range(n_steps):
+        for j in range(n_out):
+            drive[j] = 0.0
+        for e in range(step_ptr[t], step_ptr[t + 1]):
+            i = ev_idx[e]
+            if learn:
+                PK.before_delivery(code, rprm, i, t, weights, syn_t)
+            row = weights[i]
+            for j in range(n_out):
+                drive[j] += row[j]
+            if learn:
+                PK.pre_spike(code, rprm, tab, i, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        if inhibition != 0.0 and (n_prev > 0 or inhibited):
+            for j in range(n_out):
+                bias[j] = -inhibition * (n_prev - spikes[j])
+            inhibited = n_prev > 0
+        n_prev = step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
+        if n_prev > 0:
+            for j in range(n_out):
+                if spikes[j]:
+                    counts[j] += 1
+                    if record:
+                        out_spikes[t, j] = 1
+                    if learn:
+                        PK.post_spike(code, rprm, tab, j, t, weights,
+                                      pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+    if learn:
+        for j in range(n_out):
+            theta[j] = w[j]
+    return step_ptr[n_steps]
 
 
 @jit(inline="always")
