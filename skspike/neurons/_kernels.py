@@ -207,24 +207,20 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
     jump = params[P_JUMP]
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     n_spikes = 0
-    for j in range(n_out):
+    for j in range(n_out):  # branch-free (selects), so that the loop vectorises
         current = decay_syn[j] * syn[j] + drive[j]
         syn[j] = current
         theta = decay_a[j] * w[j]
         r = ref[j]
-        vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
+        v_old = v[j]
+        vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
         threshold = v_thresh[j] + theta
-        fired = (r <= 0) & (vj >= threshold)
-        if fired:
-            v[j] = v_reset[j] + subtract * (vj - threshold)
-            w[j] = theta + jump[j]
-            ref[j] = np.int32(ref_steps[j])
-        else:
-            w[j] = theta
-            if r > 0:
-                ref[j] = r - 1
-            else:
-                v[j] = vj
+        free = r <= 0
+        fired = free & (vj >= threshold)
+        v_fire = v_reset[j] + subtract * (vj - threshold)
+        v[j] = v_fire if fired else (vj if free else v_old)
+        w[j] = theta + jump[j] if fired else theta
+        ref[j] = np.int32(ref_steps[j]) if fired else (r if free else r - 1)
         spikes[j] = fired
         n_spikes += fired
     return n_spikes
@@ -338,9 +334,10 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
 
     The input is an event list in CSR form (``step_ptr`` of length
     ``n_steps + 1``, ``ev_idx`` the inputs spiking in each step, ascending,
-    from ``skspike.encoding._kernels``). Per step: the row of every input
-    spike is delivered (with ``learn``, the rule's ``before_delivery`` and
-    ``pre_spike`` hooks of :mod:`skspike.plasticity._kernels` around it),
+    from ``skspike.encoding._kernels``, each input at most once a step).
+    Per step: the row of every input spike is delivered (with ``learn``,
+    the rule's ``before_delivery`` hooks of :mod:`skspike.plasticity._kernels`
+    before and its ``pre_spike`` hooks after all deliveries),
     lateral inhibition of the previous step's spikes enters as ``bias``
     (``-inhibition`` per spike of the *other* neurons), the neurons advance
     by :func:`step_neurons`, and every output spike is counted, recorded
@@ -367,15 +364,19 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     for t in range(n_steps):
         for j in range(n_out):
             drive[j] = 0.0
-        for e in range(step_ptr[t], step_ptr[t + 1]):
-            i = ev_idx[e]
-            if learn:
-                PK.before_delivery(code, rprm, i, t, weights, syn_t)
-            row = weights[i]
+        first = step_ptr[t]
+        last = step_ptr[t + 1]
+        if learn:
+            for e in range(first, last):
+                PK.before_delivery(code, rprm, ev_idx[e], t, weights, syn_t)
+        for e in range(first, last):  # rows first, then the rule: each input once per step
+            row = weights[ev_idx[e]]
             for j in range(n_out):
                 drive[j] += row[j]
-            if learn:
-                PK.pre_spike(code, rprm, tab, i, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        if learn:
+            for e in range(first, last):
+                PK.pre_spike(code, rprm, tab, ev_idx[e], t, weights, pre_x, pre_t, pre_list, post_x,
+                             post_t, post_list, n_act, syn_a, syn_t)
         if inhibition != 0.0 and (n_prev > 0 or inhibited):
             for j in range(n_out):
                 bias[j] = -inhibition * (n_prev - spikes[j])
