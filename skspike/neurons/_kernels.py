@@ -329,7 +329,7 @@ def accumulate_current(x, weights, drive, fanout):
 
 @jit()
 def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, learn, code,
-               rprm, tab, rstate, counts, out_spikes, record):
+               rprm, tab, rstate, counts, out_spikes, record, eff):
     """One sample of an event-driven layer, optionally plastic; returns the input spikes.
 
     The input is an event list in CSR form (``step_ptr`` of length
@@ -346,7 +346,10 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     across samples (the threshold increment of an adaptive LIF): read at the
     start, written back when ``learn``. The rule state ``rstate`` (reset
     here) and ``tab`` are unused without ``learn``; the caller ends a
-    learning sample with ``end_sample`` (which takes the reward).
+    learning sample with ``end_sample`` (which takes the reward). ``eff``
+    (n_steps, n_in) scales each delivered row by the efficacy of that input
+    spike (short-term plasticity, ``skspike.synapses``); an empty ``(0, 0)``
+    array: every spike delivers its weight. The rule sees the spikes.
     """
     n_out = weights.shape[1]
     v, syn, w, ref = new_state(model, params)
@@ -361,6 +364,7 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t = rstate
     n_prev = 0
     inhibited = False
+    use_eff = eff.shape[0] > 0
     for t in range(n_steps):
         for j in range(n_out):
             drive[j] = 0.0
@@ -369,10 +373,18 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
         if learn:
             for e in range(first, last):
                 PK.before_delivery(code, rprm, ev_idx[e], t, weights, syn_t)
-        for e in range(first, last):  # rows first, then the rule: each input once per step
-            row = weights[ev_idx[e]]
-            for j in range(n_out):
-                drive[j] += row[j]
+        if use_eff:
+            for e in range(first, last):
+                i = ev_idx[e]
+                g = eff[t, i]
+                row = weights[i]
+                for j in range(n_out):
+                    drive[j] += g * row[j]
+        else:
+            for e in range(first, last):  # rows first, then the rule: each input once per step
+                row = weights[ev_idx[e]]
+                for j in range(n_out):
+                    drive[j] += row[j]
         if learn:
             for e in range(first, last):
                 PK.pre_spike(code, rprm, tab, ev_idx[e], t, weights, pre_x, pre_t, pre_list, post_x,

@@ -64,8 +64,8 @@ def _extractor_neuron(est, *, learn):
     neuron = getattr(est, "neuron_", None)
     if isinstance(neuron, (LIF, AdaptiveLIF)):
         fields = {f.name: getattr(neuron, f.name) for f in dataclasses.fields(LIF)}
-        theta_plus = getattr(neuron, "theta_jump", est.theta_plus)
-        tau_theta = getattr(neuron, "tau_adapt", est.tau_theta_)
+        theta_plus = getattr(neuron, "theta_jump", 0.0)
+        tau_theta = est.tau_theta_
     else:
         fields = dict(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset, v_thresh=est.v_thresh,
                       t_ref=est.t_ref)
@@ -78,6 +78,7 @@ def _extractor_neuron(est, *, learn):
     if np.ndim(fields["t_ref"]) == 0:
         fields["t_ref"] = float(fields["t_ref"])
     base = LIF(**fields)
+    tau_theta = min(float(tau_theta), _FROZEN_TAU)  # inf (no adaptation): exp(-dt / tau) is 1 either way
     if learn:
         return AdaptiveThreshold(theta_plus, tau_theta=tau_theta).adapt(base)
     return AdaptiveThreshold(0.0, tau_theta=_FROZEN_TAU).adapt(base)
@@ -86,6 +87,14 @@ def _extractor_neuron(est, *, learn):
 def _inhibition(est):
     """Lateral inhibition in the engine's input units (it goes through the gain ``g`` there)."""
     return float(est.inhibition) / float(getattr(est, "synaptic_gain_", 1.0))
+
+
+def _efficacy(est, spikes):
+    """Per-spike efficacies of the extractor's ``synapse`` (float64, like ``spikes``), or ``(0, 0, 0)``."""
+    synapse = getattr(est, "synapse", None)
+    if synapse is None:
+        return np.empty((0, 0, 0))
+    return np.ascontiguousarray(synapse.efficacy(spikes, est.dt), dtype=np.float64)
 
 
 def setup(est, n_steps, *, learn):
@@ -106,7 +115,7 @@ def learn_batch(est, net, kind, payload, weights, theta, counts, in_spikes, pres
                         int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
                         presented)
     else:
-        T.learn_spikes(payload, *args, counts, in_spikes)
+        T.learn_spikes(payload, *args, counts, in_spikes, _efficacy(est, payload))
 
 
 def infer_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, out_total,
@@ -118,7 +127,7 @@ def infer_batch(est, net, kind, payload, weights, theta, counts, in_spikes, pres
                         int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
                         presented, out_total, spikes_out, record)
     else:
-        T.infer_spikes(payload, *args, counts, in_spikes, spikes_out, record)
+        T.infer_spikes(payload, *args, counts, in_spikes, spikes_out, record, _efficacy(est, payload))
         out_total[:] = counts.sum(axis=1)
 
 

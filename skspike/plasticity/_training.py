@@ -22,11 +22,11 @@ from . import _kernels as R
 
 @jit()
 def _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code, rprm, tab,
-               rstate, norm, w_max, cols, counts, reward):
+               rstate, norm, w_max, cols, counts, reward, eff):
     """One learning sample: the layer, the rule's end of sample, synaptic scaling."""
     dummy = np.empty((0, 0), dtype=np.uint8)
     n = run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, True, code,
-                   rprm, tab, rstate, counts, dummy, False)
+                   rprm, tab, rstate, counts, dummy, False, eff)
     R.end_sample(code, rprm, n_steps, reward, weights, rstate)
     R.scale_fired(weights, counts, norm, w_max, cols)
     return n
@@ -52,6 +52,7 @@ def _present_poisson(prob, state, n_steps, buffers, weights, model, params, thet
     output spikes of all presentations)``.
     """
     step_ptr, ev_idx, ev_step, ev_chan, p_now = buffers
+    no_eff = np.empty((0, 0))
     total_in = 0
     total_out = 0
     k = 0
@@ -60,12 +61,12 @@ def _present_poisson(prob, state, n_steps, buffers, weights, model, params, thet
         state = poisson_events(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
         if learn:
             total_in += _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
-                                   code, rprm, tab, rstate, norm, w_max, cols, counts, 0.0)
+                                   code, rprm, tab, rstate, norm, w_max, cols, counts, 0.0, no_eff)
         else:
             if record:
                 out_spikes[:, :] = 0
             total_in += run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
-                                   False, code, rprm, tab, rstate, counts, out_spikes, record)
+                                   False, code, rprm, tab, rstate, counts, out_spikes, record, no_eff)
         k += 1
         n_out = counts.sum()
         total_out += n_out
@@ -76,17 +77,22 @@ def _present_poisson(prob, state, n_steps, buffers, weights, model, params, thet
 
 @jit()
 def learn_spikes(spikes, weights, model, params, theta, inhibition, code, rprm, tab, norm, w_max,
-                 counts, in_spikes):
-    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order."""
+                 counts, in_spikes, eff):
+    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order.
+
+    ``eff``: the efficacy of every input spike, same shape, or ``(0, 0, 0)`` for none.
+    """
     n_batch, n_steps, n_in = spikes.shape
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)
     ev_idx = np.empty(n_steps * n_in, dtype=np.int32)
     cols = np.empty(weights.shape[1], dtype=np.int64)
     rstate = R.new_rule_state(code, rprm, n_in, weights.shape[1])
+    no_eff = np.empty((0, 0))
     for s in range(n_batch):
         events_from_spikes(spikes[s], step_ptr, ev_idx)
         in_spikes[s] = _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
-                                  code, rprm, tab, rstate, norm, w_max, cols, counts[s], 0.0)
+                                  code, rprm, tab, rstate, norm, w_max, cols, counts[s], 0.0,
+                                  eff[s] if eff.shape[0] > 0 else no_eff)
 
 
 @jit()
@@ -116,8 +122,8 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, model, params, thet
 
 @jit(parallel=True)
 def infer_spikes(spikes, weights, model, params, theta, inhibition, counts, in_spikes, out_spikes,
-                 record):
-    """Frozen network on spike arrays, samples in parallel."""
+                 record, eff):
+    """Frozen network on spike arrays, samples in parallel (``eff`` as in :func:`learn_spikes`)."""
     n_batch, n_steps, n_in = spikes.shape
     n_blocks = max(1, min(n_batch, 64))
     tab = np.empty((0, 0))
@@ -129,7 +135,7 @@ def infer_spikes(spikes, weights, model, params, theta, inhibition, counts, in_s
             events_from_spikes(spikes[s], step_ptr, ev_idx)
             in_spikes[s] = run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta,
                                       inhibition, False, 0, tab[0], tab, rstate, counts[s],
-                                      out_spikes[s], record)
+                                      out_spikes[s], record, eff[s] if eff.shape[0] > 0 else tab)
 
 
 @jit(parallel=True)
@@ -185,7 +191,7 @@ def learn_reward(spikes, labels, groups, n_classes, weights, model, params, thet
     for s in range(n_batch):
         events_from_spikes(spikes[s], step_ptr, ev_idx)
         run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, True, code,
-                   rprm, tab, rstate, counts, dummy, False)
+                   rprm, tab, rstate, counts, dummy, False, np.empty((0, 0)))
         votes[:] = 0
         for j in range(n_out):
             votes[groups[j]] += counts[j]
