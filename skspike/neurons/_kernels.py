@@ -336,13 +336,13 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     ``n_steps + 1``, ``ev_idx`` the inputs spiking in each step, ascending,
     from ``skspike.encoding._kernels``, each input at most once a step).
     Per step: the row of every input spike is delivered (with ``learn``,
-    the rule's ``before_delivery`` hooks of :mod:`skspike.plasticity._kernels`
-    before and its ``pre_spike`` hooks after all deliveries),
+    the rule's ``before_delivery`` hook of :mod:`skspike.plasticity._kernels`
+    before and its ``pre_spikes`` hook after all deliveries),
     lateral inhibition of the previous step's spikes enters as ``bias``
     (``-inhibition`` per spike of the *other* neurons), the neurons advance
     by :func:`step_neurons`, and every output spike is counted, recorded
     into ``out_spikes`` (n_steps, n_out) when ``record``, and passed to
-    ``post_spike``. ``theta`` (n_out,) is the adaptation state ``w`` carried
+    ``post_spikes``. ``theta`` (n_out,) is the adaptation state ``w`` carried
     across samples (the threshold increment of an adaptive LIF): read at the
     start, written back when ``learn``. The rule state ``rstate`` (reset
     here) and ``tab`` are unused without ``learn``; the caller ends a
@@ -359,6 +359,7 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     drive = np.zeros(n_out, dtype=params.dtype)
     bias = np.zeros(n_out, dtype=params.dtype)
     spikes = np.zeros(n_out, dtype=np.uint8)
+    now = np.empty(n_out, dtype=ev_idx.dtype)
     if learn:
         PK.reset_rule_state(rstate)
     pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t = rstate
@@ -371,8 +372,7 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
         first = step_ptr[t]
         last = step_ptr[t + 1]
         if learn:
-            for e in range(first, last):
-                PK.before_delivery(code, rprm, ev_idx[e], t, weights, syn_t)
+            PK.before_delivery(code, rprm, ev_idx, first, last, t, weights, syn_t)
         if use_eff:
             for e in range(first, last):
                 i = ev_idx[e]
@@ -385,24 +385,26 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
                 row = weights[ev_idx[e]]
                 for j in range(n_out):
                     drive[j] += row[j]
-        if learn:
-            for e in range(first, last):
-                PK.pre_spike(code, rprm, tab, ev_idx[e], t, weights, pre_x, pre_t, pre_list, post_x,
-                             post_t, post_list, n_act, syn_a, syn_t)
+        if learn and last > first:
+            PK.pre_spikes(code, rprm, tab, ev_idx, first, last, t, weights, pre_x, pre_t, pre_list, post_x,
+                          post_t, post_list, n_act, syn_a, syn_t)
         if inhibition != 0.0 and (n_prev > 0 or inhibited):
             for j in range(n_out):
                 bias[j] = -inhibition * (n_prev - spikes[j])
             inhibited = n_prev > 0
         n_prev = step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
         if n_prev > 0:
+            n_now = 0
             for j in range(n_out):
                 if spikes[j]:
+                    now[n_now] = j
+                    n_now += 1
                     counts[j] += 1
                     if record:
                         out_spikes[t, j] = 1
-                    if learn:
-                        PK.post_spike(code, rprm, tab, j, t, weights,
-                                      pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+            if learn:
+                PK.post_spikes(code, rprm, tab, now, 0, n_now, t, weights, pre_x, pre_t, pre_list, post_x,
+                               post_t, post_list, n_act, syn_a, syn_t)
     if learn:
         for j in range(n_out):
             theta[j] = w[j]
@@ -425,12 +427,16 @@ def _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage):
 
 @jit(parallel=True)
 def spike_input_kernel(
-    spikes_in, weights, fanout, bias, model, params, out_mode, out_spikes, out_counts, out_voltage, n_events, n_spikes
+    spikes_in, eff, weights, fanout, bias, model, params, out_mode, out_spikes, out_counts, out_voltage, n_events,
+    n_spikes
 ):
     """Event-driven layer on binary input spikes ``(n_samples, n_steps, n_in)``.
 
     Per step the work is one weight row per input spike plus one update per
-    neuron. ``n_events[s]`` receives the synaptic events (spikes x non-zero
+    neuron. ``eff`` (float64, the shape of ``spikes_in``) scales the row of
+    each spike by its efficacy (a dynamic synapse, ``skspike.synapses``);
+    an empty ``(0, 0, 0)`` array: every spike delivers its weight.
+    ``n_events[s]`` receives the synaptic events (spikes x non-zero
     fan-out) and ``n_spikes[s]`` the output spikes of sample ``s``.
     """
     n_samples, n_steps, _ = spikes_in.shape
@@ -447,7 +453,10 @@ def spike_input_kernel(
         for t in range(n_steps):
             for j in range(n_out):
                 drive[j] = 0.0
-            events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
+            if eff.shape[0] > 0:
+                events += accumulate_current(eff[s, t], weights, drive, fanout)
+            else:
+                events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
             total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
             _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_events[s] = events

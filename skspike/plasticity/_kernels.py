@@ -25,21 +25,24 @@ synapse (the scaled values are renormalised before they could overflow).
 The hooks, in the order the engine's event loop
 (``skspike.neurons._kernels.run_events``) calls them within step ``t``:
 
-1. per input spike ``i``: ``before_delivery`` (brings the synapses of ``i``
-   up to step ``t``), the row ``weights[i]`` is delivered, then
-   ``pre_spike`` (the rule's presynaptic term, then the traces of ``i`` jump);
+1. ``before_delivery`` for the step's input spikes (brings their synapses
+   up to step ``t``), the rows of those inputs are delivered, then
+   ``pre_spikes`` (the rule's presynaptic terms, then the inputs' traces jump);
 2. the neurons are advanced (``step_neurons``);
-3. per output spike ``j``: ``post_spike`` (the postsynaptic term with the
-   presynaptic traces of this step, so a simultaneous pair counts as
-   pre-before-post, then the traces of ``j`` jump);
+3. ``post_spikes`` for the step's output spikes (the postsynaptic terms with
+   the presynaptic traces of this step, so a simultaneous pair counts as
+   pre-before-post, then the neurons' traces jump);
 4. after the last step: ``end_sample`` (reward, pending decays).
+
+Each hook is one call per step for all spikes of that step (an input
+spikes at most once a step), so the state arrays are passed once a step.
 
 Adding a rule: one :class:`~skspike.plasticity.PlasticityRule` subclass that
 packs ``prm`` (its ``_code`` and ``_pack``), and one kernel function
-``_<rule>_event(kind, prm, tab, k, t, weights, rstate)`` here handling the
-events ``PRE`` (input ``k`` spiked, row delivered) and ``POST`` (neuron
-``k`` spiked) -- the traces jump after it returns -- listed in
-:func:`_rule_event`. :func:`single_synapse` runs the same hooks for one
+``_<rule>_event(kind, prm, tab, units, first, last, t, weights, *state)``
+here handling the spikes ``units[first:last]`` of kind ``PRE`` (inputs,
+rows delivered) or ``POST`` (neurons) at step ``t`` -- their traces jump
+after it returns -- listed in :func:`_rule_event`. :func:`single_synapse` runs the same hooks for one
 synapse with imposed spike steps; ``rule.weight_change`` is a thin wrapper
 around it, so the plotted window is the training rule itself.
 
@@ -226,33 +229,6 @@ def reset_rule_state(rstate):
     syn_t[:, :] = 0
 
 
-@jit(inline="always")
-def _trace(x, last, tab, r, k, t):
-    """Trace ``r`` (0 fast, 1 slow) of unit ``k`` at step ``t``, its decay in ``tab[2 * side + r]``."""
-    t0 = last[k]
-    if t0 < 0:
-        return 0.0
-    return x[r, k] * tab[t - t0]
-
-
-@jit(inline="always")
-def _jump(x, last, units, n_act, side, tab, k, t, nearest):
-    """Unit ``k`` of ``side`` (0 inputs, 1 neurons) spiked at step ``t``: its traces jump."""
-    t0 = last[k]
-    if t0 < 0:
-        units[n_act[side]] = k
-        n_act[side] += 1
-        x[0, k] = 1.0
-        x[1, k] = 1.0
-    elif nearest:
-        x[0, k] = 1.0
-        x[1, k] = 1.0
-    else:
-        x[0, k] = x[0, k] * tab[2 * side, t - t0] + 1.0
-        x[1, k] = x[1, k] * tab[2 * side + 1, t - t0] + 1.0
-    last[k] = t
-
-
 # Largest exponent of the eligibility scale before renormalisation (exp(300) ~ 2e130).
 _MAX_GAIN_EXPONENT = 300.0
 
@@ -281,130 +257,184 @@ def _catch_up(prm, i, j, t, weights, syn_t):
 
 
 # ---------------------------------------------------------- one function a rule
+# A rule function handles the spikes ``units[first:last]`` of one side (``kind``)
+# at step ``t``; the traces of those units jump after it returns. One call per
+# step, not per spike: the state arrays are passed once.
 
 
 @jit(inline="always")
-def _pair_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+def _pair_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
     """Pair STDP: depression ``nu_pre y w^mu`` at a pre spike, potentiation
     ``nu_post (x - x_tar) (w_max - w)^mu`` at a post spike."""
     w_min = prm[W_MIN]
     w_max = prm[W_MAX]
     mu = prm[A3]
+    n_pre = n_act[0]
+    n_post = n_act[1]
     if kind == PRE:
         nu_pre = prm[A0]
-        for q in range(n_act[1]):
-            j = post_list[q]
-            y = post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
-            w = weights[k, j]
-            weights[k, j] = _clip(w - nu_pre * y * soft_bound(w - w_min, mu), w_min, w_max)
+        for e in range(first, last):
+            k = units[e]
+            for q in range(n_post):
+                j = post_list[q]
+                y = post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
+                w = weights[k, j]
+                weights[k, j] = _clip(w - nu_pre * y * soft_bound(w - w_min, mu), w_min, w_max)
     else:
         nu_post = prm[A1]
         x_tar = prm[A2]
-        if x_tar == 0.0:
-            for q in range(n_act[0]):
-                i = pre_list[q]
-                x = pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
-                w = weights[i, k]
-                weights[i, k] = _clip(w + nu_post * x * soft_bound(w_max - w, mu), w_min, w_max)
-        else:
-            for i in range(weights.shape[0]):
-                x = _trace(pre_x, pre_t, tab[TAB_PRE1], 0, i, t)
-                w = weights[i, k]
-                weights[i, k] = _clip(w + nu_post * (x - x_tar) * soft_bound(w_max - w, mu), w_min, w_max)
+        for e in range(first, last):
+            k = units[e]
+            if x_tar == 0.0:
+                for q in range(n_pre):
+                    i = pre_list[q]
+                    x = pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
+                    w = weights[i, k]
+                    weights[i, k] = _clip(w + nu_post * x * soft_bound(w_max - w, mu), w_min, w_max)
+            else:
+                for i in range(weights.shape[0]):
+                    t0 = pre_t[i]
+                    x = 0.0 if t0 < 0 else pre_x[0, i] * tab[TAB_PRE1, t - t0]
+                    w = weights[i, k]
+                    weights[i, k] = _clip(w + nu_post * (x - x_tar) * soft_bound(w_max - w, mu), w_min, w_max)
 
 
 @jit(inline="always")
-def _triplet_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
-    """Triplet STDP (Pfister & Gerstner 2006), traces read just before the jump."""
+def _triplet_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+    """Triplet STDP (Pfister & Gerstner 2006), slow traces read just before the jump."""
     w_min = prm[W_MIN]
     w_max = prm[W_MAX]
-    if kind == PRE:
-        depress = prm[A0] + prm[A2] * _trace(pre_x, pre_t, tab[TAB_PRE2], 1, k, t)  # A2- + A3- r2
-        for q in range(n_act[1]):
-            j = post_list[q]
-            o1 = post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
-            weights[k, j] = _clip(weights[k, j] - o1 * depress, w_min, w_max)
-    else:
-        potentiate = prm[A1] + prm[A3] * _trace(post_x, post_t, tab[TAB_POST2], 1, k, t)  # A2+ + A3+ o2
-        for q in range(n_act[0]):
-            i = pre_list[q]
-            r1 = pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
-            weights[i, k] = _clip(weights[i, k] + r1 * potentiate, w_min, w_max)
+    n_pre = n_act[0]
+    n_post = n_act[1]
+    for e in range(first, last):
+        k = units[e]
+        if kind == PRE:
+            t0 = pre_t[k]
+            r2 = 0.0 if t0 < 0 else pre_x[1, k] * tab[TAB_PRE2, t - t0]
+            depress = prm[A0] + prm[A2] * r2  # A2- + A3- r2(t - eps)
+            for q in range(n_post):
+                j = post_list[q]
+                o1 = post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
+                weights[k, j] = _clip(weights[k, j] - o1 * depress, w_min, w_max)
+        else:
+            t0 = post_t[k]
+            o2 = 0.0 if t0 < 0 else post_x[1, k] * tab[TAB_POST2, t - t0]
+            potentiate = prm[A1] + prm[A3] * o2  # A2+ + A3+ o2(t - eps)
+            for q in range(n_pre):
+                i = pre_list[q]
+                r1 = pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
+                weights[i, k] = _clip(weights[i, k] + r1 * potentiate, w_min, w_max)
 
 
 @jit(inline="always")
-def _reward_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+def _reward_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
     """Reward-modulated STDP: the pair terms charge the eligibility trace."""
-    if kind == PRE:
-        a_minus = prm[A0] * _eligibility_gain(prm, t, syn_a, syn_t)
-        for q in range(n_act[1]):
-            j = post_list[q]
-            syn_a[k, j] -= a_minus * post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
-    else:
-        a_plus = prm[A1] * _eligibility_gain(prm, t, syn_a, syn_t)
-        for q in range(n_act[0]):
-            i = pre_list[q]
-            syn_a[i, k] += a_plus * pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
+    n_pre = n_act[0]
+    n_post = n_act[1]
+    gain = _eligibility_gain(prm, t, syn_a, syn_t)
+    for e in range(first, last):
+        k = units[e]
+        if kind == PRE:
+            a_minus = prm[A0] * gain
+            for q in range(n_post):
+                j = post_list[q]
+                syn_a[k, j] -= a_minus * post_x[0, j] * tab[TAB_POST1, t - post_t[j]]
+        else:
+            a_plus = prm[A1] * gain
+            for q in range(n_pre):
+                i = pre_list[q]
+                syn_a[i, k] += a_plus * pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]]
 
 
 @jit(inline="always")
-def _hebbian_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+def _hebbian_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
     """Hebbian: ``eta`` times the other side's trace, at either spike (with optional decay)."""
     w_min = prm[W_MIN]
     w_max = prm[W_MAX]
     eta = prm[A0]
-    if kind == PRE:
-        for q in range(n_act[1]):
-            j = post_list[q]
-            weights[k, j] = _clip(weights[k, j] + eta * post_x[0, j] * tab[TAB_POST1, t - post_t[j]], w_min, w_max)
-    else:
-        if syn_t.shape[0] > 0:  # decaying: the column catches up first
-            for i in range(weights.shape[0]):
-                _catch_up(prm, i, k, t, weights, syn_t)
-        for q in range(n_act[0]):
-            i = pre_list[q]
-            weights[i, k] = _clip(weights[i, k] + eta * pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]], w_min, w_max)
+    rate = prm[SYN_RATE]
+    decaying = syn_t.shape[0] > 0
+    n_pre = n_act[0]
+    n_post = n_act[1]
+    for e in range(first, last):
+        k = units[e]
+        if kind == PRE:
+            for q in range(n_post):
+                j = post_list[q]
+                weights[k, j] = _clip(weights[k, j] + eta * post_x[0, j] * tab[TAB_POST1, t - post_t[j]],
+                                      w_min, w_max)
+        else:
+            if decaying:  # the column catches up first
+                for i in range(weights.shape[0]):
+                    gap = t - syn_t[i, k]
+                    if gap > 0:
+                        syn_t[i, k] = t
+                        weights[i, k] = max(weights[i, k] - gap * rate, w_min)
+            for q in range(n_pre):
+                i = pre_list[q]
+                weights[i, k] = _clip(weights[i, k] + eta * pre_x[0, i] * tab[TAB_PRE1, t - pre_t[i]],
+                                      w_min, w_max)
 
 
 @jit(inline="always")
-def _rule_event(code, kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+def _rule_event(code, kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
     """The rule table: one kernel function per rule code."""
     if code == RULE_PAIR:
-        _pair_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        _pair_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
     elif code == RULE_TRIPLET:
-        _triplet_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        _triplet_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
     elif code == RULE_REWARD:
-        _reward_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        _reward_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
     else:
-        _hebbian_event(kind, prm, tab, k, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+        _hebbian_event(kind, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+
+
+@jit(inline="always")
+def _jump_all(x, last_t, unit_list, n_act, side, tab, units, first, last, t, nearest):
+    """The units ``units[first:last]`` of ``side`` (0 inputs, 1 neurons) spiked at step ``t``."""
+    for e in range(first, last):
+        k = units[e]
+        t0 = last_t[k]
+        if t0 < 0:
+            unit_list[n_act[side]] = k
+            n_act[side] += 1
+            x[0, k] = 1.0
+            x[1, k] = 1.0
+        elif nearest:
+            x[0, k] = 1.0
+            x[1, k] = 1.0
+        else:
+            x[0, k] = x[0, k] * tab[2 * side, t - t0] + 1.0
+            x[1, k] = x[1, k] * tab[2 * side + 1, t - t0] + 1.0
+        last_t[k] = t
 
 
 # ---------------------------------------------------------------------- hooks
-# The hooks take the state arrays one by one (the caller unpacks the tuple
-# once per sample): unpacking it per event costs reference counts.
 
 
-@jit(inline="always")
-def before_delivery(code, prm, i, t, weights, syn_t):
-    """Bring the synapses of input ``i`` up to step ``t`` (Hebbian decay)."""
+@jit()
+def before_delivery(code, prm, units, first, last, t, weights, syn_t):
+    """Bring the synapses of the inputs ``units[first:last]`` up to step ``t`` (Hebbian decay)."""
     if code != RULE_HEBBIAN or syn_t.shape[0] == 0:
         return
-    for j in range(weights.shape[1]):
-        _catch_up(prm, i, j, t, weights, syn_t)
+    for e in range(first, last):
+        i = units[e]
+        for j in range(weights.shape[1]):
+            _catch_up(prm, i, j, t, weights, syn_t)
 
 
 @jit()
-def pre_spike(code, prm, tab, i, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
-    """Input ``i`` spiked at step ``t`` (its row already delivered)."""
-    _rule_event(code, PRE, prm, tab, i, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
-    _jump(pre_x, pre_t, pre_list, n_act, 0, tab, i, t, prm[NEAREST] != 0.0)
+def pre_spikes(code, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+    """The inputs ``units[first:last]`` spiked at step ``t`` (their rows already delivered)."""
+    _rule_event(code, PRE, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+    _jump_all(pre_x, pre_t, pre_list, n_act, 0, tab, units, first, last, t, prm[NEAREST] != 0.0)
 
 
 @jit()
-def post_spike(code, prm, tab, j, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
-    """Neuron ``j`` spiked at step ``t``."""
-    _rule_event(code, POST, prm, tab, j, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
-    _jump(post_x, post_t, post_list, n_act, 1, tab, j, t, prm[NEAREST] != 0.0)
+def post_spikes(code, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t):
+    """The neurons ``units[first:last]`` spiked at step ``t``."""
+    _rule_event(code, POST, prm, tab, units, first, last, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+    _jump_all(post_x, post_t, post_list, n_act, 1, tab, units, first, last, t, prm[NEAREST] != 0.0)
 
 
 @jit()
@@ -443,17 +473,18 @@ def single_synapse(code, prm, tab, pre_steps, post_steps, n_steps, w_init, rewar
     weights = np.full((1, 1), w_init)
     rstate = new_rule_state(code, prm, 1, 1)
     pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t = rstate
+    zero = np.zeros(1, dtype=np.int64)
     p = 0
     q = 0
     n_pre = pre_steps.shape[0]
     n_post = post_steps.shape[0]
     for t in range(n_steps):
         if p < n_pre and pre_steps[p] == t:
-            before_delivery(code, prm, 0, t, weights, syn_t)
-            pre_spike(code, prm, tab, 0, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+            before_delivery(code, prm, zero, 0, 1, t, weights, syn_t)
+            pre_spikes(code, prm, tab, zero, 0, 1, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
             p += 1
         if q < n_post and post_steps[q] == t:
-            post_spike(code, prm, tab, 0, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
+            post_spikes(code, prm, tab, zero, 0, 1, t, weights, pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t)
             q += 1
     end_sample(code, prm, n_steps, reward, weights, rstate)
     return weights[0, 0]
