@@ -29,8 +29,9 @@ Writes ``benchmarks/results/stdp.md``. ``--quick``: fewer samples.
 
 Plasticity rules (``benchmarks/results/stdp_rules.md``; ``--rules-only`` runs just
 this part): the same network trained with each ``skspike.plasticity`` rule
-(``STDPFeatureExtractor(rule=...)``: the rule-generic loop on the engine's neuron
-step, fused Poisson input), beside Brian2 (runtime, Cython) running the same rule
+(``STDPFeatureExtractor(rule=...)``: the engine's event-driven layer loop
+``run_events`` with the rule's hooks, fused Poisson input; ``rule=None`` runs the
+same loop with the default pair rule), beside Brian2 (runtime, Cython) running the same rule
 as event-driven ``Synapses`` equations (reward-modulated STDP with an event-driven
 eligibility trace, decayed to the end of the sample in numpy, reward 0 on both
 sides so that both only do the eligibility bookkeeping).
@@ -483,7 +484,7 @@ def bench_rules(X, n_samples, n_b2, repeats):
         print(f"Brian2 unavailable: {exc}")
     params = dict(PAPER, n_neurons=N_NEURONS, present_ms=PRESENT_MS, rest_ms=REST_MS)
     first, warm = _time_partial_fit(_extractor, X, n_samples, repeats)
-    rows = [("rule=None (the extractor's own pair-STDP kernel)", first, warm, None)]
+    rows = [("rule=None (the default: nearest PairSTDP with the extractor's scalars)", first, warm, None)]
     for name, rule in _rules().items():
         print(f"rule {name}: skspike ...", flush=True)
         first, warm = _time_partial_fit(lambda: _extractor(rule=rule), X, n_samples, repeats)
@@ -540,7 +541,7 @@ def main_rules(quick=False):
     lines.append("")
     lines.append(
         "The rule rows run the rule-generic loop (the engine's neuron step plus the rule's "
-        "kernel hooks); the first row is the extractor's dedicated pair-STDP kernel on the "
+        "kernel hooks); the first row is the extractor's default rule (the same loop) on the "
         "same data. skspike simulates the 350 ms presentation and resets the state; Brian2 "
         "also simulates the 150 ms rest. First call: numba compilation or its on-disk "
         "cache, 2 samples. RewardModulatedSTDP gets reward 0 on both sides (the bookkeeping "

@@ -179,9 +179,9 @@ def test_rules_are_sklearn_parameters():
     assert AdaptiveThreshold(2.0).get_params() == {"theta_plus": 2.0, "tau_theta": 1e7}
 
 
-def test_extractor_pair_rule_reproduces_the_default_kernel():
-    # PairSTDP through the rule-generic loop (the engine's neuron step) against the
-    # extractor's own kernel: same spikes, same weights up to rounding.
+def test_extractor_default_is_the_nearest_pair_rule_on_the_engine():
+    # rule=None is PairSTDP(nearest) with the extractor's scalars, run by the same
+    # engine loop: bit for bit the same weights, thresholds and outputs.
     rng = np.random.RandomState(0)
     S = (rng.rand(12, 60, 10) < 0.15).astype(np.uint8)
     common = dict(n_neurons=5, encoder=None, n_epochs=1, random_state=0,
@@ -192,11 +192,36 @@ def test_extractor_pair_rule_reproduces_the_default_kernel():
                          PairSTDP(0.01, 0.02, x_tar=0.3, mu=0.5, tau_pre=7.0, tau_post=7.0))):
         base = STDPFeatureExtractor(**common, **extra).fit(S)
         generic = STDPFeatureExtractor(**common, **extra, rule=rule).fit(S)
-        np.testing.assert_allclose(generic.weights_, base.weights_, atol=1e-12)
+        np.testing.assert_array_equal(generic.weights_, base.weights_)
         np.testing.assert_array_equal(generic.theta_, base.theta_)
         np.testing.assert_array_equal(generic.transform(S), base.transform(S))
         assert base.transform(S).sum() > 0
         assert not np.allclose(base.weights_, STDPFeatureExtractor(**common, **extra).fit(S[:1]).weights_)
+    all_to_all = STDPFeatureExtractor(**common, rule=PairSTDP(0.01, 0.02, interaction="all-to-all")).fit(S)
+    assert not np.array_equal(all_to_all.weights_, base.weights_)
+
+
+def test_engine_event_loop_scales_rows_by_spike_efficacies():
+    from skspike.neurons import LIF
+    from skspike.plasticity import _training as T
+
+    rng = np.random.RandomState(1)
+    S = (rng.rand(6, 50, 8) < 0.2).astype(np.uint8)
+    weights = rng.uniform(0.0, 4.0, (8, 3))
+    model, params = LIF(tau_m=10.0, v_thresh=3.0).kernel_params(3, 1.0)
+
+    def run(w, eff):
+        counts = np.zeros((6, 3), dtype=np.int64)
+        out = np.zeros((6, 50, 3), dtype=np.uint8)
+        T.infer_spikes(S, w, model, params, np.zeros(3), 0.0, counts, np.zeros(6, dtype=np.int64),
+                       out, True, eff)
+        return out
+
+    plain = run(weights, np.empty((0, 0, 0)))
+    assert 0 < plain.sum() < plain.size
+    np.testing.assert_array_equal(run(weights, np.ones(S.shape)), plain)
+    np.testing.assert_array_equal(run(weights, np.full(S.shape, 0.5)), run(0.5 * weights, np.empty((0, 0, 0))))
+    assert run(weights, np.zeros(S.shape)).sum() == 0
 
 
 def test_extractor_with_triplet_rule_learns_and_searches():

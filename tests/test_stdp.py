@@ -118,14 +118,14 @@ def test_post_then_pre_pair_depresses_by_the_rule(mu):
 
 @pytest.mark.parametrize("p", [0.02, 0.3, 0.9])
 def test_fused_poisson_spikes_have_the_encoder_statistics(p):
-    from skspike.feature_extraction import _kernels
+    from skspike.encoding import _kernels
 
     n_steps, n_in = 100, 2000
     prob = np.full(n_in, p)
     prob[:3] = [0.0, 1.0, 1e-300]  # edge cases: never, always, vanishing
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)
     buffers = [np.empty(n_steps * n_in, dtype=np.int32) for _ in range(3)]
-    _kernels._events_poisson(prob, np.uint64(42), n_steps, step_ptr, *buffers)
+    _kernels.poisson_events(prob, np.uint64(42), n_steps, step_ptr, *buffers)
     events = buffers[0][:step_ptr[-1]]
     per_channel = np.bincount(events, minlength=n_in)
     assert per_channel[:3].tolist() == [0, n_steps, 0]

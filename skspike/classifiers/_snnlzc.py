@@ -692,11 +692,11 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                 }
                 if self.learn_intrinsic:
                     gi = g_intr.sum(axis=0) / n_b
-                    decay_m = params[:, K.P_DECAY_M]
+                    decay_m = params[K.P_DECAY_M]
                     grads["log_tau_m"] = gi[K.G_DECAY_M] * decay_m * self.dt / tau_m
                     grads["theta"] = gi[K.G_THRESH] * self._gap()
                     if "log_tau_u" in state:
-                        decay_u = params[:, K.P_DECAY_U]
+                        decay_u = params[K.P_DECAY_U]
                         grads["log_tau_u"] = gi[K.G_DECAY_U] * decay_u * self.dt / tau_u
                 adam.step(state, grads)
                 if self.learn_intrinsic:

@@ -1,15 +1,16 @@
 """Training kernels of :class:`SNNLZCClassifier`: pure functions of arrays.
 
 One layer of LIF / meta-neurons, trained on minibatches. Every kernel runs
-the forward pass with exactly the arithmetic of the meta-neuron step of
-:mod:`skspike.neurons._kernels` (with ``a = b = d = 0`` this is bit for bit
-the LIF step), on parameters computed by the same NumPy expressions, so a
-trained layer simulated by :func:`skspike.neurons.simulate` emits the spikes
+the forward pass through the meta-neuron step of :mod:`skspike.neurons._kernels`
+(with ``a = b = d = 0`` this is bit for bit the LIF step), so a trained
+layer simulated by :func:`skspike.neurons.simulate` emits the spikes
 training saw (checked by the tests).
 
-Layout. ``params`` is ``(n_out, N_PARAMS)`` from :func:`pack_params`
-(decays and gains plus the raw ``r_m``, ``a``, ``b`` needed by the
-derivatives with respect to the decay factors). A batch is ``idx`` (rows of
+Layout. ``params`` is ``(N_PARAMS, n_out)`` from :func:`pack_model`: the
+engine's rows (``skspike.neurons._kernels.P_*``, the one parameter layout)
+plus the raw ``r_m``, ``a``, ``b`` needed by the derivatives with respect to
+the decay factors. The forward pass is the engine's recording step
+(``step_neurons_recorded``), so its spikes are those of ``simulate``. A batch is ``idx`` (rows of
 the full data set) into ``spikes`` ``(n_samples, n_steps, n_in)`` or, for a
 direct current, ``static`` ``(n_samples, n_in)`` (the current ``x @ W`` is
 held for ``n_steps`` steps). Samples run in parallel (``prange``) and write to their own
@@ -35,14 +36,30 @@ from ..neurons import MetaNeuron
 from ..neurons import _kernels as NK
 
 
-def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0.0, v_reset=0.0, r_m=1.0):
-    """Per-neuron parameters ``(n_out, N_PARAMS)`` for the kernels below.
+def pack_model(neuron, n_out, dt):
+    """Engine parameters of ``neuron`` (a :class:`~skspike.neurons.MetaNeuron`) plus the raw rows.
 
-    The discretised dynamics come from :meth:`skspike.neurons.MetaNeuron.kernel_params`
-    (the package's one definition of decays and gains), re-laid out per neuron
-    and extended with the raw ``r_m``, ``a`` and ``b`` that the gradients need.
-    A LIF layer is the meta-neuron with ``a = b = d = 0``.
+    ``neuron.kernel_params(n_out, dt)`` (rows ``skspike.neurons._kernels.P_*``,
+    the one parameter layout of the package) extended by the rows
+    ``P_R_M``, ``P_A`` and ``P_B`` (``r_m``, ``a``, ``b``) that the
+    gradients with respect to the decay factors need; the engine's step
+    ignores rows past ``N_PARAMS``. A LIF layer is the meta-neuron with
+    ``a = b = d = 0``.
     """
+    model, packed = neuron.kernel_params(n_out, dt)
+    if model != NK.MODEL_META:
+        raise ValueError(f"SNN-LZC training runs a MetaNeuron layer, got {type(neuron).__name__}.")
+    full = neuron.broadcast(n_out)
+    params = np.zeros((N_PARAMS, n_out))
+    params[:NK.N_PARAMS] = packed
+    params[P_R_M] = full.r_m
+    params[P_A] = full.a
+    params[P_B] = full.b
+    return params
+
+
+def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0.0, v_reset=0.0, r_m=1.0):
+    """:func:`pack_model` of the meta-neuron with these (per-neuron or scalar) parameters."""
     tau_m = np.asarray(tau_m, dtype=np.float64)
     n_out = tau_m.shape[0]
     full = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (n_out,))  # noqa: E731
@@ -51,46 +68,31 @@ def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0
         v_rest=full(v_rest), v_reset=full(v_reset), r_m=full(r_m), tau_syn=full(tau_syn),
         reset="subtract" if subtract else "zero",
     )
-    _, packed = neuron.kernel_params(n_out, dt)
-    params = np.zeros((N_PARAMS, n_out))
-    for mine, theirs in _FROM_NEURONS:
-        params[mine] = packed[theirs]
-    params[P_R_M] = full(r_m)
-    params[P_A] = full(a)
-    params[P_B] = full(b)
-    return np.ascontiguousarray(params.T)
+    return pack_model(neuron, n_out, dt)
 
 
 RULE_SURROGATE = 0
 RULE_TEMPOTRON = 1
 RULE_STDP = 2
 
-# Columns of the packed per-neuron parameters ``params`` (n_out, N_PARAMS),
-# built by ``pack_params`` from ``MetaNeuron.kernel_params``.
-P_DECAY_SYN = 0  # exp(-dt/tau_syn), 0 for an instantaneous synapse
-P_DECAY_M = 1  # exp(-dt/tau_m)
-P_GAIN = 2  # (1 - decay_m) * r_m
-P_REST_DRIVE = 3  # (1 - decay_m) * v_rest
-P_V_REST = 4
-P_V_RESET = 5
-P_V_THRESH = 6
-P_SUBTRACT = 7  # 1.0 for reset="subtract"
-P_DECAY_U = 8  # exp(-dt/tau_u)
-P_JUMP = 9  # d
-P_U_DRIVE = 10  # (1 - decay_u) * a
-P_COUPLING = 11  # (1 - decay_m) * b
-P_R_M = 12
-P_A = 13
-P_B = 14
-N_PARAMS = 15
-
-# (row here, row of skspike.neurons._kernels) for the rows taken from MetaNeuron.kernel_params
-_FROM_NEURONS = (
-    (P_DECAY_SYN, NK.P_DECAY_SYN), (P_DECAY_M, NK.P_DECAY_M), (P_GAIN, NK.P_GAIN),
-    (P_REST_DRIVE, NK.P_REST_DRIVE), (P_V_REST, NK.P_V_REST), (P_V_RESET, NK.P_V_RESET),
-    (P_V_THRESH, NK.P_V_THRESH), (P_SUBTRACT, NK.P_SUBTRACT), (P_DECAY_U, NK.P_DECAY_W),
-    (P_JUMP, NK.P_JUMP), (P_U_DRIVE, NK.P_U_DRIVE), (P_COUPLING, NK.P_COUPLING),
-)
+# Rows of the packed per-neuron parameters ``params`` (N_PARAMS, n_out): the
+# engine's rows (``skspike.neurons._kernels``), then three raw parameters.
+P_DECAY_SYN = NK.P_DECAY_SYN
+P_DECAY_M = NK.P_DECAY_M
+P_GAIN = NK.P_GAIN
+P_REST_DRIVE = NK.P_REST_DRIVE
+P_V_REST = NK.P_V_REST
+P_V_RESET = NK.P_V_RESET
+P_V_THRESH = NK.P_V_THRESH
+P_SUBTRACT = NK.P_SUBTRACT
+P_DECAY_U = NK.P_DECAY_W  # exp(-dt/tau_u)
+P_JUMP = NK.P_JUMP  # d
+P_U_DRIVE = NK.P_U_DRIVE  # (1 - decay_u) * a
+P_COUPLING = NK.P_COUPLING  # (1 - decay_m) * b
+P_R_M = NK.N_PARAMS
+P_A = NK.N_PARAMS + 1
+P_B = NK.N_PARAMS + 2
+N_PARAMS = NK.N_PARAMS + 3
 
 G_DECAY_M = 0
 G_DECAY_U = 1
@@ -99,7 +101,7 @@ G_THRESH = 2
 
 @jit()
 def _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev, syn_hist, vpre, out):
-    """Simulate one sample, storing the trajectory needed by the backward pass.
+    """Simulate one sample with the engine's recording step, storing what the backward pass needs.
 
     ``vprev``/``uprev``: state at the start of each step; ``syn_hist``: the
     synaptic current of each step; ``vpre``: the potential before the
@@ -107,46 +109,22 @@ def _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev
     """
     n_steps, n_out = vpre.shape
     n_in = weights.shape[0]
-    v = np.empty(n_out, dtype=np.float64)
-    u = np.zeros(n_out, dtype=np.float64)
-    syn = np.zeros(n_out, dtype=np.float64)
-    drive = np.empty(n_out, dtype=np.float64)
-    for j in range(n_out):
-        v[j] = params[j, P_V_REST]
+    v, syn, u, ref = NK.new_state(NK.MODEL_META, params)
+    drive = np.zeros(n_out, dtype=np.float64)
+    fanout = np.zeros(n_in, dtype=np.int64)
     if use_current:
-        # x @ W in the order of skspike.neurons' static kernel (bit-identical)
-        drive[:] = 0.0
-        for i in range(n_in):
-            xi = static[s, i]
-            if xi != 0.0:
-                for j in range(n_out):
-                    drive[j] += xi * weights[i, j]
+        NK.accumulate_current(static[s], weights, drive, fanout)
     for t in range(n_steps):
         if not use_current:
-            drive[:] = 0.0
-            for i in range(n_in):
-                if spikes[s, t, i]:
-                    for j in range(n_out):
-                        drive[j] += weights[i, j]
+            for j in range(n_out):
+                drive[j] = 0.0
+            NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
         for j in range(n_out):
-            syn[j] = params[j, P_DECAY_SYN] * syn[j] + drive[j]
-            v_old = v[j]
-            u_old = u[j]
-            u_new = params[j, P_DECAY_U] * u_old + params[j, P_U_DRIVE] * (v_old - params[j, P_V_REST])
-            vj = params[j, P_DECAY_M] * v_old + params[j, P_REST_DRIVE] + params[j, P_GAIN] * (syn[j] + bias[j])
-            vj = vj - params[j, P_COUPLING] * u_old
-            vprev[t, j] = v_old
-            uprev[t, j] = u_old
+            vprev[t, j] = v[j]
+            uprev[t, j] = u[j]
+        NK.step_neurons_recorded(params, v, syn, u, ref, drive, bias, out[t], vpre[t])
+        for j in range(n_out):
             syn_hist[t, j] = syn[j]
-            vpre[t, j] = vj
-            if vj >= params[j, P_V_THRESH]:
-                vj = params[j, P_V_RESET] + params[j, P_SUBTRACT] * (vj - params[j, P_V_THRESH])
-                u_new = u_new + params[j, P_JUMP]
-                out[t, j] = 1
-            else:
-                out[t, j] = 0
-            v[j] = vj
-            u[j] = u_new
 
 
 @jit()
@@ -165,19 +143,19 @@ def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, 
     """
     n_steps, n_out = vpre.shape
     for j in range(n_out):
-        dm = params[j, P_DECAY_M]
-        du = params[j, P_DECAY_U]
-        ds = params[j, P_DECAY_SYN]
-        gain = params[j, P_GAIN]
-        u_drive = params[j, P_U_DRIVE]
-        coupling = params[j, P_COUPLING]
-        jump = params[j, P_JUMP]
-        thr = params[j, P_V_THRESH]
-        v_rest = params[j, P_V_REST]
-        subtract = params[j, P_SUBTRACT] != 0.0
-        r_m = params[j, P_R_M]
-        a = params[j, P_A]
-        b = params[j, P_B]
+        dm = params[P_DECAY_M, j]
+        du = params[P_DECAY_U, j]
+        ds = params[P_DECAY_SYN, j]
+        gain = params[P_GAIN, j]
+        u_drive = params[P_U_DRIVE, j]
+        coupling = params[P_COUPLING, j]
+        jump = params[P_JUMP, j]
+        thr = params[P_V_THRESH, j]
+        v_rest = params[P_V_REST, j]
+        subtract = params[P_SUBTRACT, j] != 0.0
+        r_m = params[P_R_M, j]
+        a = params[P_A, j]
+        b = params[P_B, j]
         lv = 0.0
         lu = 0.0
         lsyn = 0.0
@@ -310,12 +288,12 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
                     for t in range(1, n_steps):
                         if vpre[t, j] > vpre[t_max, j]:
                             t_max = t
-                    total += (params[j, P_V_THRESH] - vpre[t_max, j]) / n_out
+                    total += (params[P_V_THRESH, j] - vpre[t_max, j]) / n_out
                     seed_v[t_max, j] = -1.0
                     g_intr[b, G_THRESH, j] = 1.0
                 elif fired and not own[b, j]:
                     t_max = first[j]
-                    total += (vpre[t_max, j] - params[j, P_V_THRESH]) / n_out
+                    total += (vpre[t_max, j] - params[P_V_THRESH, j]) / n_out
                     seed_v[t_max, j] = 1.0
                     g_intr[b, G_THRESH, j] = -1.0
         else:

@@ -1,10 +1,16 @@
-"""Numba kernels of the encoders: pure functions of arrays and scalars."""
+"""Numba kernels of the encoders: pure functions of arrays and scalars.
+
+Besides the dense encoders, the event lists the event-driven layer loop
+(``skspike.neurons._kernels.run_events``) reads: :func:`events_from_spikes`
+(CSR list of a spike array) and :func:`poisson_events` (Bernoulli spikes
+drawn straight into a CSR list, one uniform per spike).
+"""
 
 import numpy as np
 from numba import prange
 
 from .._config import jit
-from .._numba._random import _mix, next_uint64, stream_seed
+from .._numba._random import _mix, next_uint64, next_uniform, stream_seed
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -175,3 +181,85 @@ def bsa_kernel(series, fir, threshold):
                     for j in range(m):
                         resid[t + j] -= fir[j]
     return out
+
+
+@jit()
+def events_from_spikes(spikes, step_ptr, ev_idx):
+    """CSR event list of one sample's spike array (n_steps, n_in), C-contiguous.
+
+    Rows are scanned eight channels at a time (one uint64 word), so silent
+    stretches cost one comparison per word.
+    """
+    n_steps, n_in = spikes.shape
+    n_words = n_in // 8
+    n = 0
+    for t in range(n_steps):
+        step_ptr[t] = n
+        row = spikes[t]
+        if n_words > 0:
+            words = row[:n_words * 8].view(np.uint64)
+            for k in range(n_words):
+                if words[k] != 0:
+                    for i in range(8 * k, 8 * k + 8):
+                        if row[i]:
+                            ev_idx[n] = i
+                            n += 1
+        for i in range(8 * n_words, n_in):
+            if row[i]:
+                ev_idx[n] = i
+                n += 1
+    step_ptr[n_steps] = n
+
+
+@jit()
+def poisson_events(prob, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan):
+    """Draw Bernoulli(prob[i]) spikes for every step; CSR sorted by step.
+
+    The gaps between successes of a Bernoulli process are geometric, so each
+    channel costs one uniform per spike: ``gap = floor(log(u) / log(1 - p))``.
+    Returns the advanced random state.
+    """
+    n_in = prob.shape[0]
+    n = 0
+    for i in range(n_in):
+        p = prob[i]
+        if p <= 0.0:
+            continue
+        if p >= 1.0:
+            for t in range(n_steps):
+                ev_step[n] = t
+                ev_chan[n] = i
+                n += 1
+            continue
+        inv_log_q = 1.0 / np.log1p(-p)
+        t = -1
+        while True:
+            state, u = next_uniform(state)
+            # compare as float first: for tiny p the gap overflows an int
+            gap = np.floor(np.log(1.0 - u) * inv_log_q)
+            if gap >= n_steps - 1 - t:
+                break
+            t += 1 + int(gap)
+            ev_step[n] = t
+            ev_chan[n] = i
+            n += 1
+    for t in range(n_steps + 1):
+        step_ptr[t] = 0
+    for e in range(n):
+        step_ptr[ev_step[e] + 1] += 1
+    for t in range(n_steps):
+        step_ptr[t + 1] += step_ptr[t]
+    # Stable scatter: within a step, channels stay ascending.
+    fill = step_ptr[:n_steps].copy()
+    for e in range(n):
+        t = ev_step[e]
+        ev_idx[fill[t]] = ev_chan[e]
+        fill[t] += 1
+    return state
+
+
+@jit()
+def scale_prob(prob, factor, out):
+    for i in range(prob.shape[0]):
+        p = prob[i] * factor
+        out[i] = p if p < 1.0 else 1.0

@@ -17,7 +17,7 @@ from ..neurons._models import DEPRECATED, resolve_neuron
 from ..utils._limits import check_stdp
 from ..utils._random import derive_seed
 from ..utils._validation import validate_spiking_input
-from . import _kernels
+from ..plasticity._kernels import normalize_all
 
 __all__ = ["STDPFeatureExtractor"]
 
@@ -197,16 +197,16 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         throughput in its postfix.
     rule : PlasticityRule or None, default=None
         None: the pair STDP rule above (``nu_pre``, ``nu_post``, ``x_tar``,
-        ``w_max``, ``mu``, ``tau_trace``) in the extractor's own kernel. A
+        ``w_max``, ``mu``, ``tau_trace``), i.e. a nearest-spike
+        :class:`~skspike.plasticity.PairSTDP` with those parameters. A
         :mod:`skspike.plasticity` rule (:class:`~skspike.plasticity.PairSTDP`,
-        :class:`~skspike.plasticity.TripletSTDP`, ...) learns instead, through
-        the rule-generic training loop (the engine's neuron step, see
-        :mod:`skspike.plasticity`); its parameters are reachable as
-        ``rule__<name>``. Those five scalars are then unused; ``w_max`` still
-        bounds the initial weights and the normalisation, the rule's own
-        bounds apply to learning. The neuron, inhibition, homeostasis and
-        normalisation are the same, except that the refractory clamp and
-        the threshold test (``v >= threshold``) follow the engine.
+        :class:`~skspike.plasticity.TripletSTDP`, ...) learns instead; its
+        parameters are reachable as ``rule__<name>``. Those five scalars are
+        then unused; ``w_max`` still bounds the initial weights and the
+        normalisation, the rule's own bounds apply to learning. Either way
+        the layer runs in the engine's event-driven loop
+        (``skspike.neurons._kernels.run_events``): the same neuron,
+        inhibition, homeostasis and normalisation for every rule.
     tau_m, v_rest, v_reset, v_thresh, t_ref, theta_plus, tau_theta : float, deprecated
         The neuron's former flattened parameters (``theta_plus`` is
         ``theta_jump``, ``tau_theta`` is ``tau_adapt`` of the neuron).
@@ -752,41 +752,11 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             )
         return norm, 1.0
 
-    def _params(self, n_in):
-        """The extractor kernel's parameter vector; the neuron's part from ``neuron_``."""
-        neuron = self.neuron_
-        prm = np.zeros(_kernels.N_PRM)
-        prm[_kernels.DECAY_M] = np.exp(-self.dt / neuron.tau_m)
-        prm[_kernels.V_REST] = neuron.v_rest
-        prm[_kernels.V_RESET] = neuron.v_reset
-        prm[_kernels.V_THRESH] = neuron.v_thresh
-        prm[_kernels.INHIBITION] = self.inhibition
-        prm[_kernels.THETA_PLUS] = neuron.theta_jump
-        prm[_kernels.THETA_DECAY] = np.exp(-self.dt / self.tau_theta_)
-        prm[_kernels.NU_PRE] = self.nu_pre
-        prm[_kernels.NU_POST] = self.nu_post
-        prm[_kernels.X_TAR] = self.x_tar
-        prm[_kernels.W_MAX] = self.w_max
-        prm[_kernels.MU] = self.mu
-        prm[_kernels.WEIGHT_NORM] = self.weight_norm_
-        prm[_kernels.REF_STEPS] = int(round(neuron.t_ref / self.dt))
-        prm[_kernels.GAIN] = self.synaptic_gain_
-        return prm
-
-    def _efficacy(self, spikes):
-        """Per-spike efficacies of ``synapse`` for a batch of input trains ((0, 0, 0): none)."""
-        if self.synapse is None:
-            return np.zeros((0, 0, 0))
-        return np.ascontiguousarray(self.synapse.efficacy(spikes, self.dt), dtype=np.float64)
-
     def _rate_step(self):
         max_rate = float(getattr(self.encoder_, "max_rate", 0.0))
         if max_rate <= 0.0:
             return 0.0
         return float(self.rate_increment) / max_rate
-
-    def _trace_table(self, n_steps):
-        return np.exp(-np.arange(n_steps + 1) * (self.dt / self.tau_trace))
 
     def _initialize(self, source):
         n_in, n_steps = source["n_in"], source["n_steps"]
@@ -797,7 +767,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         weights = np.minimum(weights, self.w_max)
         norm = self.weight_norm_
         if norm > 0.0:
-            _kernels.normalize_all(weights, norm, float(self.w_max))
+            normalize_all(weights, norm, float(self.w_max))
         self.weights_ = weights
         neuron = self.neuron_
         theta_plus = neuron.theta_jump
@@ -824,20 +794,10 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         return int(self.n_epochs)
 
     def _learn(self, source, n_epochs):
-        if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
-            from ..plasticity import _network
+        from ..plasticity import _network  # the engine's plastic layer (default pair STDP or rule)
 
-            if self.synapse is not None:
-                raise ValueError(
-                    "STDPFeatureExtractor: synapse= is not supported together with rule= yet; "
-                    "use rule=None (the pair STDP rule) with a synapse."
-                )
-            return _network.learn(self, source, n_epochs)
-        n_in = source["n_in"]
-        n_steps = source["n_steps"]
         n_samples = source["n_samples"]
-        prm = self._params(n_in)
-        trace = self._trace_table(n_steps)
+        net = _network.setup(self, source["n_steps"], learn=True)
         self.weights_ = weights = np.require(self.weights_, np.float64, ["C", "W"])
         self.theta_ = theta = np.require(self.theta_, np.float64, ["C", "W"])
         bar = None
@@ -858,15 +818,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                     counts = np.zeros((stop - start, self.n_neurons), dtype=np.int64)
                     in_spikes = np.zeros(stop - start, dtype=np.int64)
                     presented = np.ones(stop - start, dtype=np.int64)
-                    if source["kind"] == "poisson":
-                        _kernels.learn_poisson(payload, self._seed, self.n_samples_seen_,
-                                               n_steps, weights, theta, prm, trace,
-                                               int(self.min_spikes), self._rate_step(),
-                                               _MAX_PRESENTATIONS, counts, in_spikes,
-                                               presented)
-                    else:
-                        _kernels.learn_spikes(payload, weights, theta, prm, trace, counts,
-                                              in_spikes, self._efficacy(payload))
+                    _network.learn_batch(self, net, source["kind"], payload, weights, theta, counts,
+                                         in_spikes, presented, _MAX_PRESENTATIONS)
                     self.n_samples_seen_ += stop - start
                     self.n_presentations_ += int(presented.sum())
                     n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
@@ -911,36 +864,25 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                 f"X encodes to {source['n_in']} channels x {source['n_steps']} steps, but "
                 f"the network was fitted on {self.n_in_} x {self.n_steps_}."
             )
-        if self.rule is not None:  # rule-generic path (i16 seam, see skspike.plasticity._network)
-            from ..plasticity import _network
+        from ..plasticity import _network  # the engine's plastic layer (default pair STDP or rule)
 
-            return _network.infer(self, source, record, _TRANSFORM_STREAM)
         n_samples = source["n_samples"]
-        n_steps = self.n_steps_
-        prm = self._params(self.n_in_)
-        trace = self._trace_table(n_steps)
+        net = _network.setup(self, self.n_steps_, learn=False)
         counts = np.zeros((n_samples, self.n_neurons), dtype=np.int64)
         in_spikes = np.zeros(n_samples, dtype=np.int64)
         presented = np.ones(n_samples, dtype=np.int64)
         out_total = np.zeros(n_samples, dtype=np.int64)
-        shape = (n_samples, n_steps, self.n_neurons) if record else (n_samples, 0, 0)
+        shape = (n_samples, self.n_steps_, self.n_neurons) if record else (n_samples, 0, 0)
         spikes_out = np.zeros(shape, dtype=np.uint8)
         # The kernel is compiled for writeable arrays (it learns with them too);
         # copies only if the fitted arrays are read-only (e.g. memory-mapped).
         weights = np.require(self.weights_, np.float64, ["C", "W"])
         theta = np.require(self.theta_, np.float64, ["C", "W"])
-        if source["kind"] == "poisson":
-            prob = source["prob"]
-            _kernels.infer_poisson(prob, prob.view(np.uint64), self._seed ^ _TRANSFORM_STREAM,
-                                   n_steps, weights, theta, prm, trace, int(self.min_spikes),
-                                   self._rate_step(), _MAX_PRESENTATIONS, counts, in_spikes,
-                                   presented, out_total, spikes_out, record)
-        else:
-            for start, stop, payload in self._batches(source, _ENCODE_BATCH * 4):
-                _kernels.infer_spikes(payload, weights, theta, prm, trace, counts[start:stop],
-                                      in_spikes[start:stop], spikes_out[start:stop], record,
-                                      self._efficacy(payload))
-            out_total = counts.sum(axis=1)
+        chunk = max(n_samples, 1) if source["kind"] == "poisson" else _ENCODE_BATCH * 4
+        for start, stop, payload in self._batches(source, chunk):
+            _network.infer_batch(self, net, source["kind"], payload, weights, theta, counts[start:stop],
+                                 in_spikes[start:stop], presented[start:stop], out_total[start:stop],
+                                 spikes_out[start:stop], record, _TRANSFORM_STREAM, _MAX_PRESENTATIONS)
         return counts, spikes_out, {"in_spikes": in_spikes, "out_spikes": out_total,
                                     "presentations": presented}
 

@@ -22,6 +22,13 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   synaptic events (sum of ``fanout[i]`` over active inputs).
 - ``accumulate_current(x, weights, drive, fanout)``: ``drive += x @ weights``
   skipping zero inputs; returns the multiply-accumulates done.
+- ``step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre)``:
+  the meta-neuron (and LIF) step that also records the pre-threshold
+  potential, for the BPTT training of ``SNNLZCClassifier``.
+- ``run_events(...)``: one sample of an event-driven layer with lateral
+  inhibition and, optionally, a plasticity rule's hooks
+  (:mod:`skspike.plasticity._kernels`): the loop of ``STDPFeatureExtractor``
+  (every rule, the default included) and ``learn_from_reward``.
 
 Layer kernels (``prange`` over samples; ``out_mode`` 0 = spikes, 1 = counts,
 2 = voltage; the unused outputs may be empty arrays):
@@ -41,6 +48,7 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
+from ..plasticity import _kernels as PK
 
 MODEL_LIF = 0
 MODEL_ADAPTIVE = 1
@@ -199,31 +207,27 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
     jump = params[P_JUMP]
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     n_spikes = 0
-    for j in range(n_out):
+    for j in range(n_out):  # branch-free (selects), so that the loop vectorises
         current = decay_syn[j] * syn[j] + drive[j]
         syn[j] = current
         theta = decay_a[j] * w[j]
         r = ref[j]
-        vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
+        v_old = v[j]
+        vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
         threshold = v_thresh[j] + theta
-        fired = (r <= 0) & (vj >= threshold)
-        if fired:
-            v[j] = v_reset[j] + subtract * (vj - threshold)
-            w[j] = theta + jump[j]
-            ref[j] = np.int32(ref_steps[j])
-        else:
-            w[j] = theta
-            if r > 0:
-                ref[j] = r - 1
-            else:
-                v[j] = vj
+        free = r <= 0
+        fired = free & (vj >= threshold)
+        v_fire = v_reset[j] + subtract * (vj - threshold)
+        v[j] = v_fire if fired else (vj if free else v_old)
+        w[j] = theta + jump[j] if fired else theta
+        ref[j] = np.int32(ref_steps[j]) if fired else (r if free else r - 1)
         spikes[j] = fired
         n_spikes += fired
     return n_spikes
 
 
 @jit(inline="always")
-def _step_meta(params, v, syn, w, ref, drive, bias, spikes):
+def _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
     n_out = v.shape[0]
     decay_syn = params[P_DECAY_SYN]
     decay_m = params[P_DECAY_M]
@@ -248,6 +252,8 @@ def _step_meta(params, v, syn, w, ref, drive, bias, spikes):
         r = ref[j]
         vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
         vj = vj - coupling[j] * u_old
+        if record:
+            v_pre[j] = vj
         fired = (r <= 0) & (vj >= v_thresh[j])
         if fired:
             v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
@@ -275,8 +281,21 @@ def step_neurons(model, params, v, syn, w, ref, drive, bias, spikes):
     if model == MODEL_ADAPTIVE:
         return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes)
     if model == MODEL_META:
-        return _step_meta(params, v, syn, w, ref, drive, bias, spikes)
+        return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v, False)
     return _step_izhikevich(params, v, syn, w, drive, bias, spikes)
+
+
+@jit(inline="always")
+def step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre):
+    """:func:`step_neurons` of a meta-neuron layer that also writes ``v_pre``.
+
+    ``v_pre`` (n_out,) receives the potential before the threshold test and
+    the reset, what surrogate-gradient training (BPTT) needs besides the
+    state before the step (``v``, ``w``) and the current after it (``syn``).
+    A LIF layer is the meta-neuron with ``a = b = d = 0`` (bit for bit the
+    same spikes); ``params`` may carry extra rows after ``N_PARAMS``.
+    """
+    return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, True)
 
 
 @jit(inline="always")
@@ -308,6 +327,90 @@ def accumulate_current(x, weights, drive, fanout):
     return n_macs
 
 
+@jit()
+def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, learn, code,
+               rprm, tab, rstate, counts, out_spikes, record, eff):
+    """One sample of an event-driven layer, optionally plastic; returns the input spikes.
+
+    The input is an event list in CSR form (``step_ptr`` of length
+    ``n_steps + 1``, ``ev_idx`` the inputs spiking in each step, ascending,
+    from ``skspike.encoding._kernels``, each input at most once a step).
+    Per step: the row of every input spike is delivered (with ``learn``,
+    the rule's ``before_delivery`` hook of :mod:`skspike.plasticity._kernels`
+    before and its ``pre_spikes`` hook after all deliveries),
+    lateral inhibition of the previous step's spikes enters as ``bias``
+    (``-inhibition`` per spike of the *other* neurons), the neurons advance
+    by :func:`step_neurons`, and every output spike is counted, recorded
+    into ``out_spikes`` (n_steps, n_out) when ``record``, and passed to
+    ``post_spikes``. ``theta`` (n_out,) is the adaptation state ``w`` carried
+    across samples (the threshold increment of an adaptive LIF): read at the
+    start, written back when ``learn``. The rule state ``rstate`` (reset
+    here) and ``tab`` are unused without ``learn``; the caller ends a
+    learning sample with ``end_sample`` (which takes the reward). ``eff``
+    (n_steps, n_in) scales each delivered row by the efficacy of that input
+    spike (short-term plasticity, ``skspike.synapses``); an empty ``(0, 0)``
+    array: every spike delivers its weight. The rule sees the spikes.
+    """
+    n_out = weights.shape[1]
+    v, syn, w, ref = new_state(model, params)
+    for j in range(n_out):
+        w[j] = theta[j]
+        counts[j] = 0
+    drive = np.zeros(n_out, dtype=params.dtype)
+    bias = np.zeros(n_out, dtype=params.dtype)
+    spikes = np.zeros(n_out, dtype=np.uint8)
+    now = np.empty(n_out, dtype=ev_idx.dtype)
+    if learn:
+        PK.reset_rule_state(rstate)
+    pre_x, pre_t, pre_list, post_x, post_t, post_list, n_act, syn_a, syn_t = rstate
+    n_prev = 0
+    inhibited = False
+    use_eff = eff.shape[0] > 0
+    for t in range(n_steps):
+        for j in range(n_out):
+            drive[j] = 0.0
+        first = step_ptr[t]
+        last = step_ptr[t + 1]
+        if learn:
+            PK.before_delivery(code, rprm, ev_idx, first, last, t, weights, syn_t)
+        if use_eff:
+            for e in range(first, last):
+                i = ev_idx[e]
+                g = eff[t, i]
+                row = weights[i]
+                for j in range(n_out):
+                    drive[j] += g * row[j]
+        else:
+            for e in range(first, last):  # rows first, then the rule: each input once per step
+                row = weights[ev_idx[e]]
+                for j in range(n_out):
+                    drive[j] += row[j]
+        if learn and last > first:
+            PK.pre_spikes(code, rprm, tab, ev_idx, first, last, t, weights, pre_x, pre_t, pre_list, post_x,
+                          post_t, post_list, n_act, syn_a, syn_t)
+        if inhibition != 0.0 and (n_prev > 0 or inhibited):
+            for j in range(n_out):
+                bias[j] = -inhibition * (n_prev - spikes[j])
+            inhibited = n_prev > 0
+        n_prev = step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
+        if n_prev > 0:
+            n_now = 0
+            for j in range(n_out):
+                if spikes[j]:
+                    now[n_now] = j
+                    n_now += 1
+                    counts[j] += 1
+                    if record:
+                        out_spikes[t, j] = 1
+            if learn:
+                PK.post_spikes(code, rprm, tab, now, 0, n_now, t, weights, pre_x, pre_t, pre_list, post_x,
+                               post_t, post_list, n_act, syn_a, syn_t)
+    if learn:
+        for j in range(n_out):
+            theta[j] = w[j]
+    return step_ptr[n_steps]
+
+
 @jit(inline="always")
 def _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage):
     n_out = spikes.shape[0]
@@ -324,12 +427,16 @@ def _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage):
 
 @jit(parallel=True)
 def spike_input_kernel(
-    spikes_in, weights, fanout, bias, model, params, out_mode, out_spikes, out_counts, out_voltage, n_events, n_spikes
+    spikes_in, eff, weights, fanout, bias, model, params, out_mode, out_spikes, out_counts, out_voltage, n_events,
+    n_spikes
 ):
     """Event-driven layer on binary input spikes ``(n_samples, n_steps, n_in)``.
 
     Per step the work is one weight row per input spike plus one update per
-    neuron. ``n_events[s]`` receives the synaptic events (spikes x non-zero
+    neuron. ``eff`` (float64, the shape of ``spikes_in``) scales the row of
+    each spike by its efficacy (a dynamic synapse, ``skspike.synapses``);
+    an empty ``(0, 0, 0)`` array: every spike delivers its weight.
+    ``n_events[s]`` receives the synaptic events (spikes x non-zero
     fan-out) and ``n_spikes[s]`` the output spikes of sample ``s``.
     """
     n_samples, n_steps, _ = spikes_in.shape
@@ -346,7 +453,10 @@ def spike_input_kernel(
         for t in range(n_steps):
             for j in range(n_out):
                 drive[j] = 0.0
-            events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
+            if eff.shape[0] > 0:
+                events += accumulate_current(eff[s, t], weights, drive, fanout)
+            else:
+                events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
             total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
             _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_events[s] = events

@@ -260,6 +260,8 @@ def simulate(
         per_sample = max(n_in, n_out) * (1 if static else n_steps)
         if out_mode != K.OUT_COUNTS:
             per_sample = max(per_sample, n_steps * n_out)
+        if synapse is not None:  # the float64 efficacies of a batch's input spikes
+            per_sample += 8 * n_in * n_steps
         batch_size = max(1, _BATCH_ELEMENTS // per_sample)
     elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
@@ -275,6 +277,7 @@ def simulate(
     if kind != "spikes" and inputs.dtype.kind not in "biuf":
         raise ValueError(f"inputs must hold numbers, got dtype {inputs.dtype}.")
 
+    no_eff = np.empty((0, 0, 0))
     for start in range(0, n_samples, batch_size):
         stop = min(n_samples, start + batch_size)
         outs = (
@@ -282,19 +285,12 @@ def simulate(
             result[start:stop] if out_mode == K.OUT_COUNTS else empty_counts,
             result[start:stop] if out_mode == K.OUT_VOLTAGE else empty_voltage,
         )
-        if kind == "spikes" and synapse is not None:
-            from ..synapses import _kernels as SK
-
+        if kind == "spikes":
             batch = np.ascontiguousarray(check_spikes(inputs[start:stop], name="inputs"))
-            syn_code, syn_prm = synapse.kernel_params(n_in, dt)
-            SK.spike_input_synapse_kernel(
-                batch, weights, fanout, bias_arr, model, params, syn_code, syn_prm, out_mode, *outs,
-                n_syn[start:stop], n_spikes[start:stop],
-            )
-        elif kind == "spikes":
-            batch = np.ascontiguousarray(check_spikes(inputs[start:stop], name="inputs"))
+            # a dynamic synapse scales each spike by its efficacy (zero where no spike)
+            eff = no_eff if synapse is None else synapse.efficacy(batch, dt)
             K.spike_input_kernel(
-                batch, weights, fanout, bias_arr, model, params, out_mode, *outs,
+                batch, eff, weights, fanout, bias_arr, model, params, out_mode, *outs,
                 n_syn[start:stop], n_spikes[start:stop],
             )
         elif kind == "static":

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 
-from ..feature_extraction._kernels import normalize_columns
+from ._kernels import normalize_columns
 from ..neurons import LIF, AdaptiveLIF
 from ._base import Part
 from ._rules import _number

@@ -1,11 +1,14 @@
-"""Python side of the rule-generic training path.
+"""Python side of the plastic layers.
 
-``learn``/``infer`` run :class:`~skspike.feature_extraction.STDPFeatureExtractor`
-with a ``rule`` through :mod:`skspike.plasticity._training` (the engine's
-neuron step plus the rule's hooks); :func:`learn_from_reward` trains a layer
-from a reward signal alone. Nothing here loops over steps or neurons.
+``setup``/``learn_batch``/``infer_batch`` run
+:class:`~skspike.feature_extraction.STDPFeatureExtractor` (its default pair
+STDP and every ``rule``) through :mod:`skspike.plasticity._training` (the
+engine's event-driven layer loop plus the rule's hooks);
+:func:`learn_from_reward` trains a layer from a reward signal alone.
+Nothing here loops over steps or neurons.
 """
 
+import dataclasses
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,7 +18,8 @@ from ..utils._random import derive_seed
 from ..utils._validation import check_spikes
 from . import _training as T
 from ._homeostasis import AdaptiveThreshold, SynapticScaling
-from ._rules import PlasticityRule
+from ._kernels import trace_tables
+from ._rules import PairSTDP, PlasticityRule
 
 __all__ = ["learn_from_reward"]
 
@@ -32,21 +36,51 @@ def _check_rule(rule):
         )
 
 
+def extractor_rule(est):
+    """The extractor's rule: ``est.rule``, or for None its own pair STDP as a :class:`PairSTDP`.
+
+    The default is the nearest-spike pair rule of Diehl & Cook with the
+    extractor's ``nu_pre``, ``nu_post``, ``tau_trace`` (both traces),
+    ``x_tar``, ``w_max`` and ``mu``.
+    """
+    if est.rule is not None:
+        _check_rule(est.rule)
+        return est.rule
+    return PairSTDP(est.nu_pre, est.nu_post, tau_pre=est.tau_trace, tau_post=est.tau_trace,
+                    x_tar=est.x_tar, w_max=est.w_max, mu=est.mu, interaction="nearest")
+
+
 def _extractor_neuron(est, *, learn):
     """The extractor's Diehl & Cook neuron as an engine model (voltage-jump synapses).
 
+    The neuron is ``est.neuron_`` when the estimator resolved one (an
+    :class:`~skspike.neurons.AdaptiveLIF`, or a LIF given the extractor's
+    threshold adaptation), else it is built from the extractor's scalars.
     ``r_m = g / (1 - exp(-dt/tau_m))`` makes a spike through ``w`` a jump
-    of ``g w`` mV (``g`` the extractor's ``synaptic_gain_``); ``t_ref + dt`` gives ``round(t_ref / dt)`` clamped steps
-    under the engine's (Brian2's) refractory convention, as the extractor's
-    own kernel clamps.
+    of ``g w`` mV (``g`` the extractor's ``synaptic_gain_``); ``t_ref + dt`` gives
+    ``round(t_ref / dt)`` clamped steps under the engine's (Brian2's)
+    refractory convention. Inference freezes the threshold (no decay, no jump).
     """
-    nrn = est.neuron_  # the fitted AdaptiveLIF (i16-api: neuron= of the extractor)
-    decay_m = np.exp(-est.dt / nrn.tau_m)
+    neuron = getattr(est, "neuron_", None)
+    if isinstance(neuron, (LIF, AdaptiveLIF)):
+        fields = {f.name: getattr(neuron, f.name) for f in dataclasses.fields(LIF)}
+        theta_plus = getattr(neuron, "theta_jump", 0.0)
+        tau_theta = est.tau_theta_
+    else:
+        fields = dict(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset, v_thresh=est.v_thresh,
+                      t_ref=est.t_ref)
+        theta_plus, tau_theta = est.theta_plus, est.tau_theta_
+    decay_m = np.exp(-est.dt / np.asarray(fields["tau_m"], dtype=np.float64))
     gain = float(getattr(est, "synaptic_gain_", 1.0))  # the extractor's synaptic gain g
-    base = LIF(tau_m=nrn.tau_m, v_rest=nrn.v_rest, v_reset=nrn.v_reset, v_thresh=nrn.v_thresh,
-               t_ref=nrn.t_ref + est.dt if nrn.t_ref > 0 else 0.0, r_m=gain / (1.0 - decay_m))
+    t_ref = np.asarray(fields["t_ref"], dtype=np.float64)
+    fields.update(r_m=gain / (1.0 - decay_m), t_ref=np.where(t_ref > 0, t_ref + est.dt, 0.0),
+                  tau_syn=0.0)
+    if np.ndim(fields["t_ref"]) == 0:
+        fields["t_ref"] = float(fields["t_ref"])
+    base = LIF(**fields)
+    tau_theta = min(float(tau_theta), _FROZEN_TAU)  # inf (no adaptation): exp(-dt / tau) is 1 either way
     if learn:
-        return AdaptiveThreshold(nrn.theta_jump, tau_theta=est.tau_theta_).adapt(base)
+        return AdaptiveThreshold(theta_plus, tau_theta=tau_theta).adapt(base)
     return AdaptiveThreshold(0.0, tau_theta=_FROZEN_TAU).adapt(base)
 
 
@@ -55,69 +89,46 @@ def _inhibition(est):
     return float(est.inhibition) / float(getattr(est, "synaptic_gain_", 1.0))
 
 
-def learn(est, source, n_epochs):
-    """``STDPFeatureExtractor._learn`` for ``rule`` not None."""
-    _check_rule(est.rule)
-    code, rprm = est.rule.kernel_params(est.dt)
-    n_in, n_steps, n_samples = source["n_in"], source["n_steps"], source["n_samples"]
-    model, params = _extractor_neuron(est, learn=True).kernel_params(est.n_neurons, est.dt)
-    est.weights_ = weights = np.require(est.weights_, np.float64, ["C", "W"])
-    est.theta_ = theta = np.require(est.theta_, np.float64, ["C", "W"])
-    norm = float(est.weight_norm_)
-    w_max = float(est.w_max)
-    chunk = max(n_samples, 1) if source["kind"] == "poisson" else _BATCH
-    n_silent = 0
-    for _ in range(n_epochs):
-        n_silent = 0
-        for start, stop, payload in est._batches(source, chunk):
-            counts = np.zeros((stop - start, est.n_neurons), dtype=np.int64)
-            in_spikes = np.zeros(stop - start, dtype=np.int64)
-            presented = np.ones(stop - start, dtype=np.int64)
-            if source["kind"] == "poisson":
-                T.learn_poisson(payload, est._seed, est.n_samples_seen_, n_steps, weights, model,
-                                params, theta, _inhibition(est), code, rprm, norm, w_max,
-                                int(est.min_spikes), est._rate_step(), 10, counts, in_spikes,
-                                presented)
-            else:
-                T.learn_spikes(payload, weights, model, params, theta, _inhibition(est), code,
-                               rprm, norm, w_max, counts, in_spikes)
-            est.n_samples_seen_ += stop - start
-            est.n_presentations_ += int(presented.sum())
-            n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
-    est.thresholds_ = est.neuron_.v_thresh + theta
-    if n_samples > 0 and n_silent > 0.5 * n_samples and est._mean_input_spikes(source) > 0:
-        est._warn_silent(source, n_silent / n_samples)
-    return est
+def _efficacy(est, spikes):
+    """Per-spike efficacies of the extractor's ``synapse`` (float64, like ``spikes``), or ``(0, 0, 0)``."""
+    synapse = getattr(est, "synapse", None)
+    if synapse is None:
+        return np.empty((0, 0, 0))
+    return np.ascontiguousarray(synapse.efficacy(spikes, est.dt), dtype=np.float64)
 
 
-def infer(est, source, record, transform_stream):
-    """``STDPFeatureExtractor._infer`` (after validation) for ``rule`` not None."""
-    _check_rule(est.rule)
-    code, rprm = est.rule.kernel_params(est.dt)
-    n_samples, n_steps = source["n_samples"], est.n_steps_
-    model, params = _extractor_neuron(est, learn=False).kernel_params(est.n_neurons, est.dt)
-    counts = np.zeros((n_samples, est.n_neurons), dtype=np.int64)
-    in_spikes = np.zeros(n_samples, dtype=np.int64)
-    presented = np.ones(n_samples, dtype=np.int64)
-    out_total = np.zeros(n_samples, dtype=np.int64)
-    shape = (n_samples, n_steps, est.n_neurons) if record else (n_samples, 0, 0)
-    spikes_out = np.zeros(shape, dtype=np.uint8)
-    weights = np.require(est.weights_, np.float64, ["C", "W"])
-    theta = np.require(est.theta_, np.float64, ["C", "W"])
-    inhibition = _inhibition(est)
-    if source["kind"] == "poisson":
-        prob = source["prob"]
-        T.infer_poisson(prob, prob.view(np.uint64), est._seed ^ transform_stream, n_steps, weights,
-                        model, params, theta, inhibition, code, rprm, int(est.min_spikes),
-                        est._rate_step(), 10, counts, in_spikes, presented, out_total, spikes_out,
-                        record)
+def setup(est, n_steps, *, learn):
+    """Kernel arguments of the extractor: neuron, inhibition, rule and its trace tables."""
+    rule = extractor_rule(est)
+    code, rprm = rule.kernel_params(est.dt)
+    model, params = _extractor_neuron(est, learn=learn).kernel_params(est.n_neurons, est.dt)
+    return dict(model=model, params=params, inhibition=_inhibition(est), code=code, rprm=rprm,
+                tab=trace_tables(rprm, n_steps), n_steps=n_steps)
+
+
+def learn_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, max_presentations):
+    """Train ``weights``/``theta`` in place on one batch (``kind`` "poisson": probabilities, else spikes)."""
+    args = (weights, net["model"], net["params"], theta, net["inhibition"], net["code"], net["rprm"],
+            net["tab"], float(est.weight_norm_), float(est.w_max))
+    if kind == "poisson":
+        T.learn_poisson(payload, est._seed, est.n_samples_seen_, net["n_steps"], *args,
+                        int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
+                        presented)
     else:
-        for start, stop, payload in est._batches(source, _BATCH * 4):
-            T.infer_spikes(payload, weights, model, params, theta, inhibition, code, rprm,
-                           counts[start:stop], in_spikes[start:stop], spikes_out[start:stop], record)
-        out_total = counts.sum(axis=1)
-    return counts, spikes_out, {"in_spikes": in_spikes, "out_spikes": out_total,
-                                "presentations": presented}
+        T.learn_spikes(payload, *args, counts, in_spikes, _efficacy(est, payload))
+
+
+def infer_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, out_total,
+                spikes_out, record, stream, max_presentations):
+    """Frozen network on one batch; the outputs are written into the given arrays."""
+    args = (weights, net["model"], net["params"], theta, net["inhibition"])
+    if kind == "poisson":
+        T.infer_poisson(payload, payload.view(np.uint64), est._seed ^ stream, net["n_steps"], *args,
+                        int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
+                        presented, out_total, spikes_out, record)
+    else:
+        T.infer_spikes(payload, *args, counts, in_spikes, spikes_out, record, _efficacy(est, payload))
+        out_total[:] = counts.sum(axis=1)
 
 
 def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1.0, inhibition=0.0,
@@ -249,11 +260,12 @@ def learn_from_reward(spikes, y, rule, *, neurons_per_class=1, neuron=None, dt=1
     rewards = np.zeros((int(n_epochs), spikes.shape[0]))
     labels = labels.astype(np.int64)
     mean_reward = np.zeros(1)
+    tab = trace_tables(rprm, spikes.shape[1])
     for epoch in range(int(n_epochs)):
         for start in range(0, spikes.shape[0], _BATCH):
             stop = min(start + _BATCH, spikes.shape[0])
             batch = np.ascontiguousarray(spikes[start:stop], dtype=np.uint8)
             T.learn_reward(batch, labels[start:stop], groups, n_classes, weights, model, params,
-                           theta, float(inhibition), code, rprm, norm, w_max, float(baseline),
+                           theta, float(inhibition), code, rprm, tab, norm, w_max, float(baseline),
                            mean_reward, rewards[epoch, start:stop])
     return weights, classes, rewards

@@ -27,9 +27,9 @@ def _number(value, name, owner, *, low=None, strict=False, allow_zero=True):
     return value
 
 
-def _decay(tau, dt):
-    """exp(-dt / tau); tau = 0 means a trace that lasts one step only."""
-    return 0.0 if tau == 0.0 else float(np.exp(-dt / tau))
+def _rate(tau, dt):
+    """dt / tau, the trace's decay exponent per step; tau = 0 (inf) means a trace that lasts one step only."""
+    return np.inf if tau == 0.0 else float(dt / tau)
 
 
 def _steps(times, dt, name):
@@ -110,7 +110,8 @@ class PlasticityRule(Part):
         post = _steps(post_times, dt, "post_times")
         last = max(pre[-1] if pre.size else -1, post[-1] if post.size else -1)
         n_steps = int(last) + 1
-        w_end = K.single_synapse(code, prm, pre, post, n_steps, w_init, self._window_reward())
+        w_end = K.single_synapse(code, prm, K.trace_tables(prm, n_steps), pre, post, n_steps, w_init,
+                                 self._window_reward())
         return float(w_end - w_init)
 
     def window(self, delta_t, *, dt=0.1, w_init=None):
@@ -205,8 +206,8 @@ class PairSTDP(PlasticityRule):
     def _pack(self, prm, dt):
         name = type(self).__name__
         prm[K.W_MAX] = _number(self.w_max, "w_max", name, low=0.0, strict=True)
-        prm[K.DECAY_PRE1] = _decay(_number(self.tau_pre, "tau_pre", name, low=0.0, strict=True), dt)
-        prm[K.DECAY_POST1] = _decay(_number(self.tau_post, "tau_post", name, low=0.0, strict=True), dt)
+        prm[K.RATE_PRE1] = _rate(_number(self.tau_pre, "tau_pre", name, low=0.0, strict=True), dt)
+        prm[K.RATE_POST1] = _rate(_number(self.tau_post, "tau_post", name, low=0.0, strict=True), dt)
         prm[K.NEAREST] = self._interaction()
         prm[K.A0] = _number(self.nu_pre, "nu_pre", name, low=0.0)
         prm[K.A1] = _number(self.nu_post, "nu_post", name, low=0.0)
@@ -329,9 +330,9 @@ class TripletSTDP(PlasticityRule):
 
     def _pack(self, prm, dt):
         name = type(self).__name__
-        for row, tau in ((K.DECAY_PRE1, "tau_plus"), (K.DECAY_PRE2, "tau_x"),
-                         (K.DECAY_POST1, "tau_minus"), (K.DECAY_POST2, "tau_y")):
-            prm[row] = _decay(_number(getattr(self, tau), tau, name, low=0.0, strict=True), dt)
+        for row, tau in ((K.RATE_PRE1, "tau_plus"), (K.RATE_PRE2, "tau_x"),
+                         (K.RATE_POST1, "tau_minus"), (K.RATE_POST2, "tau_y")):
+            prm[row] = _rate(_number(getattr(self, tau), tau, name, low=0.0, strict=True), dt)
         prm[K.NEAREST] = self._interaction()
         prm[K.A0] = _number(self.a2_minus, "a2_minus", name, low=0.0)
         prm[K.A1] = _number(self.a2_plus, "a2_plus", name, low=0.0)
@@ -416,8 +417,8 @@ class RewardModulatedSTDP(PlasticityRule):
 
     def _pack(self, prm, dt):
         name = type(self).__name__
-        prm[K.DECAY_PRE1] = _decay(_number(self.tau_plus, "tau_plus", name, low=0.0, strict=True), dt)
-        prm[K.DECAY_POST1] = _decay(_number(self.tau_minus, "tau_minus", name, low=0.0, strict=True), dt)
+        prm[K.RATE_PRE1] = _rate(_number(self.tau_plus, "tau_plus", name, low=0.0, strict=True), dt)
+        prm[K.RATE_POST1] = _rate(_number(self.tau_minus, "tau_minus", name, low=0.0, strict=True), dt)
         prm[K.NEAREST] = self._interaction()
         prm[K.A0] = _number(self.a_minus, "a_minus", name, low=0.0)
         prm[K.A1] = _number(self.a_plus, "a_plus", name, low=0.0)
@@ -482,8 +483,8 @@ class Hebbian(PlasticityRule):
     def _pack(self, prm, dt):
         name = type(self).__name__
         tau = _number(self.tau, "tau", name, low=0.0)
-        prm[K.DECAY_PRE1] = _decay(tau, dt)
-        prm[K.DECAY_POST1] = _decay(tau, dt)
+        prm[K.RATE_PRE1] = _rate(tau, dt)
+        prm[K.RATE_POST1] = _rate(tau, dt)
         prm[K.NEAREST] = 1.0
         prm[K.A0] = _number(self.eta, "eta", name, low=0.0)
         prm[K.SYN_RATE] = _number(self.decay, "decay", name, low=0.0) * dt

@@ -1,13 +1,12 @@
-"""Rule-generic training loops: the engine's neuron step plus a rule's hooks.
+"""Sample loops of plastic layers: STDPFeatureExtractor (every rule) and learn_from_reward.
 
-One sample is simulated by :func:`run_sample` from an event list in CSR form
-(``step_ptr`` of length ``n_steps + 1``, ``ev_idx`` the inputs spiking in
-each step, as built by ``skspike.feature_extraction._kernels``). Membranes
-are advanced by ``skspike.neurons._kernels.step_neurons`` (the one neuron
-update of the package); plasticity by the hooks of
-``skspike.plasticity._kernels``; lateral inhibition enters as the neurons'
-``bias`` at the next step. Learning drivers run the samples of a batch in
-order (the weights change after every sample); inference drivers run them
+A sample is one call of the engine's event-driven layer loop
+``skspike.neurons._kernels.run_events`` (the one neuron update of the
+package, plus the rule's hooks of :mod:`skspike.plasticity._kernels`), on
+an event list from :mod:`skspike.encoding._kernels` (a spike array's CSR
+list, or Poisson spikes drawn into one). The drivers here only order the
+samples and repeat them: learning drivers run the samples of a batch in
+order (the weights change after every sample), inference drivers run them
 in parallel (``prange``) since nothing learns.
 """
 
@@ -16,199 +15,158 @@ from numba import prange
 
 from .._config import jit
 from .._numba._random import stream_seed
-from ..encoding._kernels import row_key as _row_key
-from ..feature_extraction._kernels import _events_from_spikes, _events_poisson, _scale_prob, normalize_columns
-from ..neurons._kernels import reset_state, step_neurons
+from ..encoding._kernels import events_from_spikes, poisson_events, row_key, scale_prob
+from ..neurons._kernels import run_events
 from . import _kernels as R
 
 
 @jit()
-def run_sample(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code, rprm,
-               pre_tr, post_tr, syn_a, syn_t, learn, counts, out_spikes, record):
-    """Simulate one sample; return the number of input spikes.
-
-    ``theta`` (n_out,) is the neuron's adaptation state (the threshold
-    increment of an adaptive LIF) carried across samples: read at the start,
-    written back at the end when ``learn``. ``counts`` receives the output
-    spike counts, ``out_spikes`` (n_steps, n_out) the trains when
-    ``record``. With ``learn`` the rule's hooks update ``weights`` and the
-    rule state (``pre_tr``, ``post_tr``, ``syn_a``, ``syn_t``, reset here);
-    the caller ends the sample with ``end_sample`` (which takes the reward).
-    """
-    n_in, n_out = weights.shape
-    v = np.empty(n_out, dtype=params.dtype)
-    syn = np.empty(n_out, dtype=params.dtype)
-    w = np.empty(n_out, dtype=params.dtype)
-    ref = np.empty(n_out, dtype=np.int32)
-    reset_state(model, params, v, syn, w, ref)
-    for j in range(n_out):
-        w[j] = theta[j]
-        counts[j] = 0
-    drive = np.zeros(n_out)
-    bias = np.zeros(n_out)
-    spikes = np.zeros(n_out, dtype=np.uint8)
-    if learn:
-        R.reset_rule_state(pre_tr, post_tr, syn_a, syn_t)
-    n_prev = 0
-    for t in range(n_steps):
-        if learn and t > 0:
-            R.decay_traces(rprm, pre_tr, post_tr)
-        for j in range(n_out):
-            drive[j] = 0.0
-        for e in range(step_ptr[t], step_ptr[t + 1]):
-            i = ev_idx[e]
-            if learn:
-                R.before_delivery(code, rprm, i, t, weights, syn_a, syn_t)
-            for j in range(n_out):
-                drive[j] += weights[i, j]
-            if learn:
-                R.pre_spike(code, rprm, i, t, weights, pre_tr, post_tr, syn_a, syn_t)
-        if inhibition != 0.0:
-            for j in range(n_out):
-                bias[j] = -inhibition * (n_prev - spikes[j])
-        n_prev = step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-        if n_prev > 0:
-            for j in range(n_out):
-                if spikes[j]:
-                    counts[j] += 1
-                    if record:
-                        out_spikes[t, j] = 1
-                    if learn:
-                        R.post_spike(code, rprm, j, t, weights, pre_tr, post_tr, syn_a, syn_t)
-    if learn:
-        for j in range(n_out):
-            theta[j] = w[j]
-    return step_ptr[n_steps]
-
-
-@jit()
-def _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code, rprm,
-               state, counts, dummy):
-    pre_tr, post_tr, syn_a, syn_t = state
-    n = run_sample(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code,
-                   rprm, pre_tr, post_tr, syn_a, syn_t, True, counts, dummy, False)
-    R.end_sample(code, rprm, n_steps, 0.0, weights, syn_a, syn_t)
+def _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code, rprm, tab,
+               rstate, norm, w_max, cols, counts, reward, eff):
+    """One learning sample: the layer, the rule's end of sample, synaptic scaling."""
+    dummy = np.empty((0, 0), dtype=np.uint8)
+    n = run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, True, code,
+                   rprm, tab, rstate, counts, dummy, False, eff)
+    R.end_sample(code, rprm, n_steps, reward, weights, rstate)
+    R.scale_fired(weights, counts, norm, w_max, cols)
     return n
 
 
 @jit()
-def _scale_fired(weights, counts, norm, w_max, cols):
-    n_cols = 0
-    for j in range(counts.shape[0]):
-        if counts[j] > 0:
-            cols[n_cols] = j
-            n_cols += 1
-    if norm > 0.0 and n_cols > 0:
-        normalize_columns(weights, cols, n_cols, norm, w_max)
+def _poisson_buffers(n_steps, n_in):
+    cap = n_steps * n_in
+    return (np.empty(n_steps + 1, dtype=np.int64), np.empty(cap, dtype=np.int32),
+            np.empty(cap, dtype=np.int32), np.empty(cap, dtype=np.int32), np.empty(n_in))
 
 
 @jit()
-def learn_spikes(spikes, weights, model, params, theta, inhibition, code, rprm, norm, w_max,
-                 counts, in_spikes):
-    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order."""
+def _present_poisson(prob, state, n_steps, buffers, weights, model, params, theta, inhibition, learn,
+                     code, rprm, tab, rstate, norm, w_max, cols, min_spikes, rate_step,
+                     max_presentations, counts, out_spikes, record):
+    """Present one sample's Poisson input until it makes ``min_spikes`` output spikes.
+
+    Presentation ``k`` (from 0) draws Bernoulli spikes with the rates
+    ``prob * (1 + k * rate_step)`` from the random ``state``, at most
+    ``max_presentations`` times, learning on with ``learn``. The output is
+    that of the last presentation. Returns ``(input spikes, presentations,
+    output spikes of all presentations)``.
+    """
+    step_ptr, ev_idx, ev_step, ev_chan, p_now = buffers
+    no_eff = np.empty((0, 0))
+    total_in = 0
+    total_out = 0
+    k = 0
+    while True:
+        scale_prob(prob, 1.0 + k * rate_step, p_now)
+        state = poisson_events(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
+        if learn:
+            total_in += _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
+                                   code, rprm, tab, rstate, norm, w_max, cols, counts, 0.0, no_eff)
+        else:
+            if record:
+                out_spikes[:, :] = 0
+            total_in += run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
+                                   False, code, rprm, tab, rstate, counts, out_spikes, record, no_eff)
+        k += 1
+        n_out = counts.sum()
+        total_out += n_out
+        if k >= max_presentations or n_out >= min_spikes:
+            break
+    return total_in, k, total_out
+
+
+@jit()
+def learn_spikes(spikes, weights, model, params, theta, inhibition, code, rprm, tab, norm, w_max,
+                 counts, in_spikes, eff):
+    """Train on spike arrays ``(n_batch, n_steps, n_in)``, samples in order.
+
+    ``eff``: the efficacy of every input spike, same shape, or ``(0, 0, 0)`` for none.
+    """
     n_batch, n_steps, n_in = spikes.shape
     step_ptr = np.empty(n_steps + 1, dtype=np.int64)
     ev_idx = np.empty(n_steps * n_in, dtype=np.int32)
-    dummy = np.empty((0, 0), dtype=np.uint8)
     cols = np.empty(weights.shape[1], dtype=np.int64)
-    state = R.new_rule_state(code, rprm, n_in, weights.shape[1])
+    rstate = R.new_rule_state(code, rprm, n_in, weights.shape[1])
+    no_eff = np.empty((0, 0))
     for s in range(n_batch):
-        _events_from_spikes(spikes[s], step_ptr, ev_idx)
-        in_spikes[s] = _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta,
-                                  inhibition, code, rprm, state, counts[s], dummy)
-        _scale_fired(weights, counts[s], norm, w_max, cols)
+        events_from_spikes(spikes[s], step_ptr, ev_idx)
+        in_spikes[s] = _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
+                                  code, rprm, tab, rstate, norm, w_max, cols, counts[s], 0.0,
+                                  eff[s] if eff.shape[0] > 0 else no_eff)
 
 
 @jit()
 def learn_poisson(prob, seed, first_index, n_steps, weights, model, params, theta, inhibition,
-                  code, rprm, norm, w_max, min_spikes, rate_step, max_presentations, counts,
+                  code, rprm, tab, norm, w_max, min_spikes, rate_step, max_presentations, counts,
                   in_spikes, n_presented):
-    """Train on Poisson spikes drawn on the fly (streams as the extractor's own kernel)."""
+    """Train on Poisson spikes drawn on the fly, samples in order.
+
+    Sample ``s`` uses random stream ``first_index + s`` of ``seed``, so a data
+    set presented in several calls gets the same spikes as in one call. A
+    sample that makes fewer than ``min_spikes`` output spikes is presented
+    again with its rates multiplied by ``1 + k * rate_step`` (k-th repeat,
+    learning on), at most ``max_presentations`` times.
+    """
     n_batch, n_in = prob.shape
-    step_ptr = np.empty(n_steps + 1, dtype=np.int64)
-    cap = n_steps * n_in
-    ev_idx = np.empty(cap, dtype=np.int32)
-    ev_step = np.empty(cap, dtype=np.int32)
-    ev_chan = np.empty(cap, dtype=np.int32)
-    p_now = np.empty(n_in)
+    buffers = _poisson_buffers(n_steps, n_in)
     dummy = np.empty((0, 0), dtype=np.uint8)
     cols = np.empty(weights.shape[1], dtype=np.int64)
-    rule_state = R.new_rule_state(code, rprm, n_in, weights.shape[1])
+    rstate = R.new_rule_state(code, rprm, n_in, weights.shape[1])
     for s in range(n_batch):
         state = stream_seed(seed, first_index + s)
-        total = 0
-        k = 0
-        while True:
-            _scale_prob(prob[s], 1.0 + k * rate_step, p_now)
-            state = _events_poisson(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
-            total += _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta,
-                                inhibition, code, rprm, rule_state, counts[s], dummy)
-            _scale_fired(weights, counts[s], norm, w_max, cols)
-            k += 1
-            if k >= max_presentations or counts[s].sum() >= min_spikes:
-                break
-        in_spikes[s] = total
-        n_presented[s] = k
+        in_spikes[s], n_presented[s], _ = _present_poisson(
+            prob[s], state, n_steps, buffers, weights, model, params, theta, inhibition, True, code,
+            rprm, tab, rstate, norm, w_max, cols, min_spikes, rate_step, max_presentations, counts[s],
+            dummy, False)
 
 
 @jit(parallel=True)
-def infer_spikes(spikes, weights, model, params, theta, inhibition, code, rprm, counts,
-                 in_spikes, out_spikes, record):
-    """Frozen network on spike arrays, samples in parallel."""
+def infer_spikes(spikes, weights, model, params, theta, inhibition, counts, in_spikes, out_spikes,
+                 record, eff):
+    """Frozen network on spike arrays, samples in parallel (``eff`` as in :func:`learn_spikes`)."""
     n_batch, n_steps, n_in = spikes.shape
     n_blocks = max(1, min(n_batch, 64))
+    tab = np.empty((0, 0))
     for b in prange(n_blocks):
         step_ptr = np.empty(n_steps + 1, dtype=np.int64)
         ev_idx = np.empty(n_steps * n_in, dtype=np.int32)
-        th = theta.copy()
-        pre_tr, post_tr, syn_a, syn_t = R.new_rule_state(code, rprm, 0, 0)
+        rstate = R.new_rule_state(0, tab[0], 0, 0)
         for s in range(b, n_batch, n_blocks):
-            _events_from_spikes(spikes[s], step_ptr, ev_idx)
-            in_spikes[s] = run_sample(step_ptr, ev_idx, n_steps, weights, model, params, th,
-                                      inhibition, code, rprm, pre_tr, post_tr, syn_a, syn_t,
-                                      False, counts[s], out_spikes[s], record)
+            events_from_spikes(spikes[s], step_ptr, ev_idx)
+            in_spikes[s] = run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta,
+                                      inhibition, False, 0, tab[0], tab, rstate, counts[s],
+                                      out_spikes[s], record, eff[s] if eff.shape[0] > 0 else tab)
 
 
 @jit(parallel=True)
-def infer_poisson(prob, prob_bits, seed, n_steps, weights, model, params, theta, inhibition, code,
-                  rprm, min_spikes, rate_step, max_presentations, counts, in_spikes, n_presented,
+def infer_poisson(prob, prob_bits, seed, n_steps, weights, model, params, theta, inhibition,
+                  min_spikes, rate_step, max_presentations, counts, in_spikes, n_presented,
                   out_total, out_spikes, record):
-    """Frozen network on Poisson spikes keyed by each sample's content, in parallel."""
+    """Frozen network on Poisson spikes, samples in parallel.
+
+    The stream of a sample is keyed by a hash of its spike probabilities, so
+    a sample gets the same spikes whatever its position in ``prob``. Repeats
+    with raised rates as in :func:`learn_poisson`; the output is that of the
+    last presentation, ``out_total`` the output spikes of all presentations.
+    """
     n_batch, n_in = prob.shape
     n_blocks = max(1, min(n_batch, 64))
+    tab = np.empty((0, 0))
+    cols = np.empty(0, dtype=np.int64)
     for b in prange(n_blocks):
-        step_ptr = np.empty(n_steps + 1, dtype=np.int64)
-        cap = n_steps * n_in
-        ev_idx = np.empty(cap, dtype=np.int32)
-        ev_step = np.empty(cap, dtype=np.int32)
-        ev_chan = np.empty(cap, dtype=np.int32)
-        p_now = np.empty(n_in)
-        th = theta.copy()
-        pre_tr, post_tr, syn_a, syn_t = R.new_rule_state(code, rprm, 0, 0)
+        buffers = _poisson_buffers(n_steps, n_in)
+        rstate = R.new_rule_state(0, tab[0], 0, 0)
         for s in range(b, n_batch, n_blocks):
-            state = stream_seed(seed, _row_key(prob_bits[s]))
-            total = 0
-            k = 0
-            while True:
-                _scale_prob(prob[s], 1.0 + k * rate_step, p_now)
-                state = _events_poisson(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
-                if record:
-                    out_spikes[s, :, :] = 0
-                total += run_sample(step_ptr, ev_idx, n_steps, weights, model, params, th,
-                                    inhibition, code, rprm, pre_tr, post_tr, syn_a, syn_t,
-                                    False, counts[s], out_spikes[s], record)
-                k += 1
-                n_out = counts[s].sum()
-                out_total[s] += n_out
-                if k >= max_presentations or n_out >= min_spikes:
-                    break
-            in_spikes[s] = total
-            n_presented[s] = k
+            state = stream_seed(seed, row_key(prob_bits[s]))
+            in_spikes[s], n_presented[s], out_total[s] = _present_poisson(
+                prob[s], state, n_steps, buffers, weights, model, params, theta, inhibition, False, 0,
+                tab[0], tab, rstate, 0.0, 1.0, cols, min_spikes, rate_step, max_presentations,
+                counts[s], out_spikes[s], record)
 
 
 @jit()
 def learn_reward(spikes, labels, groups, n_classes, weights, model, params, theta, inhibition,
-                 code, rprm, norm, w_max, baseline_rate, baseline, rewards):
+                 code, rprm, tab, norm, w_max, baseline_rate, baseline, rewards):
     """Reward-only learning: after each sample the layer's choice is scored.
 
     The class whose neurons (``groups[j]`` = class of neuron ``j``) fired
@@ -229,11 +187,11 @@ def learn_reward(spikes, labels, groups, n_classes, weights, model, params, thet
     counts = np.zeros(n_out, dtype=np.int64)
     votes = np.zeros(n_classes, dtype=np.int64)
     cols = np.empty(n_out, dtype=np.int64)
-    pre_tr, post_tr, syn_a, syn_t = R.new_rule_state(code, rprm, n_in, n_out)
+    rstate = R.new_rule_state(code, rprm, n_in, n_out)
     for s in range(n_batch):
-        _events_from_spikes(spikes[s], step_ptr, ev_idx)
-        run_sample(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, code,
-                   rprm, pre_tr, post_tr, syn_a, syn_t, True, counts, dummy, False)
+        events_from_spikes(spikes[s], step_ptr, ev_idx)
+        run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, True, code,
+                   rprm, tab, rstate, counts, dummy, False, np.empty((0, 0)))
         votes[:] = 0
         for j in range(n_out):
             votes[groups[j]] += counts[j]
@@ -246,7 +204,7 @@ def learn_reward(spikes, labels, groups, n_classes, weights, model, params, thet
             elif votes[c] == votes[best]:
                 tie = True
         reward = 1.0 if (votes[best] > 0 and not tie and best == labels[s]) else -1.0
-        R.end_sample(code, rprm, n_steps, reward - baseline[0], weights, syn_a, syn_t)
+        R.end_sample(code, rprm, n_steps, reward - baseline[0], weights, rstate)
         baseline[0] += baseline_rate * (reward - baseline[0])
         rewards[s] = reward
-        _scale_fired(weights, counts, norm, w_max, cols)
+        R.scale_fired(weights, counts, norm, w_max, cols)

@@ -11,10 +11,11 @@ closed form), so silent channels cost nothing.
 - ``efficacy(code, prm, i, t, u, x, t_last)``: channel ``i`` spikes at step
   ``t``; returns the spike's efficacy and updates the state.
 - ``efficacy_kernel``: per-spike efficacies of spike trains (``prange``).
-- ``spike_input_synapse_kernel``: the layer of
-  ``skspike.neurons._kernels.spike_input_kernel`` with each input spike
-  scaled by its efficacy (``simulate(..., synapse=...)``); the neurons are
-  advanced by the engine's ``step_neurons``.
+
+The layers that use a synapse take these efficacies as an array
+(``skspike.neurons._kernels.spike_input_kernel`` for ``simulate(...,
+synapse=...)``, ``run_events`` for the estimators): the engine's delivery
+scales each row, nothing here loops over neurons.
 
 Adding a synapse model: one code, one branch in :func:`efficacy`, one
 :class:`~skspike.synapses.SynapseModel` subclass.
@@ -24,7 +25,6 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
-from ..neurons._kernels import OUT_COUNTS, _record, new_state, step_neurons
 
 SYN_TSODYKS_MARKRAM = 0
 
@@ -84,42 +84,3 @@ def efficacy_kernel(spikes, code, prm, out):
                     out[s, t, i] = efficacy(code, prm, i, t, u, x, t_last)
                 else:
                     out[s, t, i] = 0.0
-
-
-@jit(parallel=True)
-def spike_input_synapse_kernel(
-    spikes_in, weights, fanout, bias, model, params, syn_code, syn_prm, out_mode, out_spikes,
-    out_counts, out_voltage, n_events, n_spikes
-):
-    """Event-driven layer whose input spikes pass a dynamic synapse.
-
-    As ``spike_input_kernel``, except that a spike of input ``i`` adds
-    ``efficacy * weights[i]`` to the drive.
-    """
-    n_samples, n_steps, n_in = spikes_in.shape
-    n_out = weights.shape[1]
-    for s in prange(n_samples):
-        v, syn, w, ref = new_state(model, params)
-        u, x, t_last = new_synapse_state(n_in)
-        drive = np.empty(n_out, dtype=weights.dtype)
-        spikes = np.empty(n_out, dtype=np.uint8)
-        if out_mode == OUT_COUNTS:
-            for j in range(n_out):
-                out_counts[s, j] = 0
-        events = 0
-        total = 0
-        for t in range(n_steps):
-            for j in range(n_out):
-                drive[j] = 0.0
-            row_in = spikes_in[s, t]
-            for i in range(n_in):
-                if row_in[i]:
-                    eff = efficacy(syn_code, syn_prm, i, t, u, x, t_last)
-                    row = weights[i]
-                    for j in range(n_out):
-                        drive[j] += eff * row[j]
-                    events += fanout[i]
-            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
-        n_events[s] = events
-        n_spikes[s] = total
