@@ -106,7 +106,7 @@ def models(kind):
     return out
 
 
-def run(name, data, kind):
+def run(name, data, kind, only=None):
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -114,6 +114,8 @@ def run(name, data, kind):
     X_tr, y_tr, X_te, y_te = data
     rows = []
     for model_name, model in models(kind).items():
+        if only and not any(o.lower() in model_name.lower() for o in only):
+            continue
         load = os.getloadavg()[0]
         tracemalloc.start()
         t0, c0 = time.perf_counter(), time.process_time()
@@ -183,7 +185,10 @@ def write_table(rows, load, notes=()):
     return table
 
 
-def main(quick=False):
+def main(quick=False, sets_only=None, models_only=None, out=None):
+    global OUT
+    if out is not None:
+        OUT = Path(out)
     load = os.getloadavg()
     sets = [("MNIST-1D (4000/1000)", lambda: mnist1d(), "small")]
     if quick:
@@ -196,14 +201,16 @@ def main(quick=False):
     sets += [(f"UCR {n} (flattened)", (lambda n=n: ucr(n)), "series") for n in ("gunpoint", "coffee")]
     if not quick:
         sets.append(("UCR pig_central_venous_pressure", lambda: ucr("pig_central_venous_pressure"), "series"))
+    if sets_only:
+        sets = [s for s in sets if any(o.lower() in s[0].lower() for o in sets_only)]
     rows = []
-    notes = [predict_speed()]
+    notes = [] if (sets_only or models_only) else [predict_speed()]
     for name, loader, kind in sets:
         t0 = time.perf_counter()
         data = loader()
         print(f"[{name}: {data[0].shape[0]} train x {data[0].shape[1]} features, built in "
               f"{time.perf_counter() - t0:.1f} s]", flush=True)
-        rows += run(name, data, kind)
+        rows += run(name, data, kind, models_only)
         table = write_table(rows, load, notes)  # after every data set, so a long run leaves its partial table
     print(table)
     return table
@@ -212,4 +219,8 @@ def main(quick=False):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--sets", nargs="*", help="run only the data sets whose name contains one of these")
+    parser.add_argument("--models", nargs="*", help="run only the models whose name contains one of these")
+    parser.add_argument("--out", help="write the table here instead of benchmarks/results/ngsnn_scale.md")
+    a = parser.parse_args()
+    main(quick=a.quick, sets_only=a.sets, models_only=a.models, out=a.out)

@@ -625,13 +625,14 @@ class NGSNNClassifier(BaseSpikingClassifier):
         if val_idx is not None:
             val = data[val_idx]
             Y_val = Y[val_idx]
-            H_val = np.empty((len(val_idx), cap))
+            # Basis of the validation activities, [1 H_val] L^-T: fitted values B P, no weight solve.
+            B_val = np.empty((len(val_idx), cap + 1), order="F")
+            B_val[:, 0] = solver.Q[0, 0]
             y_val = Y_val.argmax(axis=1)
             val_tss = float(np.sum((Y_val - Y_train.mean(axis=0)) ** 2))
-            intercept, _ = solver.coef()
-            F = np.broadcast_to(intercept, Y_val.shape)
-            val_score[0] = float(np.mean(F.argmax(axis=1) == y_val))
-            val_loss[0] = float(np.sum((F - Y_val) ** 2)) / val_tss
+            F_val = B_val[:, :1] @ solver.P[:1]
+            val_score[0] = float(np.mean(F_val.argmax(axis=1) == y_val))
+            val_loss[0] = float(np.sum((F_val - Y_val) ** 2)) / val_tss
         best, best_loss = 0, val_loss[0]
         stop_reason = "max_neurons"
         objective0 = solver.objective
@@ -685,9 +686,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     current -= g
                     residual.append(current / objective0)
                 size = solver.n_columns
-                intercept, beta = solver.coef()
+                new = slice(size - len(added) + 1, size + 1)
                 # Appending columns leaves the earlier rows of P unchanged: F grows by Q_new P_new.
-                F_train += solver.Q[:, size - len(added) + 1 : size + 1] @ solver.P[size - len(added) + 1 : size + 1]
+                F_train += solver.Q[:, new] @ solver.P[new]
                 np.subtract(Y_train, F_train, out=E)
                 pad = [np.nan] * (len(added) - 1)
                 train_score += pad + [float(np.mean(F_train.argmax(axis=1) == y_train))]
@@ -696,10 +697,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     val_loss += pad + [np.nan]
                     best = size
                 else:
-                    H_val[:, size - len(added) : size] = family.activity(val, chosen, sim)
-                    F = intercept + H_val[:, :size] @ beta
-                    val_score += pad + [float(np.mean(F.argmax(axis=1) == y_val))]
-                    val_loss += pad + [float(np.sum((F - Y_val) ** 2)) / val_tss]
+                    B_val[:, new] = solver.extend_basis(B_val, family.activity(val, chosen, sim), new.start)
+                    F_val += B_val[:, new] @ solver.P[new]
+                    val_score += pad + [float(np.mean(F_val.argmax(axis=1) == y_val))]
+                    val_loss += pad + [float(np.sum((F_val - Y_val) ** 2)) / val_tss]
                     if val_loss[-1] < best_loss:
                         best, best_loss = size, val_loss[-1]
                 if bar is not None:
