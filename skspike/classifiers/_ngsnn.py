@@ -35,6 +35,10 @@ _AUTO_MAX_NEURONS = 4000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
 _PATIENCE = 0.25
+# Growth also stops when the last doubling of the layer brought less than this
+# fraction of the validation-loss improvement made so far (checked from
+# 2 * n_iter_no_change neurons on).
+_PLATEAU = 0.05
 # Candidates scored exactly per pool (at least), after a bound-based preselection;
 # the preselection runs on at most _SCORE_SAMPLES samples.
 _EXACT_MIN = 24
@@ -509,8 +513,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         rng = np.random.default_rng(seed)
         train_idx, val_idx = self._split(y_idx, seed)
         Y = np.eye(len(self.classes_))[y_idx]
+        # X and y of the context (the growth samples) are set by _grow.
         context = GrowthContext(
-            input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
+            input_kind=kind, n_features=data.shape[-1], X=None, y=None,
             n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
         )
         context.cache.update(neuron=self.neuron_, dt=float(self.dt))
@@ -518,22 +523,19 @@ class NGSNNClassifier(BaseSpikingClassifier):
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
         with _threads(self.n_jobs):
-            solver, hidden, curve, stop_reason, best, grow_idx = self._grow(
-                data, Y, train_idx, val_idx, context, rng
-            )
+            hidden, curve, stop_reason, direct = self._grow(data, Y, y_idx, train_idx, val_idx, context, rng)
+        del context  # the growth samples and per-fit statistics: the solver is already gone
         self._set_hidden(hidden)
         self.stop_reason_ = stop_reason
         self.growth_curve_ = curve
-        if val_idx is not None or len(grow_idx) < len(y_idx):
+        if direct is None:
             # Re-solve on all training data, accumulating the normal equations in
             # batches; these products are large, so BLAS keeps its own threads.
             with _numba_threads(self.n_jobs):
                 intercept, beta, lam, H_kept = self._readout_all(data, Y)
             scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
         else:
-            lam = solver.penalty()
-            intercept, beta = solver.coef()
-            scores = solver.fitted(best)
+            lam, intercept, beta, scores = direct
             y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
@@ -589,7 +591,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
         }
         return n_grow, cap, n_cand, need
 
-    def _grow(self, data, Y, train_idx, val_idx, context, rng):
+    def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng):
+        """Grow the layer on the growth samples.
+
+        Returns ``(hidden, curve, stop_reason, direct)``; ``direct`` is
+        ``(penalties, intercept, weights, fitted values)`` of the solver when
+        growth ran on all training data without validation (the readout is
+        then already the final one), else None: the solver (basis ``Q``,
+        factor ``L``) is freed on return, before the final readout.
+        """
         family = self.candidates_
         n_train = len(train_idx)
         n_val = 0 if val_idx is None else len(val_idx)
@@ -605,12 +615,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 "n_candidates, or raise memory_limit."
             )
         if n_grow < n_train:
-            grow_idx = np.sort(rng.choice(n_train, size=n_grow, replace=False))
-            context.X = context.X[grow_idx]
-            context.y = context.y[grow_idx]
-            grow_idx = train_idx[grow_idx]
+            grow_idx = train_idx[np.sort(rng.choice(n_train, size=n_grow, replace=False))]
         else:
             grow_idx = train_idx
+        context.X = data[grow_idx]
+        context.y = y_idx[grow_idx]
         sim = self._sim()
         train = context.X
         Y_train = Y[grow_idx]
@@ -634,6 +643,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
             val_score[0] = float(np.mean(F_val.argmax(axis=1) == y_val))
             val_loss[0] = float(np.sum((F_val - Y_val) ** 2)) / val_tss
         best, best_loss = 0, val_loss[0]
+        # Sizes at the end of each growth step and the best validation loss up to each.
+        step_sizes, step_best = [0], [val_loss[0]]
         stop_reason = "max_neurons"
         objective0 = solver.objective
         y_train = Y_train.argmax(axis=1)
@@ -707,9 +718,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     bar.update(len(added))
                     bar.set_postfix(train=f"{train_score[-1]:.3f}", val=f"{val_score[-1]:.3f}",
                                     residual=f"{residual[-1]:.4f}")
-                if val_idx is not None and size - best >= max(self.n_iter_no_change, _PATIENCE * best):
-                    stop_reason = "early_stopping"
-                    break
+                if val_idx is not None:
+                    step_sizes.append(size)
+                    step_best.append(best_loss)
+                    if size - best >= max(self.n_iter_no_change, _PATIENCE * best):
+                        stop_reason = "early_stopping"
+                        break
+                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best):
+                        stop_reason = "validation_plateau"
+                        break
         finally:
             if bar is not None:
                 bar.close()
@@ -728,7 +745,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         hidden = family.stack(grown) if grown else family.empty(context)
         if best < n_grown:
             hidden = family.select(hidden, np.arange(best))
-        return solver, hidden, curve, stop_reason, best, grow_idx
+        direct = None
+        if val_idx is None and n_grow == n_train:
+            intercept, beta = solver.coef()
+            direct = (solver.penalty(), intercept, beta, solver.fitted(best))
+        return hidden, curve, stop_reason, direct
 
     def _neurons_per_step(self, size, n_grow):
         if self.neurons_per_step != "auto":
@@ -738,14 +759,21 @@ class NGSNNClassifier(BaseSpikingClassifier):
     def _readout_all(self, data, Y):
         """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
 
-        ``A = [1 H]^T [1 H] + diag(0, lambda)`` and ``[1 H]^T Y`` are
-        accumulated over batches of samples, with the penalties of the Notes
-        from the accumulated ``h_j^T h_j`` and firing counts, so memory is
-        ``O(k^2 + batch k)`` whatever the number of samples.
+        ``G = H^T H`` (lower triangle, BLAS ``syrk``), ``H^T Y``, the column
+        sums and firing counts are accumulated over batches of samples; the
+        penalties of the Notes follow from ``diag(G)`` and the counts, and the
+        unpenalised intercept is eliminated by centring, ``(G - n h_bar
+        h_bar^T + Lambda) beta = H^T Y - n h_bar y_bar^T``, ``b = y_bar -
+        beta^T h_bar`` (the same solution as ``[1 H]`` with penalties ``[0,
+        lambda]``). Memory is ``8 k^2 + 8 * 4096 * 3 k`` bytes (the Gram
+        matrix, factorised in place, and one batch of drive and activity)
+        whatever the number of samples.
         """
         k = self.n_neurons_
-        A = np.zeros((k + 1, k + 1))
-        B = np.zeros((k + 1, Y.shape[1]))
+        # Lower triangle of G = H^T H (Fortran order: updated in place by the BLAS rank update syrk).
+        G = np.zeros((k, k), order="F")
+        h_sum = np.zeros(k)
+        HY = np.zeros((k, Y.shape[1]))
         active = np.zeros(k)
         n = data.shape[0]
         # Small layers keep H for the temperature fit on all samples, large ones the first batch.
@@ -756,19 +784,24 @@ class NGSNNClassifier(BaseSpikingClassifier):
             H = self._activity(data[start:stop], self.hidden_)
             if start < n_keep:
                 H_kept[start : min(stop, n_keep)] = H[: min(stop, n_keep) - start]
-            H1 = np.empty((stop - start, k + 1))
-            H1[:, 0] = 1.0
-            H1[:, 1:] = H
-            A += H1.T @ H1
-            B += H1.T @ Y[start:stop]
+            G = _syrk(H, G)
+            h_sum += H.sum(axis=0)
+            HY += H.T @ Y[start:stop]
             active += np.count_nonzero(H, axis=0)
-        energy = np.diag(A)[1:].copy()
+            del H
+        energy = np.diag(G).copy()
         lam = self.alpha * math.sqrt(n) * energy / np.maximum(active, 1)
-        A[np.diag_indices_from(A)] += np.concatenate(([0.0], lam))
+        # The unpenalised intercept is eliminated by centring: (H - 1 h_mean^T) has Gram
+        # G - n h_mean h_mean^T and cross-product H^T Y - n h_mean y_mean^T.
+        h_mean, y_mean = h_sum / n, Y.mean(axis=0)
+        G = _syr(-float(n), h_mean, G)
+        G[np.diag_indices_from(G)] += lam
+        HY -= n * np.outer(h_mean, y_mean)
         from scipy.linalg import cho_factor, cho_solve
 
-        beta = cho_solve(cho_factor(A, lower=True, check_finite=False), B)
-        return beta[0], beta[1:], lam, H_kept
+        beta = cho_solve(cho_factor(G, lower=True, overwrite_a=True, check_finite=False), HY)
+        intercept = y_mean - h_mean @ beta
+        return intercept, beta, lam, H_kept
 
     # ------------------------------------------------------------ dynamics
     def _sim(self):
@@ -911,6 +944,44 @@ def _penalty(H, alpha):
     energy = np.einsum("ij,ij->j", H, H)
     n_active = np.maximum(np.count_nonzero(H, axis=0), 1)
     return alpha * math.sqrt(n) * energy / n_active
+
+def _syrk(H, C):
+    """``C + H^T H`` in the lower triangle of ``C`` (BLAS syrk; ``C`` updated in place when possible)."""
+    from scipy.linalg.blas import dsyrk
+
+    if C.size == 0:
+        return C
+    return dsyrk(1.0, H.T, beta=1.0, c=C, trans=0, lower=1, overwrite_c=1)
+
+
+def _syr(alpha, x, C):
+    """``C + alpha x x^T`` in the lower triangle of ``C`` (BLAS syr, in place when possible)."""
+    from scipy.linalg.blas import dsyr
+
+    if C.size == 0:
+        return C
+    return dsyr(alpha, x, lower=1, a=C, overwrite_a=1)
+
+
+def _plateau(sizes, best_loss, fraction=_PLATEAU):
+    """Whether the last doubling of the layer brought less than ``fraction`` of the validation gain so far.
+
+    ``sizes`` are the layer sizes at the end of each growth step (first 0)
+    and ``best_loss`` the best validation loss up to each. With ``k`` the
+    current size and ``L*(j)`` the best loss at sizes ``<= j``, growth has
+    plateaued when ``L*(k/2) - L*(k) < fraction * (L*(0) - L*(k))``: the
+    neurons added in the last doubling improve the held-out loss, per
+    neuron, by less than ``2 * fraction`` times the average gain per neuron
+    so far. On data the network has learned (the loss flattens like
+    ``k^-a``) this fires after a few doublings; on hard data whose loss
+    still falls like ``log k`` the ratio decays only like ``1 / log2 k``,
+    so growth continues.
+    """
+    k = sizes[-1]
+    i = int(np.searchsorted(sizes, k // 2, side="right")) - 1
+    gain = best_loss[0] - best_loss[-1]
+    return gain > 0 and best_loss[i] - best_loss[-1] < fraction * gain
+
 
 def _activity_weights(activity, n_steps):
     """Per-step spike weights ``kappa`` of the activity definition."""

@@ -143,7 +143,8 @@ class IncrementalRidge:
         z^T z_c) / r]``, ``s_c <- s_c - z_{c,k}^2``, ``q_c <- q_c - z_{c,k}
         p`` with ``r = sqrt(s)`` and ``p = q / r`` of the added column, so a
         candidate redundant with one just added loses its gain (``O(n C)``
-        per addition). The greedy choice needs only ``L`` and ``P``; the
+        per addition, from the pool's Gram matrix ``Hc^T Hc``). The greedy
+        choice needs only ``L`` and ``P``; the
         basis columns of the ``a`` added neurons are built at the end in one
         block (:meth:`extend_basis`, a matrix product of ``O(n k a)``
         instead of ``a`` memory-bound matrix-vector products).
@@ -159,7 +160,9 @@ class IncrementalRidge:
         gain = gain.copy()
         q = q.copy()
         s = s.copy()
-        hh = np.einsum("ij,ij->j", Hc, Hc)
+        # Gram matrix of the pool (one matrix product instead of a pass over Hc per addition).
+        G = Hc.T @ Hc
+        hh = np.diag(G).copy()
         Z = np.vstack([Z, np.zeros((n_add, Z.shape[1]))])
         k0 = self.k
         added, gains = [], []
@@ -179,7 +182,7 @@ class IncrementalRidge:
             added.append(j)
             gains.append(float(gain[j]))
             gain[j] = 0.0
-            z_new = (Hc[:, j] @ Hc - Z[:kk, j] @ Z[:kk]) / root
+            z_new = (G[j] - Z[:kk, j] @ Z[:kk]) / root
             Z[kk] = z_new
             s = s - z_new * z_new
             q = q - np.outer(z_new, self.P[kk])
