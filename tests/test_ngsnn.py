@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validat
 
 from skspike._ops import OperationCounts
 from skspike.classifiers import NGSNNClassifier
-from skspike.classifiers._ngsnn import _activity_weights, _penalty, _rheobase
+from skspike.classifiers._ngsnn import _activity_weights, _penalty, _plateau, _rheobase
 from skspike.classifiers._ngsnn_candidates import (
     GrowthContext,
     ReceptiveFieldCandidates,
@@ -193,6 +193,57 @@ def test_stopping_rules():
     assert np.all(np.isnan(clf.growth_curve_["validation_loss"]))
 
 
+def _first_plateau(sizes, loss, fraction=0.05, start=80):
+    """Naive statement of the plateau rule: first step end k >= start with
+    min L[sizes <= k/2] - min L[sizes <= k] < fraction * (L[0] - min L[sizes <= k])."""
+    sizes, loss = np.asarray(sizes), np.asarray(loss)
+    for i, k in enumerate(sizes):
+        if k < start:
+            continue
+        now = loss[: i + 1].min()
+        half = loss[sizes <= k // 2].min()
+        if loss[0] - now > 0 and half - now < fraction * (loss[0] - now):
+            return int(k)
+    return None
+
+
+def test_plateau_rule_fires_on_a_flattening_curve_not_on_a_log_curve():
+    sizes = np.arange(0, 4097, 16)
+    power = 0.1 + 0.9 * (1.0 + sizes) ** -0.7  # learned: the loss flattens like k^-a
+    logc = 1.0 - 0.05 * np.log2(1.0 + sizes)  # hard data: the loss still falls like log k
+    best = np.minimum.accumulate
+
+    def fires(loss):
+        for i in range(1, len(sizes)):
+            if sizes[i] >= 80 and _plateau(list(sizes[: i + 1]), list(best(loss[: i + 1]))):
+                return int(sizes[i])
+        return None
+
+    k = fires(power)
+    assert k is not None and k == _first_plateau(sizes, power)
+    # at the stop the last doubling gained < 5 % of the total, one step earlier it did not
+    j = np.searchsorted(sizes, k)
+    assert power[sizes <= k // 2].min() - power[j] < 0.05 * (1 - power[j])
+    assert fires(logc) is None and _first_plateau(sizes, logc) is None
+    # noise that never improves on the best does not move the rule (it reads the best loss so far)
+    noisy = power + np.where(np.arange(len(sizes)) % 2 == 1, 0.3, 0.0)
+    assert fires(noisy) == _first_plateau(sizes, noisy)
+
+
+def test_validation_plateau_stops_growth_and_keeps_the_best_size():
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    curve = clf.growth_curve_
+    assert clf.stop_reason_ == "validation_plateau"
+    cap = clf._plan(len(y) - 57, 57, 30, 2, 0)[1]
+    assert clf.n_neurons_ < cap
+    measured = np.flatnonzero(~np.isnan(curve["validation_loss"]))
+    # the rule fired at the last step end, and at no earlier one
+    assert _first_plateau(measured, curve["validation_loss"][measured]) == measured[-1]
+    assert clf.n_neurons_ == int(np.nanargmin(curve["validation_loss"]))
+    assert clf.score(X, y) > 0.95
+
+
 def test_larger_threshold_grows_smaller_network():
     X, y = load_wine(return_X_y=True)
     sizes = [
@@ -347,7 +398,7 @@ def test_cross_validated_accuracy_targets(name):
     assert accuracy >= target, (name, accuracy, sizes)
     assert min(sizes) >= 1
     # the size is found by the validation loss, not by a cap or the threshold
-    assert all(est.stop_reason_ in ("early_stopping", "max_neurons") for est in res["estimator"])
+    assert all(est.stop_reason_ in ("early_stopping", "validation_plateau") for est in res["estimator"])
 
 
 # --------------------------------------------------------------- growth in batches

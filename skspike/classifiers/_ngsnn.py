@@ -35,6 +35,10 @@ _AUTO_MAX_NEURONS = 4000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
 _PATIENCE = 0.25
+# Growth also stops when the last doubling of the layer brought less than this
+# fraction of the validation-loss improvement made so far (checked from
+# 2 * n_iter_no_change neurons on).
+_PLATEAU = 0.05
 # Candidates scored exactly per pool (at least), after a bound-based preselection;
 # the preselection runs on at most _SCORE_SAMPLES samples.
 _EXACT_MIN = 24
@@ -142,10 +146,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
     max_neurons : int or "auto", default="auto"
         Maximum number of hidden neurons. ``"auto"``: the number of samples
         growth runs on (one neuron per equation of the readout), at least 300
-        and at most 4,000 (the growth cost is ``O(n k^2)``). On easy data
-        early stopping ends growth well before; on hard data (MNIST-1D) the
-        validation score can still rise up to this size, and ``stop_reason_``
-        is then ``"max_neurons"``.
+        and at most 4,000 (the growth cost is ``O(n k^2)``). A safety bound:
+        the validation rules (``early_stopping``) normally end growth before
+        it; on hard data whose held-out loss still falls like ``log k`` at one
+        neuron per growth sample (MNIST-1D with 4,000 samples) growth reaches
+        it and ``stop_reason_`` is ``"max_neurons"``.
     neurons_per_step : int or "auto", default="auto"
         Neurons integrated per growth step (greedily from one pool, each
         scored exactly after the previous ones were added, so redundant
@@ -167,11 +172,22 @@ class NGSNNClassifier(BaseSpikingClassifier):
         ``tol`` times that of the empty network.
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the training data (stratified)
-        and stop growing when the validation loss (mean squared error of the
-        readout against the one-hot targets, measured after every growth
-        step) has not improved for ``max(n_iter_no_change, k_best / 4)``
-        neurons (``k_best`` the best size so far: large networks improve
-        slowly); the network is cut back to its best size and the readout
+        and let the validation loss ``L(k)`` (mean squared error of the
+        readout against the one-hot targets, relative to the intercept-only
+        model, measured after every growth step) decide the size. Growth
+        stops when (a) ``L`` has not improved for ``max(n_iter_no_change,
+        k_best / 4)`` neurons (``k_best`` the best size so far;
+        ``stop_reason_ == "early_stopping"``: the network overfits), or (b)
+        from ``2 * n_iter_no_change`` neurons on, the last doubling of the
+        layer brought less than 5 % of the validation improvement made so
+        far, ``L*(k/2) - L*(k) < 0.05 (L(0) - L*(k))`` with ``L*`` the best
+        loss up to a size (``"validation_plateau"``: each neuron of the last
+        doubling gained less than a tenth of the average gain per neuron so
+        far). Rule (b) is scale-free (no loss or size unit): on data the
+        network has learned, whose loss flattens like ``k^-a``, it fires
+        within a few doublings; on hard data whose loss still falls like
+        ``log k`` the ratio decays only like ``1 / log2 k`` and growth goes
+        on. The network is cut back to its best size and the readout
         re-solved on all training data. Skipped when the data are too few to
         hold out a sample of every class.
     validation_fraction : float, default=0.1
@@ -220,7 +236,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         stopping).
     stop_reason_ : str
         Why growth stopped: ``"early_stopping"`` (validation loss stopped
-        improving), ``"growth_threshold"`` (no candidate removed
+        improving), ``"validation_plateau"`` (the last doubling of the layer
+        brought less than 5 % of the validation gain so far, see
+        ``early_stopping``), ``"growth_threshold"`` (no candidate removed
         ``growth_threshold`` of the residual), ``"max_neurons"`` (the cap) or
         ``"tol"`` (training residual below ``tol``).
     candidates_ : CandidateFamily
@@ -351,15 +369,22 @@ class NGSNNClassifier(BaseSpikingClassifier):
     the BLAS threads, the growth loop only ``n_jobs``).
 
     **Memory.** With ``n`` growth samples, ``k`` the neuron cap, ``C``
-    candidates, ``d`` features and ``n_val`` validation samples, growth holds
-    ``8 (n + k + m) k`` bytes of readout state (the basis ``Q`` and the
-    Cholesky factor: 8 bytes per sample and neuron, plus ``8 k`` per
-    neuron), ``8 n_val k`` of validation activities, ``32 n C`` for the
-    candidate pool and ``8 n d`` for the inputs (spike trains: ``n T c``
-    bytes, uint8). ``fit`` checks this sum against ``memory_limit`` before
-    allocating. Prediction holds ``8 * 4096 * k`` bytes per batch. For
-    example 50,000 x 784 images (10,000 growth samples, 4,000 neurons):
-    about 0.45 GB of readout state.
+    candidates, ``d`` features, ``m`` classes and ``n_val`` validation
+    samples, growth holds ``8 (n + k + m) k`` bytes of readout state (the
+    basis ``Q`` and the Cholesky factor: 8 bytes per growth sample and
+    neuron, plus ``8 k`` per neuron), ``8 n_val k`` for the validation basis
+    (8 bytes per validation sample and neuron), ``32 n C`` for the
+    candidate pool and ``8 n d`` for the growth inputs (spike trains: ``n T
+    c`` bytes, uint8). ``fit`` checks this sum against ``memory_limit``
+    before allocating. All of it is freed before the final readout on all
+    ``N`` training samples, which holds ``8 k^2`` bytes (the Gram matrix,
+    factorised in place) plus ``3 * 8 * 4096 k`` for one batch (drive,
+    activity, kept activities for the temperature): 8 bytes per neuron
+    squared, none per sample. Throughout, the standardised copy of the
+    input takes ``8 N d`` bytes (8 per sample and feature). Prediction
+    holds ``8 * 4096 * k`` bytes per batch. For example 50,000 x 784 images
+    (10,000 growth samples, 5,000 validation samples, 4,000 neurons): about
+    0.5 GB of growth state, then 0.13 GB for the Gram matrix.
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
@@ -525,8 +550,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         rng = np.random.default_rng(seed)
         train_idx, val_idx = self._split(y_idx, seed)
         Y = np.eye(len(self.classes_))[y_idx]
+        # X and y of the context (the growth samples) are set by _grow.
         context = GrowthContext(
-            input_kind=kind, n_features=data.shape[-1], X=data[train_idx], y=y_idx[train_idx],
+            input_kind=kind, n_features=data.shape[-1], X=None, y=None,
             n_classes=len(self.classes_), mu=mu, sigma=sigma, current_unit=self.current_unit_, scales=scales,
         )
         context.cache.update(neuron=self.neuron_, dt=float(self.dt))
@@ -534,22 +560,19 @@ class NGSNNClassifier(BaseSpikingClassifier):
         # The growth loop is many small products: BLAS threads only add
         # synchronisation (and stall on a loaded machine), so they follow n_jobs.
         with _threads(self.n_jobs):
-            solver, hidden, curve, stop_reason, best, grow_idx = self._grow(
-                data, Y, train_idx, val_idx, context, rng
-            )
+            hidden, curve, stop_reason, direct = self._grow(data, Y, y_idx, train_idx, val_idx, context, rng)
+        del context  # the growth samples and per-fit statistics: the solver is already gone
         self._set_hidden(hidden)
         self.stop_reason_ = stop_reason
         self.growth_curve_ = curve
-        if val_idx is not None or len(grow_idx) < len(y_idx):
+        if direct is None:
             # Re-solve on all training data, accumulating the normal equations in
             # batches; these products are large, so BLAS keeps its own threads.
             with _numba_threads(self.n_jobs):
                 intercept, beta, lam, H_kept = self._readout_all(data, Y)
             scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
         else:
-            lam = solver.penalty()
-            intercept, beta = solver.coef()
-            scores = solver.fitted(best)
+            lam, intercept, beta, scores = direct
             y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
@@ -624,7 +647,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
         }
         return n_grow, cap, n_cand, need
 
-    def _grow(self, data, Y, train_idx, val_idx, context, rng):
+    def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng):
+        """Grow the layer on the growth samples.
+
+        Returns ``(hidden, curve, stop_reason, direct)``; ``direct`` is
+        ``(penalties, intercept, weights, fitted values)`` of the solver when
+        growth ran on all training data without validation (the readout is
+        then already the final one), else None: the solver (basis ``Q``,
+        factor ``L``) is freed on return, before the final readout.
+        """
         family = self.candidates_
         n_train = len(train_idx)
         n_val = 0 if val_idx is None else len(val_idx)
@@ -640,12 +671,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 "n_candidates, or raise memory_limit."
             )
         if n_grow < n_train:
-            grow_idx = np.sort(rng.choice(n_train, size=n_grow, replace=False))
-            context.X = context.X[grow_idx]
-            context.y = context.y[grow_idx]
-            grow_idx = train_idx[grow_idx]
+            grow_idx = train_idx[np.sort(rng.choice(n_train, size=n_grow, replace=False))]
         else:
             grow_idx = train_idx
+        context.X = data[grow_idx]
+        context.y = y_idx[grow_idx]
         sim = self._sim()
         train = context.X
         Y_train = Y[grow_idx]
@@ -660,14 +690,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
         if val_idx is not None:
             val = data[val_idx]
             Y_val = Y[val_idx]
-            H_val = np.empty((len(val_idx), cap))
+            # Basis of the validation activities, [1 H_val] L^-T: fitted values B P, no weight solve.
+            B_val = np.empty((len(val_idx), cap + 1), order="F")
+            B_val[:, 0] = solver.Q[0, 0]
             y_val = Y_val.argmax(axis=1)
             val_tss = float(np.sum((Y_val - Y_train.mean(axis=0)) ** 2))
-            intercept, _ = solver.coef()
-            F = np.broadcast_to(intercept, Y_val.shape)
-            val_score[0] = float(np.mean(F.argmax(axis=1) == y_val))
-            val_loss[0] = float(np.sum((F - Y_val) ** 2)) / val_tss
+            F_val = B_val[:, :1] @ solver.P[:1]
+            val_score[0] = float(np.mean(F_val.argmax(axis=1) == y_val))
+            val_loss[0] = float(np.sum((F_val - Y_val) ** 2)) / val_tss
         best, best_loss = 0, val_loss[0]
+        # Sizes at the end of each growth step and the best validation loss up to each.
+        step_sizes, step_best = [0], [val_loss[0]]
         stop_reason = "max_neurons"
         objective0 = solver.objective
         y_train = Y_train.argmax(axis=1)
@@ -720,9 +753,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     current -= g
                     residual.append(current / objective0)
                 size = solver.n_columns
-                intercept, beta = solver.coef()
+                new = slice(size - len(added) + 1, size + 1)
                 # Appending columns leaves the earlier rows of P unchanged: F grows by Q_new P_new.
-                F_train += solver.Q[:, size - len(added) + 1 : size + 1] @ solver.P[size - len(added) + 1 : size + 1]
+                F_train += solver.Q[:, new] @ solver.P[new]
                 np.subtract(Y_train, F_train, out=E)
                 pad = [np.nan] * (len(added) - 1)
                 train_score += pad + [float(np.mean(F_train.argmax(axis=1) == y_train))]
@@ -731,19 +764,25 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     val_loss += pad + [np.nan]
                     best = size
                 else:
-                    H_val[:, size - len(added) : size] = family.activity(val, chosen, sim)
-                    F = intercept + H_val[:, :size] @ beta
-                    val_score += pad + [float(np.mean(F.argmax(axis=1) == y_val))]
-                    val_loss += pad + [float(np.sum((F - Y_val) ** 2)) / val_tss]
+                    B_val[:, new] = solver.extend_basis(B_val, family.activity(val, chosen, sim), new.start)
+                    F_val += B_val[:, new] @ solver.P[new]
+                    val_score += pad + [float(np.mean(F_val.argmax(axis=1) == y_val))]
+                    val_loss += pad + [float(np.sum((F_val - Y_val) ** 2)) / val_tss]
                     if val_loss[-1] < best_loss:
                         best, best_loss = size, val_loss[-1]
                 if bar is not None:
                     bar.update(len(added))
                     bar.set_postfix(train=f"{train_score[-1]:.3f}", val=f"{val_score[-1]:.3f}",
                                     residual=f"{residual[-1]:.4f}")
-                if val_idx is not None and size - best >= max(self.n_iter_no_change, _PATIENCE * best):
-                    stop_reason = "early_stopping"
-                    break
+                if val_idx is not None:
+                    step_sizes.append(size)
+                    step_best.append(best_loss)
+                    if size - best >= max(self.n_iter_no_change, _PATIENCE * best):
+                        stop_reason = "early_stopping"
+                        break
+                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best):
+                        stop_reason = "validation_plateau"
+                        break
         finally:
             if bar is not None:
                 bar.close()
@@ -762,7 +801,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         hidden = family.stack(grown) if grown else family.empty(context)
         if best < n_grown:
             hidden = family.select(hidden, np.arange(best))
-        return solver, hidden, curve, stop_reason, best, grow_idx
+        direct = None
+        if val_idx is None and n_grow == n_train:
+            intercept, beta = solver.coef()
+            direct = (solver.penalty(), intercept, beta, solver.fitted(best))
+        return hidden, curve, stop_reason, direct
 
     def _neurons_per_step(self, size, n_grow):
         if self.neurons_per_step != "auto":
@@ -772,14 +815,21 @@ class NGSNNClassifier(BaseSpikingClassifier):
     def _readout_all(self, data, Y):
         """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
 
-        ``A = [1 H]^T [1 H] + diag(0, lambda)`` and ``[1 H]^T Y`` are
-        accumulated over batches of samples, with the penalties of the Notes
-        from the accumulated ``h_j^T h_j`` and firing counts, so memory is
-        ``O(k^2 + batch k)`` whatever the number of samples.
+        ``G = H^T H`` (lower triangle, BLAS ``syrk``), ``H^T Y``, the column
+        sums and firing counts are accumulated over batches of samples; the
+        penalties of the Notes follow from ``diag(G)`` and the counts, and the
+        unpenalised intercept is eliminated by centring, ``(G - n h_bar
+        h_bar^T + Lambda) beta = H^T Y - n h_bar y_bar^T``, ``b = y_bar -
+        beta^T h_bar`` (the same solution as ``[1 H]`` with penalties ``[0,
+        lambda]``). Memory is ``8 k^2 + 8 * 4096 * 3 k`` bytes (the Gram
+        matrix, factorised in place, and one batch of drive and activity)
+        whatever the number of samples.
         """
         k = self.n_neurons_
-        A = np.zeros((k + 1, k + 1))
-        B = np.zeros((k + 1, Y.shape[1]))
+        # Lower triangle of G = H^T H (Fortran order: updated in place by the BLAS rank update syrk).
+        G = np.zeros((k, k), order="F")
+        h_sum = np.zeros(k)
+        HY = np.zeros((k, Y.shape[1]))
         active = np.zeros(k)
         n = data.shape[0]
         # Small layers keep H for the temperature fit on all samples, large ones the first batch.
@@ -790,19 +840,24 @@ class NGSNNClassifier(BaseSpikingClassifier):
             H = self._activity(data[start:stop], self.hidden_)
             if start < n_keep:
                 H_kept[start : min(stop, n_keep)] = H[: min(stop, n_keep) - start]
-            H1 = np.empty((stop - start, k + 1))
-            H1[:, 0] = 1.0
-            H1[:, 1:] = H
-            A += H1.T @ H1
-            B += H1.T @ Y[start:stop]
+            G = _syrk(H, G)
+            h_sum += H.sum(axis=0)
+            HY += H.T @ Y[start:stop]
             active += np.count_nonzero(H, axis=0)
-        energy = np.diag(A)[1:].copy()
+            del H
+        energy = np.diag(G).copy()
         lam = self.alpha * math.sqrt(n) * energy / np.maximum(active, 1)
-        A[np.diag_indices_from(A)] += np.concatenate(([0.0], lam))
+        # The unpenalised intercept is eliminated by centring: (H - 1 h_mean^T) has Gram
+        # G - n h_mean h_mean^T and cross-product H^T Y - n h_mean y_mean^T.
+        h_mean, y_mean = h_sum / n, Y.mean(axis=0)
+        G = _syr(-float(n), h_mean, G)
+        G[np.diag_indices_from(G)] += lam
+        HY -= n * np.outer(h_mean, y_mean)
         from scipy.linalg import cho_factor, cho_solve
 
-        beta = cho_solve(cho_factor(A, lower=True, check_finite=False), B)
-        return beta[0], beta[1:], lam, H_kept
+        beta = cho_solve(cho_factor(G, lower=True, overwrite_a=True, check_finite=False), HY)
+        intercept = y_mean - h_mean @ beta
+        return intercept, beta, lam, H_kept
 
     # ------------------------------------------------------------ dynamics
     def _sim(self):
@@ -830,7 +885,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
         return data
 
     def _standardise(self, X):
-        return np.clip((X - self.input_mean_) / self.input_scale_, -_CLIP, _CLIP)
+        # One new array (X is never modified): subtract, divide and clip in place on it.
+        Z = np.subtract(X, self.input_mean_, dtype=np.float64)
+        Z /= self.input_scale_
+        return np.clip(Z, -_CLIP, _CLIP, out=Z)
 
     def transform_hidden(self, X):
         """Hidden-layer activity of ``X``.
@@ -946,6 +1004,44 @@ def _penalty(H, alpha):
     energy = np.einsum("ij,ij->j", H, H)
     n_active = np.maximum(np.count_nonzero(H, axis=0), 1)
     return alpha * math.sqrt(n) * energy / n_active
+
+def _syrk(H, C):
+    """``C + H^T H`` in the lower triangle of ``C`` (BLAS syrk; ``C`` updated in place when possible)."""
+    from scipy.linalg.blas import dsyrk
+
+    if C.size == 0:
+        return C
+    return dsyrk(1.0, H.T, beta=1.0, c=C, trans=0, lower=1, overwrite_c=1)
+
+
+def _syr(alpha, x, C):
+    """``C + alpha x x^T`` in the lower triangle of ``C`` (BLAS syr, in place when possible)."""
+    from scipy.linalg.blas import dsyr
+
+    if C.size == 0:
+        return C
+    return dsyr(alpha, x, lower=1, a=C, overwrite_a=1)
+
+
+def _plateau(sizes, best_loss, fraction=_PLATEAU):
+    """Whether the last doubling of the layer brought less than ``fraction`` of the validation gain so far.
+
+    ``sizes`` are the layer sizes at the end of each growth step (first 0)
+    and ``best_loss`` the best validation loss up to each. With ``k`` the
+    current size and ``L*(j)`` the best loss at sizes ``<= j``, growth has
+    plateaued when ``L*(k/2) - L*(k) < fraction * (L*(0) - L*(k))``: the
+    neurons added in the last doubling improve the held-out loss, per
+    neuron, by less than ``2 * fraction`` times the average gain per neuron
+    so far. On data the network has learned (the loss flattens like
+    ``k^-a``) this fires after a few doublings; on hard data whose loss
+    still falls like ``log k`` the ratio decays only like ``1 / log2 k``,
+    so growth continues.
+    """
+    k = sizes[-1]
+    i = int(np.searchsorted(sizes, k // 2, side="right")) - 1
+    gain = best_loss[0] - best_loss[-1]
+    return gain > 0 and best_loss[i] - best_loss[-1] < fraction * gain
+
 
 def _activity_weights(activity, n_steps):
     """Per-step spike weights ``kappa`` of the activity definition."""

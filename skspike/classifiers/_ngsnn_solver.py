@@ -143,7 +143,11 @@ class IncrementalRidge:
         z^T z_c) / r]``, ``s_c <- s_c - z_{c,k}^2``, ``q_c <- q_c - z_{c,k}
         p`` with ``r = sqrt(s)`` and ``p = q / r`` of the added column, so a
         candidate redundant with one just added loses its gain (``O(n C)``
-        per addition).
+        per addition, from the pool's Gram matrix ``Hc^T Hc``). The greedy
+        choice needs only ``L`` and ``P``; the
+        basis columns of the ``a`` added neurons are built at the end in one
+        block (:meth:`extend_basis`, a matrix product of ``O(n k a)``
+        instead of ``a`` memory-bound matrix-vector products).
 
         Returns
         -------
@@ -156,7 +160,9 @@ class IncrementalRidge:
         gain = gain.copy()
         q = q.copy()
         s = s.copy()
-        hh = np.einsum("ij,ij->j", Hc, Hc)
+        # Gram matrix of the pool (one matrix product instead of a pass over Hc per addition).
+        G = Hc.T @ Hc
+        hh = np.diag(G).copy()
         Z = np.vstack([Z, np.zeros((n_add, Z.shape[1]))])
         k0 = self.k
         added, gains = [], []
@@ -165,12 +171,18 @@ class IncrementalRidge:
             if not gain[j] > min_gain or self.k > self.capacity:
                 break
             kk = self.k
-            self.add(Hc[:, j], lam[j], Z[: kk, j].copy(), q[j].copy(), s[j])
+            if not s[j] > 0:
+                raise np.linalg.LinAlgError("column is linearly dependent on the layer.")
+            root = np.sqrt(s[j])
+            self.L[kk, :kk] = Z[:kk, j]
+            self.L[kk, kk] = root
+            self.P[kk] = q[j] / root
+            self.lam[kk] = lam[j]
+            self.k = kk + 1
             added.append(j)
             gains.append(float(gain[j]))
             gain[j] = 0.0
-            root = self.L[kk, kk]
-            z_new = (Hc[:, j] @ Hc - Z[: kk, j] @ Z[: kk]) / root
+            z_new = (G[j] - Z[:kk, j] @ Z[:kk]) / root
             Z[kk] = z_new
             s = s - z_new * z_new
             q = q - np.outer(z_new, self.P[kk])
@@ -178,7 +190,34 @@ class IncrementalRidge:
             ok[added] = False
             gain = np.where(ok, np.einsum("ij,ij->i", q, q) / np.where(ok, s, 1.0), 0.0)
         assert self.k - k0 == len(added)
+        if added:
+            self.Q[:, k0 : self.k] = self.extend_basis(self.Q, Hc[:, added], k0)
         return added, gains
+
+    def extend_basis(self, B, H_new, k0):
+        """Basis columns ``k0 .. k-1`` of activities ``H_new`` given the basis ``B[:, :k0]`` of the first ones.
+
+        With ``L = [[L_0, 0], [Z^T, L_a]]`` the factor after appending the
+        block ``H_a``, ``[B_0, B_a] = [H_0, H_a] L^-T`` gives ``B_a = (H_a -
+        B_0 Z) L_a^-T``. Applied to the growth samples this is ``Q``; applied
+        to other samples (``B = [1 H_val] L^-T``) it gives their basis, so
+        their fitted values are ``B P`` without solving for the weights.
+
+        Parameters
+        ----------
+        B : ndarray of shape (n_samples, >= k0)
+            Basis of the first ``k0`` columns (constant column included).
+        H_new : ndarray of shape (n_samples, k - k0)
+            Activities of the columns ``k0 .. k-1`` on the same samples.
+        k0 : int
+
+        Returns
+        -------
+        B_new : ndarray of shape (n_samples, k - k0)
+        """
+        k = self.k
+        X = np.asarray(H_new, dtype=np.float64) - B[:, :k0] @ self.L[k0:k, :k0].T
+        return solve_triangular(self.L[k0:k, k0:k], X.T, lower=True, check_finite=False).T
 
     def add(self, h, lam, z=None, q=None, s=None):
         """Append column ``h`` with penalty ``lam`` (O(n k + k^2))."""
