@@ -53,6 +53,8 @@ _N_REFERENCE = 32
 _RATE_BINS = 10
 _RATE_DISPERSION = 1.5
 _RATE_SAMPLES = 1000
+# Elements of spike trains binned at once by the synchrony test (bounds its memory).
+_SYNC_CHUNK_ELEMENTS = 1 << 22
 # ... and smallest count dispersion across samples (a rate mixture has at least 1).
 _MIN_COUNT_DISPERSION = 0.8
 # Steps of the static simulation of rate neurons (NGSNNClassifier's default n_steps).
@@ -497,10 +499,17 @@ def rate_coded(spikes, n_bins=_RATE_BINS, max_dispersion=_RATE_DISPERSION, max_s
       train's count :math:`n_{sc}`, :math:`R_2 = \sum (b_{scj} - n_{sc}/B)^2
       / \sum n_{sc} (1 - 1/B)(T - n_{sc})/(T - 1)` (bursts raise it, regular
       or clock-driven trains lower it);
-    - *across channels*: the population count :math:`m_{st} = \sum_c
-      s_{tc}` of each sample against independent channels,
-      :math:`R_3 = \sum_{s,t} (m_{st} - \bar m_s)^2 / \sum_{s} T \sum_c
-      \hat p_{sc} (1 - \hat p_{sc})` (synchrony raises it);
+    - *across channels*, at several time scales: with :math:`b^{(w)}_{sck}`
+      the count of train :math:`(s, c)` in its :math:`k`-th bin of
+      :math:`w` steps and :math:`m^{(w)}_{sk} = \sum_c b^{(w)}_{sck}` the
+      population count, :math:`R_3 = \max_w \sum_{s,k} (m_{sk} - \bar
+      m_s)^2 / \sum_{s,c,k} (b_{sck} - \bar b_{sc})^2` over :math:`w = 1,
+      2, 4, \dots` (at least ``n_bins`` bins per train). The variance of a
+      sum of independent trains is the sum of their variances, whatever
+      each train's own time structure, so its expectation is 1 for
+      independent channels; synchrony raises it, also when coincidences
+      are jittered over several steps (the wider bins catch them), and
+      anti-correlation lowers it (Golomb & Hansel's synchrony measure);
     - *serial*: spike pairs of a train at lags 1 to 5 steps against their
       expectation given the count, :math:`R_4 = \sum_{l=1}^{5} \sum_{s,c}
       \sum_t s_t s_{t+l} / \sum_{l} \sum_{s,c} n_{sc}(n_{sc} - 1)
@@ -550,11 +559,8 @@ def rate_coded(spikes, n_bins=_RATE_BINS, max_dispersion=_RATE_DISPERSION, max_s
     null = np.sum(counts * (1.0 - 1.0 / n_bins) * (used - counts) / (used - 1))
     spread = np.sum((binned - counts[:, None, :] / n_bins) ** 2)
     r_within = spread / null if null > 0 else np.inf
-    population = spikes.sum(axis=2, dtype=np.int64).astype(np.float64)  # (n, T)
     counts_all = spikes.sum(axis=1, dtype=np.int64).astype(np.float64)  # (n, C)
-    p_hat = counts_all / n_steps
-    null_pop = n_steps * np.sum(p_hat * (1.0 - p_hat))
-    r_sync = np.sum((population - population.mean(axis=1, keepdims=True)) ** 2) / null_pop if null_pop > 0 else np.inf
+    r_sync = _synchrony_ratio(spikes, n_bins)
     n_lags = min(5, n_steps // 4)
     pairs = sum(int(np.count_nonzero(spikes[:, lag:] & spikes[:, :-lag])) for lag in range(1, n_lags + 1))
     pairs_null = np.sum(counts_all * (counts_all - 1.0)) * sum(
@@ -568,6 +574,42 @@ def rate_coded(spikes, n_bins=_RATE_BINS, max_dispersion=_RATE_DISPERSION, max_s
     ratios = np.array([r_across, r_within, r_sync, r_serial])
     with np.errstate(divide="ignore"):
         return bool(np.all(ratios < max_dispersion) and np.all(1.0 / ratios[1:] < max_dispersion))
+
+
+def _synchrony_ratio(spikes, min_bins):
+    """The ratio over bin widths ``1, 2, 4, ...`` furthest from 1: population over summed single-train variance.
+
+    See :func:`rate_coded` (``R_3``); widths leave at least ``min_bins``
+    bins per train; samples are taken in chunks (bounded memory). 1 when no
+    train has spread (no spikes).
+    """
+    n, n_steps, n_ch = spikes.shape
+    widths = []
+    width = 1
+    while n_steps // width >= min_bins:
+        widths.append(width)
+        width *= 2
+    single = np.zeros(len(widths))
+    pop = np.zeros(len(widths))
+    chunk = max(1, _SYNC_CHUNK_ELEMENTS // max(1, n_steps * n_ch))
+    for start in range(0, n, chunk):
+        x = spikes[start:start + chunk]
+        k = x.shape[0]
+        for i, width in enumerate(widths):
+            m = n_steps // width
+            b = x[:, : m * width].reshape(k, m, width, n_ch).sum(axis=2, dtype=np.int64)  # (k, m, C)
+            # sum over bins of squared deviations from the train's (population's) mean bin count
+            row = b.sum(axis=1)
+            single[i] += np.sum(b * b) - np.sum(row * row) / m
+            p = b.sum(axis=2)
+            pop[i] += np.sum(p * p) - np.sum(p.sum(axis=1) ** 2) / m
+    best = 1.0
+    for a, b in zip(pop, single):
+        if b > 0:
+            ratio = max(a / b, 1e-12)
+            if abs(math.log(ratio)) > abs(math.log(best)):
+                best = ratio
+    return float(best)
 
 
 def _rates(data):
