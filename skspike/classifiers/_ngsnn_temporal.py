@@ -26,6 +26,7 @@ from ._ngsnn_candidates import (
     DenseBlock,
     NeuronSim,
     ReceptiveFieldCandidates,
+    calibrated,
     dense_activity,
 )
 from ._ngsnn_temporal_kernels import (
@@ -644,14 +645,64 @@ def _rate_sim(sim):
     return NeuronSim(sim.neuron, sim.dt, m, weights)
 
 
+def _rate_candidates(rng, n_candidates, context):
+    r"""A pool of rate neurons: mixed-sign receptive fields and population fields, half each.
+
+    The first half are :class:`~skspike.classifiers._ngsnn_candidates.ReceptiveFieldCandidates`
+    (Gaussian weights on a field of correlated channels: contrasts between
+    channels). The second half are *population* neurons: equal excitatory
+    weights on a field of ``m ~ U{2, ..., d}`` channels, a random centre and
+    the channels whose rates co-vary most with it (signed correlation over
+    the training samples), so the neuron reads the field's spike count
+
+    .. math:: I = I_{rh}\Big(1 + \lambda \frac{\sum_{c \in F} z_c - p_q}{\sigma_p}\Big)
+
+    with the same quantile threshold and gain calibration. For independent
+    Poisson trains the counts are the sufficient statistic of the rates,
+    and a class that changes the rate of many channels together is best
+    read from their summed count (the sum of ``m`` counts has ``sqrt(m)``
+    times their single signal-to-noise ratio), which random-sign fields
+    only approximate; thresholds at several quantiles of that count give
+    the least-squares readout the steps it needs to separate classes
+    ordered by rate.
+    """
+    n_pop = n_candidates // 2
+    fields = ReceptiveFieldCandidates()
+    blocks = []
+    if n_candidates - n_pop > 0:
+        blocks.append(fields.draw(rng, n_candidates - n_pop, context))
+    if n_pop > 0:
+        z, _ = fields._statistics(rng, context)
+        d = context.n_features
+        centre = rng.integers(0, d, n_pop)
+        size = rng.integers(min(2, d), d + 1, n_pop)
+        zc = z - z.mean(axis=0)
+        norm = np.sqrt(np.einsum("ij,ij->j", zc, zc))
+        norm[norm == 0] = 1.0
+        corr = (zc[:, centre] / norm[centre]).T @ (zc / norm)  # (n_pop, d), signed
+        corr[np.arange(n_pop), centre] = np.inf
+        order = np.argsort(-corr, axis=1, kind="stable")
+        U = np.zeros((d, n_pop))
+        ranks = np.arange(d)[None, :] < size[:, None]
+        rows = np.broadcast_to(np.arange(n_pop)[:, None], order.shape)
+        U[order[ranks], rows[ranks]] = 1.0
+        blocks.append(calibrated(U, z, rng, context, fields.quantiles))
+    if len(blocks) == 1:
+        return blocks[0]
+    return DenseBlock(np.concatenate([b.weights for b in blocks], axis=1),
+                      np.concatenate([b.bias for b in blocks]))
+
+
 class SpikeTrainCandidates(TemporalCandidates):
     r"""``candidates="auto"`` for spike trains: rate neurons for rate codes, else temporal neurons.
 
     When the training trains pass :func:`rate_coded` (e.g. Poisson-encoded
     static data), the spike count is all a train carries, so candidates are
-    the receptive-field neurons of static data
-    (:class:`~skspike.classifiers._ngsnn_candidates.ReceptiveFieldCandidates`)
-    driven by each channel's spike rate: the synaptic current is
+    rate neurons driven by each channel's spike rate, half of them the
+    receptive-field neurons of static data
+    (:class:`~skspike.classifiers._ngsnn_candidates.ReceptiveFieldCandidates`),
+    half population neurons summing a field's counts (see
+    ``_rate_candidates``): the synaptic current is
     :math:`I = b + \sum_c w_c\, n_c / T` (every input spike adds
     :math:`w_c / T` to a non-leaking synaptic trace read over the window),
     one accumulate per input spike and connection, no delays. Otherwise
@@ -687,7 +738,7 @@ class SpikeTrainCandidates(TemporalCandidates):
 
                 m = min(context.X.shape[1], _RATE_STEPS)
                 unit = context.cache["rate_unit"] = _rheobase(context.cache["neuron"], m, context.cache["dt"])
-            return ReceptiveFieldCandidates().draw(rng, n_candidates, dataclasses.replace(context, current_unit=unit))
+            return _rate_candidates(rng, n_candidates, dataclasses.replace(context, current_unit=unit))
         return super().draw(rng, n_candidates, context)
 
     def activity(self, data, block, sim):

@@ -372,16 +372,8 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
 # definitions and the NumPy reference built from the public functions).
 
 
-@jit(inline="always")
-def _train_lzc(words, train, n, nxt, link, length, bits):
-    """LZ76 phrase count of a train held as bits (``n <= REGISTER_MAX_STEPS``) or as a uint8 array."""
-    if n <= REGISTER_MAX_STEPS:
-        return lz76_words(words, n)
-    return lz76(train, n, nxt, link, length, bits)
-
-
 @jit()
-def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out,
+def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
                                 n_windows, bins, norms, feats):
     """Readout features of sample ``s`` into ``feats[s]``.
 
@@ -394,14 +386,19 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
 
     One layer (``weights`` (n_in, n_out + n_det), packed ``params`` of
     ``model``) is advanced by the engine's step function, so its spikes are
-    those of :func:`skspike.neurons.simulate`: its first ``n_out`` neurons are
-    the learned layer (``n_out = 0`` when the caller simulates it apart), the
-    others the detectors. ``spikes`` must be 0/1 (validated by the caller).
+    those of :func:`skspike.neurons.simulate` (the input current of a step
+    is the sum of the weight rows of the active channels, in channel order,
+    as in the engine's ``accumulate_spikes``): its first ``n_out`` neurons
+    are the learned layer (``n_out = 0`` when the caller simulates it
+    apart), the others the detectors. ``spikes`` must be 0/1 (validated by
+    the caller).
 
-    Trains of up to ``REGISTER_MAX_STEPS`` steps (also after re-binning) are
-    written straight into bit words, from the spike times, and parsed by
-    :func:`~skspike.complexity._kernels.lz76_words`; longer ones go through
-    uint8 arrays and :func:`~skspike.complexity._kernels.lz76`.
+    One pass over the input steps records each channel's spikes (count,
+    times, and the train as bit words) while it drives the layer. Trains of
+    up to ``REGISTER_MAX_STEPS`` steps (also after re-binning) are parsed
+    from bit words by :func:`~skspike.complexity._kernels.lz76_words`;
+    longer ones go through uint8 arrays and
+    :func:`~skspike.complexity._kernels.lz76`.
     """
     n_steps = spikes.shape[1]
     n_ch = spikes.shape[2]
@@ -413,11 +410,20 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
     row = feats[s]
     counts = np.zeros(n_ch, dtype=np.int64)
     spike_times = np.empty((n_ch, n_steps), dtype=np.int64)  # row c: the times of channel c's spikes
-    words = np.zeros((max(n_ch, n_out), n_words), dtype=np.uint64)
+    in_words = np.zeros((n_ch, n_words), dtype=np.uint64)
+    out_words = np.zeros((n_out, n_words), dtype=np.uint64)
     trains = np.empty((n_ch, 0 if short else n_steps), dtype=np.uint8)  # long trains only
+    out_trains = np.empty((n_out, 0 if short else n_steps), dtype=np.uint8)
+    out_counts = np.zeros(n_out, dtype=np.int64)
+    det_counts = np.zeros(n_det, dtype=np.int64)
+    v, syn, w, ref = NK.new_state(model, params)
+    drive = np.empty(n_all, dtype=np.float64)
+    out = np.empty(n_all, dtype=np.uint8)
     for t in range(n_steps):
         bit = np.uint64(1) << np.uint64(t & 63)
-        w = t >> 6
+        word = t >> 6
+        for j in range(n_all):
+            drive[j] = 0.0
         for c in range(n_ch):
             x = spikes[s, t, c]
             if not short:
@@ -425,37 +431,53 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
             if x:
                 spike_times[c, counts[c]] = t
                 counts[c] += 1
-                words[c, w] |= bit
-    nxt, link, length, bits = new_work(n_steps)
+                in_words[c, word] |= bit
+                w_row = weights[c]
+                for j in range(n_all):
+                    drive[j] += w_row[j]
+        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
+        for j in range(n_out):
+            if out[j]:
+                out_counts[j] += 1
+                out_words[j, word] |= bit
+        if not short:
+            for j in range(n_out):
+                out_trains[j, t] = out[j]
+        for j in range(n_det):
+            det_counts[j] += out[n_out + j]
+
+    nxt, link, length, lz_bits = new_work(n_steps)
     total = 0
     lzc_sum = 0.0
     for c in range(n_ch):
         total += counts[c]
         row[c] = counts[c]
-        row[n_ch + c] = _train_lzc(words[c], trains[c], n_steps,
-                                   nxt, link, length, bits) / norms[0]
+        if short:
+            phrases = lz76_words(in_words[c], n_steps)
+        else:
+            phrases = lz76(trains[c], n_steps, nxt, link, length, lz_bits)
+        row[n_ch + c] = phrases / norms[0]
         lzc_sum += row[n_ch + c]
     col = 2 * n_ch
     row[col] = total
     row[col + 1] = lzc_sum / n_ch
     col += 2
     binned = np.empty(n_steps, dtype=np.uint8)
-    bwords = np.zeros(n_words, dtype=np.uint64)
+    bin_words = np.zeros(n_words, dtype=np.uint64)
     for k in range(bins.shape[0]):
         width = bins[k]
         m = n_steps // width
         acc = 0.0
-        for c in range(n_ch):
-            # a bin spikes if any of its steps does
+        for c in range(n_ch):  # a bin spikes if any of its steps does
             if m <= REGISTER_MAX_STEPS:
                 for i in range(4):
-                    bwords[i] = 0
+                    bin_words[i] = 0
                 for i in range(counts[c]):
                     t = spike_times[c, i]
                     if t < m * width:
                         b = t // width
-                        bwords[b >> 6] |= np.uint64(1) << np.uint64(b & 63)
-                acc += lz76_words(bwords, m) / norms[k + 1]
+                        bin_words[b >> 6] |= np.uint64(1) << np.uint64(b & 63)
+                acc += lz76_words(bin_words, m) / norms[k + 1]
             else:
                 for i in range(m):
                     binned[i] = 0
@@ -463,36 +485,9 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
                     t = spike_times[c, i]
                     if t < m * width:
                         binned[t // width] = 1
-                acc += lz76(binned, m, nxt, link, length, bits) / norms[k + 1]
+                acc += lz76(binned, m, nxt, link, length, lz_bits) / norms[k + 1]
         row[col] = acc / n_ch
         col += 1
-
-    v, syn, w, ref = NK.new_state(model, params)
-    drive = np.empty(n_all, dtype=np.float64)
-    out = np.empty(n_all, dtype=np.uint8)
-    out_trains = np.empty((n_out, 0 if short else n_steps), dtype=np.uint8)
-    out_counts = np.zeros(n_out, dtype=np.int64)
-    det_counts = np.zeros(n_det, dtype=np.int64)
-    for j in range(n_out):
-        for i in range(n_words):
-            words[j, i] = 0
-    for t in range(n_steps):
-        for j in range(n_all):
-            drive[j] = 0.0
-        NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
-        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
-        if short:
-            bit = np.uint64(1) << np.uint64(t & 63)
-            for j in range(n_out):
-                if out[j]:
-                    words[j, t >> 6] |= bit
-                    out_counts[j] += 1
-        else:
-            for j in range(n_out):
-                out_trains[j, t] = out[j]
-                out_counts[j] += out[j]
-        for j in range(n_det):
-            det_counts[j] += out[n_out + j]
     denom = max(total, 1)
     for k in range(n_windows):
         pairs = 0
@@ -504,18 +499,20 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
         row[col] = det_counts[j] / n_steps
         col += 1
     for j in range(n_out):
-        row[col + j] = _train_lzc(words[j], out_trains[j], n_steps,
-                                  nxt, link, length, bits) / norms[0]
+        if short:
+            phrases = lz76_words(out_words[j], n_steps)
+        else:
+            phrases = lz76(out_trains[j], n_steps, nxt, link, length, lz_bits)
+        row[col + j] = phrases / norms[0]
         row[col + n_out + j] = out_counts[j]
 
 
 @jit(parallel=True)
-def multiscale_features(spikes, weights, fanout, bias, model, params, n_out, n_windows, bins, norms, feats):
+def multiscale_features(spikes, weights, bias, model, params, n_out, n_windows, bins, norms, feats):
     """Readout features of every sample of ``spikes`` (n_samples, n_steps, n_channels), in parallel.
 
     ``feats`` (n_samples, n_features) receives one row per sample (see
     ``_sample_multiscale_features``); a row depends only on its sample.
     """
     for s in prange(spikes.shape[0]):
-        _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out, n_windows, bins,
-                                    norms, feats)
+        _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out, n_windows, bins, norms, feats)

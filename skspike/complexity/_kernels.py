@@ -207,6 +207,8 @@ def lz76_words(words, n):
     integer operations per symbol, without branches on the data except the
     end of a phrase.
     """
+    if n <= 64:
+        return _lz76_word(words[0], n)
     o0 = words[0]
     o1 = words[1]
     o2 = words[2]
@@ -236,6 +238,28 @@ def lz76_words(words, n):
             e2 = (e2 << one) | (e1 >> top)
             e1 = (e1 << one) | (e0 >> top)
             e0 = e0 << one
+            j += 1
+        count += 1
+        start = j + 1
+    return count
+
+
+@jit()
+def _lz76_word(o, n):
+    """``lz76_words`` for ``n <= 64`` symbols: the sequence and the matching set in one word each."""
+    one = np.uint64(1)
+    count = 0
+    start = 0
+    while start < n:
+        e = _low_bits(start, 0)
+        j = start
+        while True:
+            if j == n:
+                return count + 1
+            e &= o ^ (((o >> np.uint64(j)) & one) - one)
+            if e == 0:
+                break
+            e = e << one
             j += 1
         count += 1
         start = j + 1
