@@ -432,9 +432,8 @@ def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
                 spike_times[c, counts[c]] = t
                 counts[c] += 1
                 in_words[c, word] |= bit
-                w_row = weights[c]
-                for j in range(n_all):
-                    drive[j] += w_row[j]
+                for j in range(n_all):  # (a row view here would cost reference counting per spike)
+                    drive[j] += weights[c, j]
         NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
         for j in range(n_out):
             if out[j]:
