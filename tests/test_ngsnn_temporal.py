@@ -268,3 +268,92 @@ def test_quality_gunpoint():
     X_train, X_test, y_train, y_test = datasets.load_gunpoint(return_X_y=True)
     clf = NGSNNClassifier(random_state=0).fit(X_train[:, :, None], y_train)
     assert clf.score(X_test[:, :, None], y_test) > 0.93
+
+
+# ------------------------------------------------- spike-train routing (issue 14)
+def _jittered_sync(rng, n, n_steps, n_ch, rate, c, jitter):
+    """Multiple-interaction process: each channel copies each mother spike with probability c, jittered."""
+    out = np.zeros((n, n_steps, n_ch), dtype=np.uint8)
+    for s in range(n):
+        if c == 0:
+            out[s] = rng.random_sample((n_steps, n_ch)) < rate
+            continue
+        mother = rng.uniform(0, n_steps, rng.poisson(rate / c * n_steps))
+        for ch in range(n_ch):
+            t = mother[rng.random_sample(mother.size) < c]
+            t = np.floor(t + jitter * rng.standard_normal(t.size)).astype(int)
+            out[s, t[(t >= 0) & (t < n_steps)], ch] = 1
+    return out
+
+
+def _family(make, seed, n_per, levels):
+    rng = np.random.RandomState(seed)
+    X = np.concatenate([make(rng, n_per, level) for level in levels])
+    y = np.repeat(np.arange(len(levels)), n_per)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+def _counts_lr(X, y, Xt, yt):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    return pipe.fit(X.sum(axis=1), y).score(Xt.sum(axis=1), yt)
+
+
+def test_synchrony_test_sees_jittered_coincidences_not_single_train_structure():
+    """R_3 of rate_coded: 1 for independent channels whatever their own timing; jitter needs wide bins."""
+    from skspike.classifiers._ngsnn_temporal import _synchrony_ratio, rate_coded
+
+    rng = np.random.RandomState(0)
+    sync = _jittered_sync(rng, 150, 100, 8, 0.05, 0.4, 2.5)
+    assert _synchrony_ratio(sync, 100) < 1.4  # at step resolution the jitter hides most coincidences
+    assert _synchrony_ratio(sync, 10) > 2.5  # bins of a few steps catch them
+    assert not rate_coded(sync)
+    poisson = (rng.random_sample((150, 100, 8)) < 0.05).astype(np.uint8)
+    assert abs(_synchrony_ratio(poisson, 10) - 1.0) < 0.1 and rate_coded(poisson)
+    # independent bursty channels: far from Poisson, but not correlated with each other
+    bursty = np.zeros((150, 100, 8), dtype=np.uint8)
+    state = rng.random_sample((150, 8)) < 0.05
+    for t in range(100):
+        bursty[:, t] = state
+        state = rng.random_sample((150, 8)) < np.where(state, 0.7, 0.05 * 0.3 / 0.95)
+    assert abs(_synchrony_ratio(bursty, 10) - 1.0) < 0.1 and not rate_coded(bursty)
+    # anti-correlated channels (one spike shared out among them) lower it
+    anti = np.zeros((150, 100, 8), dtype=np.uint8)
+    steps = rng.random_sample((150, 100)) < 0.4
+    anti[steps, rng.randint(0, 8, int(steps.sum()))] = 1
+    assert _synchrony_ratio(anti, 10) < 0.67
+
+
+def test_ngsnn_on_jittered_synchrony_beats_counts():
+    """Equal-rate classes that differ only in jittered synchrony go to the temporal route and are read."""
+    from skspike.classifiers._ngsnn_temporal import TemporalBlock
+
+    def make(rng, n, c):
+        return _jittered_sync(rng, n, 100, 8, 0.05, c, 1.5)
+
+    X, y = _family(make, 0, 60, (0.0, 0.4))
+    Xt, yt = _family(make, 1, 100, (0.0, 0.4))
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    assert isinstance(clf.hidden_, TemporalBlock)
+    acc, base = clf.score(Xt, yt), _counts_lr(X, y, Xt, yt)
+    assert acc >= base + 0.2 and acc >= 0.8, (acc, base)
+
+
+def test_ngsnn_rate_route_reads_counts_as_well_as_logistic_regression():
+    """Poisson classes differing in rate: the rate neurons' readout matches counts + LogisticRegression."""
+    from skspike.classifiers._ngsnn_candidates import DenseBlock
+
+    def make(rng, n, rate):
+        return (rng.random_sample((n, 100, 10)) < rate).astype(np.uint8)
+
+    X, y = _family(make, 2, 150, (0.02, 0.03, 0.04))
+    Xt, yt = _family(make, 3, 300, (0.02, 0.03, 0.04))
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    assert isinstance(clf.hidden_, DenseBlock)
+    acc, base = clf.score(Xt, yt), _counts_lr(X, y, Xt, yt)
+    # (mixed-sign receptive fields alone: 2-3 points below)
+    assert acc >= base - 0.01, (acc, base)

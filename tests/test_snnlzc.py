@@ -446,3 +446,18 @@ def test_feature_kernel_equals_numpy_blocks(neuron, reset):
     # a sample gets the same row alone (one thread, see _threads_for) as inside a batch
     np.testing.assert_array_equal(clf._multiscale_features(X[3:4]), feats[3:4])
     np.testing.assert_allclose(clf.decision_function(X[3:4]), clf.decision_function(X)[3:4], rtol=1e-12)
+
+
+def test_feature_kernel_equals_numpy_blocks_on_long_trains():
+    """Trains longer than the four-register LZ76 parser (256 steps), also after re-binning, take the array path."""
+    from skspike.classifiers import _snnlzc_features as F
+    from skspike.complexity._kernels import REGISTER_MAX_STEPS
+
+    X, y = make_spike_trains(n_samples=30, n_steps=600, n_channels=3, process="markov", rates=125.0,
+                             burstiness=[0.0, 0.5], random_state=5)
+    clf = SNNLZCClassifier(max_iter=2, random_state=0).fit(X, y)
+    bins = clf.detector_layer_["bins"]
+    assert 600 // min(bins) > REGISTER_MAX_STEPS >= 600 // max(bins)  # both paths for the binned trains
+    separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)
+                          + F.layer_features(clf.output_spikes(X))])
+    np.testing.assert_allclose(clf._multiscale_features(X), separate, rtol=1e-12, atol=0)

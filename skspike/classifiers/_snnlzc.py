@@ -779,7 +779,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         n_steps = self._n_steps_run
         norms = np.array([_normaliser(n_steps)] + [_normaliser(n_steps // width) for width in bins])
         args = (
-            weights, np.count_nonzero(weights, axis=1).astype(np.int64), np.ascontiguousarray(bias),
+            weights, np.ascontiguousarray(bias),
             det_model, np.ascontiguousarray(params), n_out if fused else 0,
             len(det["pair_windows"]), bins, norms,
         )

@@ -31,7 +31,7 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
-from ..complexity._kernels import lz76, new_work
+from ..complexity._kernels import REGISTER_MAX_STEPS, lz76, lz76_words, new_work
 from ..neurons import MetaNeuron
 from ..neurons import _kernels as NK
 
@@ -351,7 +351,7 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
 
 
 @jit()
-def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out,
+def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
                                 n_windows, bins, norms, feats):
     """Readout features of sample ``s`` into ``feats[s]``.
 
@@ -364,68 +364,107 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
 
     One layer (``weights`` (n_in, n_out + n_det), packed ``params`` of
     ``model``) is advanced by the engine's step function, so its spikes are
-    those of :func:`skspike.neurons.simulate`: its first ``n_out`` neurons are
-    the learned layer (``n_out = 0`` when the caller simulates it apart), the
-    others the detectors. ``spikes`` must be 0/1 (validated by the caller).
+    those of :func:`skspike.neurons.simulate` (the input current of a step
+    is the sum of the weight rows of the active channels, in channel order,
+    as in the engine's ``accumulate_spikes``): its first ``n_out`` neurons
+    are the learned layer (``n_out = 0`` when the caller simulates it
+    apart), the others the detectors. ``spikes`` must be 0/1 (validated by
+    the caller).
+
+    One pass over the input steps records each channel's spikes (count,
+    times, and the train as bit words) while it drives the layer. Trains of
+    up to ``REGISTER_MAX_STEPS`` steps (also after re-binning) are parsed
+    from bit words by :func:`~skspike.complexity._kernels.lz76_words`;
+    longer ones go through uint8 arrays and
+    :func:`~skspike.complexity._kernels.lz76`.
     """
     n_steps = spikes.shape[1]
     n_ch = spikes.shape[2]
     n_all = weights.shape[1]
     n_det = n_all - n_out
     n_pair = n_windows * n_ch
+    short = n_steps <= REGISTER_MAX_STEPS
+    n_words = max((n_steps + 63) >> 6, 4)
     row = feats[s]
-    trains = np.empty((n_ch, n_steps), dtype=np.uint8)
     counts = np.zeros(n_ch, dtype=np.int64)
     spike_times = np.empty((n_ch, n_steps), dtype=np.int64)  # row c: the times of channel c's spikes
+    in_words = np.zeros((n_ch, n_words), dtype=np.uint64)
+    out_words = np.zeros((n_out, n_words), dtype=np.uint64)
+    trains = np.empty((n_ch, 0 if short else n_steps), dtype=np.uint8)  # long trains only
+    out_trains = np.empty((n_out, 0 if short else n_steps), dtype=np.uint8)
+    out_counts = np.zeros(n_out, dtype=np.int64)
+    det_counts = np.zeros(n_det, dtype=np.int64)
+    v, syn, w, ref = NK.new_state(model, params)
+    drive = np.empty(n_all, dtype=np.float64)
+    out = np.empty(n_all, dtype=np.uint8)
     for t in range(n_steps):
+        bit = np.uint64(1) << np.uint64(t & 63)
+        word = t >> 6
+        for j in range(n_all):
+            drive[j] = 0.0
         for c in range(n_ch):
             x = spikes[s, t, c]
-            trains[c, t] = x
+            if not short:
+                trains[c, t] = x
             if x:
                 spike_times[c, counts[c]] = t
                 counts[c] += 1
-    nxt, link, length, bits = new_work(n_steps)
+                in_words[c, word] |= bit
+                for j in range(n_all):  # (a row view here would cost reference counting per spike)
+                    drive[j] += weights[c, j]
+        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
+        for j in range(n_out):
+            if out[j]:
+                out_counts[j] += 1
+                out_words[j, word] |= bit
+        if not short:
+            for j in range(n_out):
+                out_trains[j, t] = out[j]
+        for j in range(n_det):
+            det_counts[j] += out[n_out + j]
+
+    nxt, link, length, lz_bits = new_work(n_steps)
     total = 0
     lzc_sum = 0.0
     for c in range(n_ch):
         total += counts[c]
         row[c] = counts[c]
-        row[n_ch + c] = lz76(trains[c], n_steps, nxt, link, length, bits) / norms[0]
+        if short:
+            phrases = lz76_words(in_words[c], n_steps)
+        else:
+            phrases = lz76(trains[c], n_steps, nxt, link, length, lz_bits)
+        row[n_ch + c] = phrases / norms[0]
         lzc_sum += row[n_ch + c]
     col = 2 * n_ch
     row[col] = total
     row[col + 1] = lzc_sum / n_ch
     col += 2
     binned = np.empty(n_steps, dtype=np.uint8)
+    bin_words = np.zeros(n_words, dtype=np.uint64)
     for k in range(bins.shape[0]):
         width = bins[k]
         m = n_steps // width
         acc = 0.0
-        for c in range(n_ch):
-            for i in range(m):
-                binned[i] = 0
-            for i in range(counts[c]):  # a bin spikes if any of its steps does
-                t = spike_times[c, i]
-                if t < m * width:
-                    binned[t // width] = 1
-            acc += lz76(binned, m, nxt, link, length, bits) / norms[k + 1]
+        for c in range(n_ch):  # a bin spikes if any of its steps does
+            if m <= REGISTER_MAX_STEPS:
+                for i in range(4):
+                    bin_words[i] = 0
+                for i in range(counts[c]):
+                    t = spike_times[c, i]
+                    if t < m * width:
+                        b = t // width
+                        bin_words[b >> 6] |= np.uint64(1) << np.uint64(b & 63)
+                acc += lz76_words(bin_words, m) / norms[k + 1]
+            else:
+                for i in range(m):
+                    binned[i] = 0
+                for i in range(counts[c]):
+                    t = spike_times[c, i]
+                    if t < m * width:
+                        binned[t // width] = 1
+                acc += lz76(binned, m, nxt, link, length, lz_bits) / norms[k + 1]
         row[col] = acc / n_ch
         col += 1
-
-    v, syn, w, ref = NK.new_state(model, params)
-    drive = np.empty(n_all, dtype=np.float64)
-    out = np.empty(n_all, dtype=np.uint8)
-    out_trains = np.empty((n_out, n_steps), dtype=np.uint8)
-    det_counts = np.zeros(n_det, dtype=np.int64)
-    for t in range(n_steps):
-        for j in range(n_all):
-            drive[j] = 0.0
-        NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
-        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
-        for j in range(n_out):
-            out_trains[j, t] = out[j]
-        for j in range(n_det):
-            det_counts[j] += out[n_out + j]
     denom = max(total, 1)
     for k in range(n_windows):
         pairs = 0
@@ -437,21 +476,20 @@ def _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params,
         row[col] = det_counts[j] / n_steps
         col += 1
     for j in range(n_out):
-        row[col + j] = lz76(out_trains[j], n_steps, nxt, link, length, bits) / norms[0]
-        c_j = 0
-        for t in range(n_steps):
-            c_j += out_trains[j, t]
-        row[col + n_out + j] = c_j
+        if short:
+            phrases = lz76_words(out_words[j], n_steps)
+        else:
+            phrases = lz76(out_trains[j], n_steps, nxt, link, length, lz_bits)
+        row[col + j] = phrases / norms[0]
+        row[col + n_out + j] = out_counts[j]
 
 
 @jit(parallel=True)
-def multiscale_features(spikes, weights, fanout, bias, model, params, n_out, n_windows, bins, norms, feats):
+def multiscale_features(spikes, weights, bias, model, params, n_out, n_windows, bins, norms, feats):
     """Readout features of every sample of ``spikes`` (n_samples, n_steps, n_channels), in parallel.
 
     ``feats`` (n_samples, n_features) receives one row per sample (see
     ``_sample_multiscale_features``); a row depends only on its sample.
     """
     for s in prange(spikes.shape[0]):
-        _sample_multiscale_features(spikes, s, weights, fanout, bias, model, params, n_out, n_windows, bins,
-                                    norms, feats)
-
+        _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out, n_windows, bins, norms, feats)

@@ -5,14 +5,18 @@ algorithm (the last phrase counted even if it is not new). Their scan costs
 up to O(n^2 / log n) comparisons per sequence of length n; here the longest
 earlier match of each phrase is found instead
 
-- for sequences of up to ``BITSET_MAX_STEPS`` symbols (spike trains of a few
-  hundred steps), by bit-parallel matching: the set of earlier start
-  positions still matching is a bitset, narrowed by one AND with the shifted
-  bitset of the next symbol's positions per symbol (a few machine words);
+- for sequences of up to ``REGISTER_MAX_STEPS`` (256) symbols, by
+  bit-parallel matching in four machine words held in registers
+  (``lz76_words``): the set of earlier positions still matching is shifted
+  one place per symbol and narrowed by one AND with the bits of that symbol;
+  spike-train kernels that already hold a train as words call it directly;
+- up to ``BITSET_MAX_STEPS`` symbols, by the same bit-parallel matching on
+  arrays of words (the candidate start positions, narrowed by the shifted
+  bitset of the next symbol's positions);
 - for longer sequences, with a suffix automaton of the parsed prefix, in
   O(n) time and O(n) memory.
 
-Both give the Kaspar-Schuster counts (checked against a literal
+All give the Kaspar-Schuster counts (checked against a literal
 implementation, the definition and antropy in the tests). ``lz76`` picks
 one; ``work`` is the buffers both need, from ``new_work(n)``.
 """
@@ -169,12 +173,118 @@ def _lz76_count_bits(seq, n, ones, zeros, cand):
 # Longest sequence parsed by bit-parallel matching (16 words of candidates):
 # faster than the automaton up to a few thousand symbols, O(n) beyond.
 BITSET_MAX_STEPS = 1024
+# Longest sequence parsed with the matching set in four registers (lz76_words).
+REGISTER_MAX_STEPS = 256
+
+
+@jit(inline="always")
+def _low_bits(start, word):
+    """Bits of positions ``0 .. start - 1`` that fall in word ``word`` (64 positions each)."""
+    lo = word * 64
+    if start >= lo + 64:
+        return ~np.uint64(0)
+    if start <= lo:
+        return np.uint64(0)
+    return (np.uint64(1) << np.uint64(start - lo)) - np.uint64(1)
+
+
+@jit()
+def lz76_words(words, n):
+    """LZ76 phrase count of a binary sequence of ``n <= 256`` symbols given as bits.
+
+    Bit ``t & 63`` of ``words[t >> 6]`` is symbol ``t`` (``words`` has at
+    least four uint64 words; bits at positions ``>= n`` are ignored).
+
+    For the phrase starting at ``l`` the matching set ``E`` holds ``i + k``
+    for every earlier start ``i < l`` whose next ``k`` symbols equal
+    ``seq[l:l + k]``. Reading symbol ``s = seq[l + k]`` keeps the positions
+    holding ``s`` (one AND with the bits of ``s``: the ones, or their
+    complement) and moves them one place on (a 256-bit shift by one). The
+    match has length ``k`` when ``E`` empties at step ``k``; the phrase is
+    the match plus one symbol, and a match reaching the end is the last
+    (counted) phrase. Positions in ``E`` stay below ``l + k < n``. The four
+    words of ``E`` and of the sequence stay in registers: about a dozen
+    integer operations per symbol, without branches on the data except the
+    end of a phrase.
+    """
+    if n <= 64:
+        return _lz76_word(words[0], n)
+    o0 = words[0]
+    o1 = words[1]
+    o2 = words[2]
+    o3 = words[3]
+    one = np.uint64(1)
+    top = np.uint64(63)
+    count = 0
+    start = 0
+    while start < n:
+        e0 = _low_bits(start, 0)
+        e1 = _low_bits(start, 1)
+        e2 = _low_bits(start, 2)
+        e3 = _low_bits(start, 3)
+        j = start
+        while True:
+            if j == n:
+                return count + 1  # the last phrase reaches the end: counted
+            # all ones for a 0 symbol (keep the zeros: complement), 0 for a 1
+            flip = ((words[j >> 6] >> np.uint64(j & 63)) & one) - one
+            e0 &= o0 ^ flip
+            e1 &= o1 ^ flip
+            e2 &= o2 ^ flip
+            e3 &= o3 ^ flip
+            if (e0 | e1 | e2 | e3) == 0:
+                break
+            e3 = (e3 << one) | (e2 >> top)
+            e2 = (e2 << one) | (e1 >> top)
+            e1 = (e1 << one) | (e0 >> top)
+            e0 = e0 << one
+            j += 1
+        count += 1
+        start = j + 1
+    return count
+
+
+@jit()
+def _lz76_word(o, n):
+    """``lz76_words`` for ``n <= 64`` symbols: the sequence and the matching set in one word each."""
+    one = np.uint64(1)
+    count = 0
+    start = 0
+    while start < n:
+        e = _low_bits(start, 0)
+        j = start
+        while True:
+            if j == n:
+                return count + 1
+            e &= o ^ (((o >> np.uint64(j)) & one) - one)
+            if e == 0:
+                break
+            e = e << one
+            j += 1
+        count += 1
+        start = j + 1
+    return count
+
+
+@jit()
+def _seq_to_words(seq, n, words):
+    """Bits of ``seq[:n]`` into ``words`` (zero-padded to four words); False if a value exceeds 1."""
+    n_words = max((n + 63) >> 6, 4)
+    for w in range(n_words):
+        words[w] = 0
+    for t in range(n):
+        ch = seq[t]
+        if ch > 1:
+            return False
+        if ch:
+            words[t >> 6] |= np.uint64(1) << np.uint64(t & 63)
+    return True
 
 
 @jit()
 def new_work(n):
     """Work buffers of ``lz76`` for sequences of up to ``n`` symbols."""
-    n_words = (n + 63) // 64 + 2
+    n_words = max((n + 63) // 64 + 2, 4)
     if n <= BITSET_MAX_STEPS:
         size = 1
     else:
@@ -189,6 +299,10 @@ def new_work(n):
 @jit()
 def lz76(seq, n, nxt, link, length, bits):
     """LZ76 phrase count of ``seq[:n]`` (-1 if a value exceeds 1); buffers from ``new_work``."""
+    if n <= REGISTER_MAX_STEPS:
+        if not _seq_to_words(seq, n, bits[0]):
+            return -1  # not binary: the wrapper raises
+        return lz76_words(bits[0], n)
     if n <= BITSET_MAX_STEPS:
         return _lz76_count_bits(seq, n, bits[0], bits[1], bits[2])
     return _lz76_count(seq, n, nxt, link, length)
