@@ -855,7 +855,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
         HY -= n * np.outer(h_mean, y_mean)
         from scipy.linalg import cho_factor, cho_solve
 
-        beta = cho_solve(cho_factor(G, lower=True, overwrite_a=True, check_finite=False), HY)
+        if k == 0:  # no neuron grown: the intercept alone (old SciPy's dpotrs refuses empty arrays)
+            beta = np.zeros_like(HY)
+        else:
+            beta = cho_solve(cho_factor(G, lower=True, overwrite_a=True, check_finite=False), HY)
         intercept = y_mean - h_mean @ beta
         return intercept, beta, lam, H_kept
 
