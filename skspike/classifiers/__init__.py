@@ -1,6 +1,6 @@
 """Spiking classifiers."""
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "NGSNNClassifier": "._ngsnn",
@@ -9,12 +9,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

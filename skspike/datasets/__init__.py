@@ -1,6 +1,6 @@
 """Data sets: synthetic spike trains and neuromorphic event data loaders."""
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "make_spike_trains": "._spike_trains",
@@ -14,12 +14,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -4,7 +4,7 @@ All encoders are scikit-learn transformers returning uint8 spikes of shape
 ``(n_samples, n_steps, n_channels)``.
 """
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "BaseEncoder": "._base",
@@ -20,12 +20,4 @@ _EXPORTS = {
 
 __all__ = [name for name in _EXPORTS if name != "BaseEncoder"]
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -10,7 +10,7 @@ in ``skspike.plasticity._training`` call the engine's neuron step.
 Importing this package compiles nothing.
 """
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "PlasticityRule": "._rules",
@@ -25,12 +25,4 @@ _EXPORTS = {
 
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

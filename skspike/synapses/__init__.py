@@ -6,7 +6,7 @@ with ``efficacy(spikes, dt)`` and can be passed to
 ``skspike.synapses._kernels``. Importing this package compiles nothing.
 """
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "SynapseModel": "._models",
@@ -15,12 +15,4 @@ _EXPORTS = {
 
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
