@@ -13,7 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..neurons import LIF, AdaptiveLIF, NeuronModel
+from ..neurons import LIF, NeuronModel
 from ..utils._random import derive_seed
 from ..utils._validation import check_spikes
 from . import _training as T
@@ -53,23 +53,18 @@ def extractor_rule(est):
 def _extractor_neuron(est, *, learn):
     """The extractor's Diehl & Cook neuron as an engine model (voltage-jump synapses).
 
-    The neuron is ``est.neuron_`` when the estimator resolved one (an
-    :class:`~skspike.neurons.AdaptiveLIF`, or a LIF given the extractor's
-    threshold adaptation), else it is built from the extractor's scalars.
+    The neuron is the fitted ``est.neuron_`` (an
+    :class:`~skspike.neurons.AdaptiveLIF`; ``fit`` resolves a LIF, the
+    default preset and the deprecated scalars into it).
     ``r_m = g / (1 - exp(-dt/tau_m))`` makes a spike through ``w`` a jump
     of ``g w`` mV (``g`` the extractor's ``synaptic_gain_``); ``t_ref + dt`` gives
     ``round(t_ref / dt)`` clamped steps under the engine's (Brian2's)
     refractory convention. Inference freezes the threshold (no decay, no jump).
     """
-    neuron = getattr(est, "neuron_", None)
-    if isinstance(neuron, (LIF, AdaptiveLIF)):
-        fields = {f.name: getattr(neuron, f.name) for f in dataclasses.fields(LIF)}
-        theta_plus = getattr(neuron, "theta_jump", 0.0)
-        tau_theta = est.tau_theta_
-    else:
-        fields = dict(tau_m=est.tau_m, v_rest=est.v_rest, v_reset=est.v_reset, v_thresh=est.v_thresh,
-                      t_ref=est.t_ref)
-        theta_plus, tau_theta = est.theta_plus, est.tau_theta_
+    neuron = est.neuron_
+    fields = {f.name: getattr(neuron, f.name) for f in dataclasses.fields(LIF)}
+    theta_plus = getattr(neuron, "theta_jump", 0.0)
+    tau_theta = est.tau_theta_
     decay_m = np.exp(-est.dt / np.asarray(fields["tau_m"], dtype=np.float64))
     gain = float(getattr(est, "synaptic_gain_", 1.0))  # the extractor's synaptic gain g
     t_ref = np.asarray(fields["t_ref"], dtype=np.float64)
