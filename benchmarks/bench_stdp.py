@@ -77,6 +77,22 @@ def digits_28x28():
 
 
 # --------------------------------------------------------------------------- skspike
+# The neuron's entries of PAPER (Brian2 reads them all; skspike gets them as neuron=).
+NEURON_KEYS = ("tau_m", "v_rest", "v_reset", "v_thresh", "t_ref", "theta_plus", "tau_theta")
+
+
+def paper_extractor_params():
+    """PAPER as STDPFeatureExtractor parameters: the Diehl & Cook neuron as ``neuron=``."""
+    from skspike.neurons import AdaptiveLIF
+
+    neuron = AdaptiveLIF.diehl_cook(
+        tau_m=PAPER["tau_m"], v_rest=PAPER["v_rest"], v_reset=PAPER["v_reset"],
+        v_thresh=PAPER["v_thresh"], t_ref=PAPER["t_ref"], theta_jump=PAPER["theta_plus"],
+        tau_adapt=PAPER["tau_theta"])
+    params = {k: v for k, v in PAPER.items() if k not in NEURON_KEYS}
+    return dict(params, neuron=neuron)
+
+
 def _extractor(**kw):
     from skspike import STDPFeatureExtractor
     from skspike.encoding import PoissonEncoder
@@ -84,7 +100,7 @@ def _extractor(**kw):
     enc = PoissonEncoder(max_rate=MAX_RATE, n_steps=int(PRESENT_MS / DT), dt=DT,
                          feature_range=(0, 255))
     return STDPFeatureExtractor(N_NEURONS, encoder=enc, min_spikes=0, random_state=0,
-                                **PAPER, **kw)
+                                **paper_extractor_params(), **kw)
 
 
 def bench_skspike(X, n_samples, repeats):
@@ -120,7 +136,7 @@ def bench_skspike(X, n_samples, repeats):
         from skspike import STDPFeatureExtractor
 
         return STDPFeatureExtractor(N_NEURONS, encoder=None, min_spikes=0, random_state=0,
-                                    **PAPER)
+                                    **paper_extractor_params())
 
     t0 = time.perf_counter()
     spike_extractor().partial_fit(spikes[:2])
