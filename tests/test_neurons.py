@@ -244,33 +244,3 @@ def test_building_block_kernels_reproduce_simulate():
     assert expected.sum() > 10
     np.testing.assert_array_equal(out, expected)
     assert events / 3 == ops.synaptic_ac
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("lif", [dict(), dict(t_ref=2.0), dict(tau_syn=4.0, reset="subtract")])
-def test_spike_input_kernel_shared_parameter_step_is_the_per_neuron_step(lif, dtype):
-    # A LIF layer whose neurons share their parameters steps on hoisted scalars and
-    # finds its input spikes word by word; a layer that differs only in a row the
-    # LIF ignores (P_U_DRIVE) takes the per-neuron step and byte scan: same bits.
-    rng = np.random.RandomState(4)
-    spikes = (rng.rand(5, 40, 21) < 0.25).astype(np.uint8)  # 21: two words and a tail
-    weights = rng.normal(0.4, 0.6, (21, 6)).astype(dtype)
-    model, shared = LIF(tau_m=10.0, v_thresh=1.0, **lif).kernel_params(6, 1.0, dtype)
-    per_neuron = shared.copy()
-    per_neuron[K.P_U_DRIVE, 2] = 1.0
-    fanout = np.count_nonzero(weights, axis=1).astype(np.int64)
-    results = []
-    for params in (shared, per_neuron):
-        out = np.zeros((5, 40, 6), dtype=np.uint8)
-        volt = np.zeros((5, 40, 6), dtype=dtype)
-        n_events = np.zeros(5, dtype=np.int64)
-        n_spikes = np.zeros(5, dtype=np.int64)
-        for mode, arrays in ((K.OUT_SPIKES, (out, np.zeros((0, 0), np.int64), volt[:0])),
-                             (K.OUT_VOLTAGE, (out[:0], np.zeros((0, 0), np.int64), volt))):
-            K.spike_input_kernel(spikes, np.empty((0, 0, 0)), weights, fanout, np.zeros(6, dtype), model,
-                                 params, mode, *arrays, n_events, n_spikes)
-        results.append((out, volt, n_events.copy(), n_spikes.copy()))
-    for a, b in zip(*results):
-        np.testing.assert_array_equal(a, b)
-    assert 0 < results[0][0].sum() < results[0][0].size
-    assert results[0][2].sum() == (spikes.sum(axis=(1,)) @ fanout).sum()

@@ -227,47 +227,6 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
 
 
 @jit(inline="always")
-def _step_lif_shared(params, v, syn, ref, drive, bias, spikes):
-    """:func:`_step_lif` on the scalars of column 0 (see :func:`_step_adaptive_shared`)."""
-    n_out = v.shape[0]
-    decay_syn = params[P_DECAY_SYN, 0]
-    decay_m = params[P_DECAY_M, 0]
-    gain = params[P_GAIN, 0]
-    rest_drive = params[P_REST_DRIVE, 0]
-    v_reset = params[P_V_RESET, 0]
-    v_thresh = params[P_V_THRESH, 0]
-    ref_steps = np.int32(params[P_REF_STEPS, 0])
-    subtract = params[P_SUBTRACT, 0]
-    n_spikes = 0
-    if params[P_ANY_REF, 0] == 0.0:
-        for j in range(n_out):
-            current = decay_syn * syn[j] + drive[j]
-            syn[j] = current
-            vj = decay_m * v[j] + rest_drive + gain * (current + bias[j])
-            fired = vj >= v_thresh
-            v[j] = v_reset + subtract * (vj - v_thresh) if fired else vj
-            spikes[j] = fired
-            n_spikes += fired
-        return n_spikes
-    for j in range(n_out):
-        current = decay_syn * syn[j] + drive[j]
-        syn[j] = current
-        r = ref[j]
-        vj = decay_m * v[j] + rest_drive + gain * (current + bias[j])
-        fired = (r <= 0) & (vj >= v_thresh)
-        if fired:
-            v[j] = v_reset + subtract * (vj - v_thresh)
-            ref[j] = ref_steps
-        elif r > 0:
-            ref[j] = r - 1
-        else:
-            v[j] = vj
-        spikes[j] = fired
-        n_spikes += fired
-    return n_spikes
-
-
-@jit(inline="always")
 def _step_adaptive_shared(params, v, syn, w, ref, drive, bias, spikes):
     """:func:`_step_adaptive` of a layer whose neurons share their parameters.
 
@@ -400,36 +359,6 @@ def accumulate_spikes(spikes_in, weights, drive, fanout):
             for j in range(n_out):
                 drive[j] += row[j]
             n_events += fanout[i]
-    return n_events
-
-
-@jit(inline="always")
-def _deliver_spike_row(spikes_in, weights, drive, fanout, active):
-    """:func:`accumulate_spikes` with ``drive`` overwritten: same sums, same order.
-
-    The active inputs are found eight at a time (one uint64 word of
-    ``spikes_in``, C-contiguous) into ``active``, then their rows are added
-    by :func:`_deliver_rows`.
-    """
-    n_in = spikes_in.shape[0]
-    n_words = n_in // 8
-    n = 0
-    n_events = 0
-    if n_words > 0:
-        words = spikes_in[:n_words * 8].view(np.uint64)
-        for k in range(n_words):
-            if words[k] != 0:
-                for i in range(8 * k, 8 * k + 8):
-                    if spikes_in[i]:
-                        active[n] = i
-                        n += 1
-                        n_events += fanout[i]
-    for i in range(8 * n_words, n_in):
-        if spikes_in[i]:
-            active[n] = i
-            n += 1
-            n_events += fanout[i]
-    _deliver_rows(weights, active, 0, n, drive)
     return n_events
 
 
@@ -589,30 +518,25 @@ def spike_input_kernel(
     ``n_events[s]`` receives the synaptic events (spikes x non-zero
     fan-out) and ``n_spikes[s]`` the output spikes of sample ``s``.
     """
-    n_samples, n_steps, n_in = spikes_in.shape
+    n_samples, n_steps, _ = spikes_in.shape
     n_out = weights.shape[1]
-    shared = model == MODEL_LIF and n_out > 0 and _shared_columns(params)
     for s in prange(n_samples):
         v, syn, w, ref = new_state(model, params)
         drive = np.empty(n_out, dtype=weights.dtype)
         spikes = np.empty(n_out, dtype=np.uint8)
-        active = np.empty(n_in, dtype=np.int64)
         if out_mode == OUT_COUNTS:
             for j in range(n_out):
                 out_counts[s, j] = 0
         events = 0
         total = 0
         for t in range(n_steps):
+            for j in range(n_out):
+                drive[j] = 0.0
             if eff.shape[0] > 0:
-                for j in range(n_out):
-                    drive[j] = 0.0
                 events += accumulate_current(eff[s, t], weights, drive, fanout)
             else:
-                events += _deliver_spike_row(spikes_in[s, t], weights, drive, fanout, active)
-            if shared:
-                total += _step_lif_shared(params, v, syn, ref, drive, bias, spikes)
-            else:
-                total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
+                events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
+            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
             _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
         n_events[s] = events
         n_spikes[s] = total
