@@ -77,6 +77,22 @@ def digits_28x28():
 
 
 # --------------------------------------------------------------------------- skspike
+# The neuron's entries of PAPER (Brian2 reads them all; skspike gets them as neuron=).
+NEURON_KEYS = ("tau_m", "v_rest", "v_reset", "v_thresh", "t_ref", "theta_plus", "tau_theta")
+
+
+def paper_extractor_params():
+    """PAPER as STDPFeatureExtractor parameters: the Diehl & Cook neuron as ``neuron=``."""
+    from skspike.neurons import AdaptiveLIF
+
+    neuron = AdaptiveLIF.diehl_cook(
+        tau_m=PAPER["tau_m"], v_rest=PAPER["v_rest"], v_reset=PAPER["v_reset"],
+        v_thresh=PAPER["v_thresh"], t_ref=PAPER["t_ref"], theta_jump=PAPER["theta_plus"],
+        tau_adapt=PAPER["tau_theta"])
+    params = {k: v for k, v in PAPER.items() if k not in NEURON_KEYS}
+    return dict(params, neuron=neuron)
+
+
 def _extractor(**kw):
     from skspike import STDPFeatureExtractor
     from skspike.encoding import PoissonEncoder
@@ -84,7 +100,7 @@ def _extractor(**kw):
     enc = PoissonEncoder(max_rate=MAX_RATE, n_steps=int(PRESENT_MS / DT), dt=DT,
                          feature_range=(0, 255))
     return STDPFeatureExtractor(N_NEURONS, encoder=enc, min_spikes=0, random_state=0,
-                                **PAPER, **kw)
+                                **paper_extractor_params(), **kw)
 
 
 def bench_skspike(X, n_samples, repeats):
@@ -120,7 +136,7 @@ def bench_skspike(X, n_samples, repeats):
         from skspike import STDPFeatureExtractor
 
         return STDPFeatureExtractor(N_NEURONS, encoder=None, min_spikes=0, random_state=0,
-                                    **PAPER)
+                                    **paper_extractor_params())
 
     t0 = time.perf_counter()
     spike_extractor().partial_fit(spikes[:2])
@@ -439,16 +455,17 @@ BRIAN2_RULES_SCRIPT = textwrap.dedent(r"""
         w *= p["weight_norm"] / w.sum(axis=0)
         stdp.w[:] = w.ravel()
 
-    times = []
+    times, cpu = [], []
     for s in range(n_samples):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         inputs.rates = X[s] / 4.0 * Hz
         net.run(p["present_ms"] * ms)
         inputs.rates = 0 * Hz
         net.run(p["rest_ms"] * ms)
         end_sample()
         times.append(time.perf_counter() - t0)
-    print(json.dumps(dict(version=b2.__version__, first=times[0], warm=times[1:])))
+        cpu.append(time.process_time() - c0)
+    print(json.dumps(dict(version=b2.__version__, first=times[0], warm=times[1:], warm_cpu=cpu[1:])))
 """)
 
 _B2_RULE = {"PairSTDP": "pair", "TripletSTDP": "triplet", "Hebbian": "hebbian",
@@ -463,16 +480,18 @@ def _brian2_rule_params(rule):
 
 
 def _time_partial_fit(make, X, n_samples, repeats):
+    """``(first call s, best wall s/sample, best CPU s/sample)``; learning runs on one thread."""
     t0 = time.perf_counter()
     make().partial_fit(X[:2])
     first = time.perf_counter() - t0
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
         est = make()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         est.partial_fit(X[:n_samples])
         times.append((time.perf_counter() - t0) / n_samples)
-    return first, min(times)
+        cpu.append((time.process_time() - c0) / n_samples)
+    return first, min(times), min(cpu)
 
 
 def bench_rules(X, n_samples, n_b2, repeats):
@@ -483,12 +502,13 @@ def bench_rules(X, n_samples, n_b2, repeats):
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"Brian2 unavailable: {exc}")
     params = dict(PAPER, n_neurons=N_NEURONS, present_ms=PRESENT_MS, rest_ms=REST_MS)
-    first, warm = _time_partial_fit(_extractor, X, n_samples, repeats)
-    rows = [("rule=None (the default: nearest PairSTDP with the extractor's scalars)", first, warm, None)]
+    first, warm, cpu = _time_partial_fit(_extractor, X, n_samples, repeats)
+    rows = [("rule=None (the default: nearest PairSTDP with the extractor's scalars)", first, warm, cpu,
+             None, None)]
     for name, rule in _rules().items():
         print(f"rule {name}: skspike ...", flush=True)
-        first, warm = _time_partial_fit(lambda: _extractor(rule=rule), X, n_samples, repeats)
-        b2_warm = None
+        first, warm, cpu = _time_partial_fit(lambda: _extractor(rule=rule), X, n_samples, repeats)
+        b2_warm = b2_cpu = None
         if python is not None:
             print(f"rule {name}: Brian2 ...", flush=True)
             with tempfile.TemporaryDirectory() as tmp:
@@ -503,10 +523,11 @@ def bench_rules(X, n_samples, n_b2, repeats):
                     capture_output=True, text=True, timeout=1800,
                 )
             if proc.returncode == 0:
-                b2_warm = float(np.min(json.loads(proc.stdout.strip().splitlines()[-1])["warm"]))
+                result = json.loads(proc.stdout.strip().splitlines()[-1])
+                b2_warm, b2_cpu = float(np.min(result["warm"])), float(np.min(result["warm_cpu"]))
             else:
                 print(proc.stderr[-2000:])
-        rows.append((name, first, warm, b2_warm))
+        rows.append((name, first, warm, cpu, b2_warm, b2_cpu))
     return rows
 
 
@@ -528,16 +549,20 @@ def main_rules(quick=False):
         f"skspike: `STDPFeatureExtractor(rule=...)`, fused Poisson input, {n_sk} samples, best "
         f"of {repeats}; Brian2 runtime (cython), the same rule as event-driven `Synapses` "
         f"equations: best of {n_b2 - 1} warm samples (350 ms + 150 ms rest, two `run` calls, "
-        f"weights normalised in numpy).",
+        f"weights normalised in numpy). Warm columns are wall clock; CPU columns "
+        f"`time.process_time` of the same runs (both sides learn on one thread), the "
+        f"load-independent comparison on a shared machine.",
         "",
-        "| rule | skspike first call (s) | skspike warm (ms/sample) | "
-        "Brian2 cython warm (ms/sample) | speed-up |",
-        "|---|---|---|---|---|",
+        "| rule | skspike first call (s) | skspike warm (ms/sample) | skspike CPU (ms/sample) | "
+        "Brian2 cython warm (ms/sample) | Brian2 CPU (ms/sample) | speed-up (CPU) |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, first, warm, b2 in rows:
+    for name, first, warm, cpu, b2, b2_cpu in rows:
         b2_s = "-" if b2 is None else f"{b2 * 1e3:.1f}"
-        ratio = "-" if b2 is None else f"{b2 / warm:.0f} x"
-        lines.append(f"| {name} | {first:.2f} | {warm * 1e3:.2f} | {b2_s} | {ratio} |")
+        b2_c = "-" if b2_cpu is None else f"{b2_cpu * 1e3:.1f}"
+        ratio = "-" if b2_cpu is None else f"{b2_cpu / cpu:.0f} x"
+        lines.append(f"| {name} | {first:.2f} | {warm * 1e3:.2f} | {cpu * 1e3:.2f} | {b2_s} | {b2_c} "
+                     f"| {ratio} |")
     lines.append("")
     lines.append(
         "The rule rows run the rule-generic loop (the engine's neuron step plus the rule's "

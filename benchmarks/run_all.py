@@ -28,6 +28,8 @@ RESULTS = HERE / "results"
 # Order of the sections in RESULTS.md.
 TOPICS = ["accuracy", "encoding", "dynamics", "stdp", "ngsnn", "lzc", "snnlzc_grid", "energy", "nir", "memory", "defaults", "snnlzc_outside", "ngsnn_scale", "timeseries"]
 RESULT_FILE = {"snnlzc_grid": "snnlzc"}
+# Further tables a topic's script writes, placed right after its own.
+EXTRA_FILES = {"stdp": ["stdp_rules"]}
 
 
 def machine_description():
@@ -76,9 +78,10 @@ def assemble(quick):
         "",
     ]
     for topic in TOPICS:
-        path = RESULTS / f"{RESULT_FILE.get(topic, topic)}.md"
-        if path.exists():
-            parts.append(path.read_text().rstrip() + "\n")
+        for name in [RESULT_FILE.get(topic, topic)] + EXTRA_FILES.get(topic, []):
+            path = RESULTS / f"{name}.md"
+            if path.exists():
+                parts.append(path.read_text().rstrip() + "\n")
     (HERE / "RESULTS.md").write_text("\n".join(parts))
 
 

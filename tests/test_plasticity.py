@@ -201,6 +201,37 @@ def test_extractor_default_is_the_nearest_pair_rule_on_the_engine():
     assert not np.array_equal(all_to_all.weights_, base.weights_)
 
 
+def test_engine_shared_parameter_step_is_the_per_neuron_step():
+    # A layer whose neurons share their parameters runs a step on hoisted scalars
+    # (and delivers rows two at a time); a layer that differs only in a row the
+    # adaptive LIF ignores (P_U_DRIVE) takes the per-neuron step: same bits.
+    from skspike.neurons import _kernels as K
+    from skspike.plasticity import _kernels as PK
+    from skspike.plasticity import _training as T
+
+    rng = np.random.RandomState(3)
+    S = (rng.rand(8, 80, 13) < 0.3).astype(np.uint8)  # odd and even event counts per step
+    neuron = AdaptiveLIF(tau_m=15.0, v_rest=-65.0, v_reset=-62.0, v_thresh=-60.0, t_ref=2.0,
+                         theta_jump=0.3, tau_adapt=50.0, tau_syn=3.0)
+    model, shared = neuron.kernel_params(4, 1.0)
+    per_neuron = shared.copy()
+    per_neuron[K.P_U_DRIVE, 1] = 1.0
+    code, rprm = PairSTDP(0.01, 0.02, interaction="nearest").kernel_params(1.0)
+    tab = PK.trace_tables(rprm, S.shape[1])
+    runs = []
+    for params in (shared, per_neuron):
+        weights = rng.uniform(0.0, 3.0, (13, 4)) if not runs else runs[0][3].copy()
+        w0 = weights.copy()
+        theta = np.zeros(4)
+        counts = np.zeros((8, 4), dtype=np.int64)
+        T.learn_spikes(S, weights, model, params, theta, 1.0, code, rprm, tab, 0.0, 3.0, counts,
+                       np.zeros(8, dtype=np.int64), np.empty((0, 0, 0)))
+        runs.append((weights, theta, counts, w0))
+    for a, b in zip(runs[0][:3], runs[1][:3]):
+        np.testing.assert_array_equal(a, b)
+    assert 0 < runs[0][2].sum() and not np.array_equal(runs[0][0], runs[0][3])
+
+
 def test_engine_event_loop_scales_rows_by_spike_efficacies():
     from skspike.neurons import LIF
     from skspike.plasticity import _training as T

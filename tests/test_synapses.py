@@ -1,4 +1,4 @@
-"""Tsodyks-Markram synapses: closed-form recursion, steady state, simulate(synapse=)."""
+"""Tsodyks-Markram synapses: closed-form recursion, steady state, simulate(synapse=), synapse= with rule=."""
 
 import pickle
 
@@ -7,7 +7,9 @@ import pytest
 from sklearn.base import clone
 
 import naive_plasticity as naive
-from skspike.neurons import LIF, simulate
+from skspike.feature_extraction import STDPFeatureExtractor
+from skspike.neurons import LIF, AdaptiveLIF, simulate
+from skspike.plasticity import PairSTDP, TripletSTDP
 from skspike.synapses import TsodyksMarkram
 
 
@@ -92,3 +94,65 @@ def test_parameters_and_errors():
         simulate(LIF(), np.ones((1, 3, 2), dtype=np.uint8), np.ones((2, 1)), synapse="tm")
     with pytest.raises(ValueError, match="spike inputs"):
         simulate(LIF(), np.ones((1, 2)), np.ones((2, 1)), n_steps=3, synapse=TsodyksMarkram())
+
+
+# ------------------------------------------------ STDPFeatureExtractor(synapse=..., rule=...)
+# Amplitudes small enough that the weight hardly moves within the sample, so the
+# reference below may drive the membrane with the initial weight.
+_SMALL_RULES = [
+    PairSTDP(nu_pre=1e-7, nu_post=2e-7, w_max=100.0),
+    TripletSTDP(a2_plus=5e-14, a3_plus=6.2e-7, a2_minus=7e-7, a3_minus=2.3e-8, w_max=100.0),
+]
+
+
+@pytest.mark.parametrize("rule", _SMALL_RULES, ids=lambda r: type(r).__name__)
+def test_rule_learns_with_efficacy_weighted_drive(rule):
+    """One input, one neuron: the membrane jumps by g e_k w, the rule counts every spike whole.
+
+    The output spikes come from a NumPy loop over the efficacies; the weight
+    change must be the rule's own for those pre/post times (weight_change).
+    """
+    n_steps = 120
+    spikes = np.zeros((1, n_steps, 1), dtype=np.uint8)
+    spikes[0, 2::3, 0] = 1
+    syn = TsodyksMarkram(U=0.6, tau_rec=80.0, tau_facil=0.0)
+    neuron = AdaptiveLIF.diehl_cook(t_ref=0.0, theta_jump=0.0)
+    est = STDPFeatureExtractor(1, encoder=None, neuron=neuron, synapse=syn, rule=rule,
+                               inhibition=0.0, weight_norm=None, off_channels=False,
+                               random_state=0).fit(np.zeros_like(spikes))
+    w = 20.0
+    est.weights_ = np.array([[w]])
+    est.partial_fit(spikes)
+    eff = syn.efficacy(spikes[0, :, 0], dt=est.dt)
+    decay = np.exp(-est.dt / neuron.tau_m)
+    v, post, margin = neuron.v_rest, [], np.inf
+    for t in range(n_steps):
+        v = neuron.v_rest + (v - neuron.v_rest) * decay + eff[t] * w * est.synaptic_gain_
+        margin = min(margin, abs(v - neuron.v_thresh))
+        if v >= neuron.v_thresh:
+            post.append(t)
+            v = neuron.v_reset
+    pre = np.flatnonzero(spikes[0, :, 0])
+    assert 0 < len(post) < 10 and margin > 1e-3  # depression: only a few spikes, none borderline
+    want = rule.weight_change(pre * est.dt, np.array(post) * est.dt, dt=est.dt, w_init=w)
+    assert want != 0.0
+    np.testing.assert_allclose(est.weights_[0, 0] - w, want, rtol=1e-12)
+    plain = clone(est).set_params(synapse=None).fit(np.zeros_like(spikes))
+    plain.weights_ = np.array([[w]])
+    plain.partial_fit(spikes)  # every spike at full strength: other post spikes, other change
+    assert abs(plain.weights_[0, 0] - w - want) > 10 * abs(want)
+
+
+def test_rule_with_identity_synapse_changes_nothing():
+    rng = np.random.RandomState(3)
+    X = (rng.rand(12, 60, 8) < 0.15).astype(np.uint8)
+    params = dict(encoder=None, rule=TripletSTDP(), random_state=0)
+    plain = STDPFeatureExtractor(4, **params).fit(X)
+    syn = STDPFeatureExtractor(4, synapse=TsodyksMarkram(U=1.0, tau_rec=0.0, tau_facil=0.0),
+                               **params).fit(X)
+    np.testing.assert_array_equal(plain.weights_, syn.weights_)
+    np.testing.assert_array_equal(plain.transform(X), syn.transform(X))
+    assert not np.array_equal(plain.weights_, STDPFeatureExtractor(
+        4, synapse=TsodyksMarkram(), **params).fit(X).weights_)
+    got = clone(syn).get_params()
+    assert got["synapse__U"] == 1.0 and got["rule__tau_x"] == 101.0
