@@ -291,7 +291,7 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
             lv = lvk
             lu = luk
         g_intr[G_IZ_A, j] = g_a
-        g_intr[G_IZ_B, j] = g_b
+        g_intr[G_IZ_B, j] = g_b + lu * params[NK.P_IZ_INIT, j]  # u starts at b v_init
         g_intr[G_THRESH, j] += g_peak
         g_intr[G_JUMP, j] = g_jump
         g_bias_row[j] = g_cur
