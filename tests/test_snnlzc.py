@@ -580,3 +580,19 @@ def test_feature_kernel_equals_numpy_blocks_on_long_trains():
     separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)
                           + F.layer_features(clf.output_spikes(X))])
     np.testing.assert_allclose(clf._multiscale_features(X), separate, rtol=1e-12, atol=0)
+
+
+# The common checks (tests/test_common.py runs them on the default LIF layer) on the other
+# trainable models, with the same small configuration.
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from skspike.utils._estimator_checks import CHECK_PARAMS, expected_failed_checks  # noqa: E402
+
+
+@parametrize_with_checks(
+    [SNNLZCClassifier(neuron=neuron, **CHECK_PARAMS["SNNLZCClassifier"])
+     for neuron in (AdaptiveLIF(theta_jump=0.2), Izhikevich())],
+    expected_failed_checks=expected_failed_checks,
+)
+def test_sklearn_compatible_with_every_neuron_model(estimator, check):
+    check(estimator)
