@@ -111,10 +111,11 @@ class _Adam:
 class SNNLZCClassifier(BaseSpikingClassifier):
     """Spiking classifier with learnable intrinsic dynamics and an LZC readout.
 
-    One layer of ``n_per_class`` LIF or meta-neurons per class receives the
-    input spikes (or static ``X`` turned into spikes by ``encoder``). Its
-    synaptic weights, bias and, with ``learn_intrinsic=True``, each neuron's
-    time constants and threshold are trained with surrogate-gradient BPTT,
+    One layer of ``n_per_class`` spiking neurons per class (LIF, meta-,
+    adaptive LIF or Izhikevich neurons) receives the input spikes (or static
+    ``X`` turned into spikes by ``encoder``). Its synaptic weights, bias and,
+    with ``learn_intrinsic=True``, each neuron's intrinsic parameters (time
+    constants and threshold; see the table in Notes) are trained with surrogate-gradient BPTT,
     the Tempotron rule or supervised STDP. By default (``decision="multiscale"``)
     a sample is classified by a logistic readout of Lempel-Ziv complexities
     (LZC) and spike counts: of the input trains at several time scales, of a
@@ -126,13 +127,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
     Parameters
     ----------
-    neuron : LIF, MetaNeuron or None, default=None
+    neuron : LIF, MetaNeuron, AdaptiveLIF, Izhikevich or None, default=None
         Neuron model of the learned layer, a :mod:`skspike.neurons` model
         with scalar parameters (initial values of the learned ones): a
-        :class:`~skspike.neurons.LIF` or the second-order
-        :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``).
+        :class:`~skspike.neurons.LIF`, the second-order
+        :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``),
+        an :class:`~skspike.neurons.AdaptiveLIF` (threshold adaptation
+        ``tau_adapt``, ``theta_jump``; ``tau_adapt`` in ms, not "auto") or an
+        :class:`~skspike.neurons.Izhikevich` neuron (``b < 5``).
         None is ``LIF()``: ``tau_m = 20`` ms, ``v_thresh = 1``, zero reset,
-        ``tau_syn = 0``. The training kernel has no refractory period
+        ``tau_syn = 0``. The training kernel of the LIF family has no refractory period
         (``t_ref = 0``); ``v_rest``, ``v_reset``, ``r_m``, ``tau_syn`` and
         ``reset`` ("zero" or "subtract") are free. Parameters are reachable as ``neuron__tau_m``
         etc. (``set_params``, ``GridSearchCV``); the model given is never
@@ -146,9 +150,11 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         detector layer and the learned layer; the others only the learned
         layer's output trains.
     learn_intrinsic : bool, default=False
-        Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``,
-        starting from the neuron's values; the learned values are those of
-        the fitted copy ``neuron_`` (and ``intrinsic_params_``).
+        Also learn each neuron's intrinsic parameters (LIF: ``tau_m``,
+        ``v_thresh``; MetaNeuron: and ``tau_u``; AdaptiveLIF: and
+        ``tau_adapt``; Izhikevich: ``a``, ``b``, ``d``), starting from the
+        neuron's values; the learned values are those of the fitted copy
+        ``neuron_`` (and ``intrinsic_params_``).
     n_per_class : int, default=4
         Output neurons per class.
     encoder : {"rate", "poisson"}, estimator or None, default="rate"
@@ -201,12 +207,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         belongs to class ``j // n_per_class``).
     intercept_ : ndarray of shape (n_out,)
         Bias current of each output neuron.
-    neuron_ : LIF or MetaNeuron
+    neuron_ : LIF, MetaNeuron, AdaptiveLIF or Izhikevich
         The trained neuron model (a copy of ``neuron`` with per-neuron
-        parameter arrays: the learned ``tau_m``, ``v_thresh``, ``tau_u``
-        with ``learn_intrinsic=True``, else the initial values).
+        arrays of its intrinsic parameters: the learned values with
+        ``learn_intrinsic=True``, else the initial ones).
     intrinsic_params_ : dict of ndarray of shape (n_out,)
-        ``"tau_m"``, ``"v_thresh"`` and, for a MetaNeuron, ``"tau_u"``.
+        The intrinsic parameters of the model (see Notes): ``"tau_m"``,
+        ``"v_thresh"`` and ``"tau_u"`` (MetaNeuron) or ``"tau_adapt"``
+        (AdaptiveLIF); ``"a"``, ``"b"``, ``"d"`` for Izhikevich.
     loss_curve_ : list of float
         Mean training loss of each epoch (see Notes for each rule's loss).
     n_iter_ : int
@@ -251,10 +259,37 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``I[t] = e^{-dt/tau_syn} I[t-1] + sum_i w_i x_i[t]``,
     ``v[t] = e^{-dt/tau_m} v[t-1] + (1 - e^{-dt/tau_m}) (I[t] + bias - b u[t-1])``,
     ``u[t] = e^{-dt/tau_u} u[t-1] + (1 - e^{-dt/tau_u}) a v[t-1] + d s[t]``,
-    spike ``s[t] = [v[t] >= v_thresh]``, then reset. Training uses the same
-    arithmetic as :func:`~skspike.neurons.simulate`, which runs inference, so
-    both see the same spikes. Batches of fewer than 32 samples are simulated
+    spike ``s[t] = [v[t] >= v_thresh]``, then reset. An
+    :class:`~skspike.neurons.AdaptiveLIF` has ``b = 0`` and the threshold
+    ``v_thresh + theta[t]``, ``theta[t] = e^{-dt/tau_adapt} theta[t-1] +
+    theta_jump s[t]``; an :class:`~skspike.neurons.Izhikevich` neuron its
+    forward-Euler sub-steps of ``dv/dt = 0.04 v^2 + 5 v + 140 - u + I``,
+    ``du/dt = a (b v - u)`` with the spike test ``v >= v_peak``, then
+    ``v = c``, ``u += d``. Training runs the engine's step of the model
+    (:mod:`skspike.neurons`, recording what BPTT needs), the arithmetic of
+    :func:`~skspike.neurons.simulate`, which runs inference, so both see
+    the same spikes. Batches of fewer than 32 samples are simulated
     on one thread: waking numba's thread pool costs more than their work.
+
+    **Intrinsic parameters** learned with ``learn_intrinsic=True`` (after
+    the SNN-LZC paper: the neuron's time constants and threshold; for
+    Izhikevich, whose threshold is implicit in its quadratic membrane, the
+    parameters of its recovery variable that set its cell class):
+
+    ============  =================================  ===========================
+    model         learned, per neuron                learned as (clamp)
+    ============  =================================  ===========================
+    LIF           ``tau_m``, ``v_thresh``            ``log tau``, ``theta``
+    MetaNeuron    ``tau_m``, ``v_thresh``, ``tau_u`` ``log tau``, ``theta``
+    AdaptiveLIF   ``tau_m``, ``v_thresh``,           ``log tau``, ``theta``
+                  ``tau_adapt``
+    Izhikevich    ``a``, ``b``, ``d``                ``x0 e^z``, ``z`` in
+                                                     ``[ln 0.1, ln 10]``
+    ============  =================================  ===========================
+
+    The other fields stay the model's (``theta_jump``, ``a``, ``b``, ``d``
+    of the meta-neuron, ``c``, ``v_peak`` of Izhikevich...); an Izhikevich
+    parameter that starts at 0 stays 0.
 
     **Parameterisation.** With ``g = v_thresh - v_rest`` the initial
     neuron's threshold gap (1 for the default), weights are ``w = w_scale * w_hat`` with
@@ -265,6 +300,9 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``w_hat``, ``b_hat``, ``log tau`` and ``theta`` with ``learning_rate``.
     Learned values are clamped after each step: ``tau`` to ``[dt, 10 x`` its
     initial value ``]``, ``v_thresh`` to ``[0.05, 20] x`` its initial value.
+    For an Izhikevich layer ``g`` is its rheobase ``(5 - b)^2 / 0.16 - 140``
+    (at least 1; 4 for ``b = 0.2``), the least constant current that makes it
+    fire, and the surrogate's potential scale is ``v_peak - c``.
 
     **Learning rules** (neuron ``j`` is "own" if it belongs to the sample's
     class; rates are spikes per step; ``T = n_steps``):
@@ -274,8 +312,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       dynamics with the fast-sigmoid surrogate derivative and detached
       resets (as snnTorch), in numba, parallel over the samples of a
       minibatch with per-sample gradient buffers summed afterwards in a
-      fixed order. Gradients flow to weights, bias, ``tau_m``, ``tau_u`` and
-      ``v_thresh``.
+      fixed order. Gradients flow to weights, bias and the intrinsic
+      parameters, through every state variable of the model (``u`` of the
+      meta-neuron and of Izhikevich, the adaptive threshold ``theta``; the
+      spike-triggered jumps ``d`` / ``theta_jump`` through the surrogate);
+      an Izhikevich step is differentiated through its sub-steps, its spike
+      at the last spike test. The tests check these gradients against
+      central differences of the forward pass with the spikes held and the
+      surrogate in their place.
     - ``"tempotron"`` (Gutig & Sompolinsky 2006): an own neuron must fire at
       least once, others must stay silent. On an error the cost is
       ``v_thresh - v(t_max)`` (miss) or ``v(t_max) - v_thresh`` (false
@@ -284,16 +328,17 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       bias move by the gradient of this cost, i.e. by each input's
       post-synaptic potential at ``t_max`` (the Tempotron rule);
       ``learn_intrinsic`` uses the gradient of the same cost with respect to
-      ``tau_m``, ``tau_u`` and ``v_thresh`` (the threshold falls after a
-      miss and rises after a false spike).
+      the intrinsic parameters (the threshold falls after a miss and rises
+      after a false spike; for Izhikevich ``v_thresh`` is ``v_peak``).
     - ``"stdp"``: supervised, teacher-driven STDP in the ReSuMe form
       (Ponulak & Kasinski 2010). A teacher train ``d_j`` fires evenly at the
       neuron's target rate; ``dw_ij = sum_t (d_j(t) - s_j(t)) x_i(t)`` where
-      ``x_i`` is the presynaptic trace (decay ``tau_m``): pre-before-post
+      ``x_i`` is the presynaptic trace (decay ``tau_m``; for Izhikevich the
+      time constant of its membrane linearised at ``v_init``,
+      ``1 / |0.08 v_init + 5|`` ms, in [1, 100]): pre-before-post
       potentiation at teacher spikes, depression at the neuron's own spikes,
       zero once the neuron fires like its teacher. The bias sees a constant
-      presynaptic input. ``learn_intrinsic`` moves ``tau_m``, ``tau_u`` and
-      ``v_thresh`` along ``sum_t (d_j(t) - s_j(t)) dv_j(t)/dtheta`` (the
+      presynaptic input. ``learn_intrinsic`` moves the intrinsic parameters along ``sum_t (d_j(t) - s_j(t)) dv_j(t)/dtheta`` (the
       threshold falls when the neuron fires less than its teacher). Not
       reward-modulated. Its reported loss is the surrogate rule's.
 
