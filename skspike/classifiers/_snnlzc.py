@@ -276,16 +276,24 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     Izhikevich, whose threshold is implicit in its quadratic membrane, the
     parameters of its recovery variable that set its cell class):
 
-    ============  =================================  ===========================
-    model         learned, per neuron                learned as (clamp)
-    ============  =================================  ===========================
-    LIF           ``tau_m``, ``v_thresh``            ``log tau``, ``theta``
-    MetaNeuron    ``tau_m``, ``v_thresh``, ``tau_u`` ``log tau``, ``theta``
-    AdaptiveLIF   ``tau_m``, ``v_thresh``,           ``log tau``, ``theta``
-                  ``tau_adapt``
-    Izhikevich    ``a``, ``b``, ``d``                ``x0 e^z``, ``z`` in
-                                                     ``[ln 0.1, ln 10]``
-    ============  =================================  ===========================
+    .. list-table::
+       :header-rows: 1
+
+       * - model
+         - learned, per neuron
+         - learned as (clamp: see Parameterisation)
+       * - LIF
+         - ``tau_m``, ``v_thresh``
+         - ``log tau``, ``theta``
+       * - MetaNeuron
+         - ``tau_m``, ``v_thresh``, ``tau_u``
+         - ``log tau``, ``theta``
+       * - AdaptiveLIF
+         - ``tau_m``, ``v_thresh``, ``tau_adapt``
+         - ``log tau``, ``theta``
+       * - Izhikevich
+         - ``a``, ``b``, ``d``
+         - ``x0 e^z`` (``x0`` the initial value), ``z`` in ``[ln 0.1, ln 10]``
 
     The other fields stay the model's (``theta_jump``, ``a``, ``b``, ``d``
     of the meta-neuron, ``c``, ``v_peak`` of Izhikevich...); an Izhikevich
