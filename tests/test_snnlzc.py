@@ -370,10 +370,12 @@ def test_rules_learn_and_intrinsic_params_clamped(rule, neuron):
     np.testing.assert_array_equal(fixed.intrinsic_params_["tau_m"], 20.0)
 
 
-def test_deterministic_and_thread_count_independent():
+@pytest.mark.parametrize("neuron", [None, AdaptiveLIF(theta_jump=0.2), Izhikevich()],
+                         ids=["LIF", "AdaptiveLIF", "Izhikevich"])
+def test_deterministic_and_thread_count_independent(neuron):
     numba = pytest.importorskip("numba")
     X, y, Xt, _ = _poisson(64, 20, n_channels=8)
-    kw = dict(learn_intrinsic=True, n_per_class=2, max_iter=3, batch_size=16, random_state=7)
+    kw = dict(neuron=neuron, learn_intrinsic=True, n_per_class=2, max_iter=3, batch_size=16, random_state=7)
     a = SNNLZCClassifier(**kw).fit(X, y)
     before = numba.get_num_threads()
     try:
@@ -382,7 +384,8 @@ def test_deterministic_and_thread_count_independent():
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(a.coef_, b.coef_)
-    np.testing.assert_array_equal(a.intrinsic_params_["tau_m"], b.intrinsic_params_["tau_m"])
+    for key in a.intrinsic_params_:
+        np.testing.assert_array_equal(a.intrinsic_params_[key], b.intrinsic_params_[key])
     np.testing.assert_array_equal(a.decision_function(Xt), b.decision_function(Xt))
     c = SNNLZCClassifier(**{**kw, "random_state": 8}).fit(X, y)
     assert not np.array_equal(a.coef_, c.coef_)
