@@ -93,3 +93,100 @@ def forward_mode_gradients(spikes, weights, bias, tau_m, tau_u, v_thresh, a, b, 
         grads["decay_u"][j] = total[i_du]
         grads["v_thresh"][j] = total[i_thr]
     return grads
+
+
+# ------------------------------------------------------------------ surrogate pseudo-forward
+# The surrogate BPTT of the kernels is the exact derivative of a "pseudo-forward" in
+# which the spike pattern of a reference run (``fixed``) is held: every reset uses the
+# reference spikes (detached resets), and wherever a spike enters the loss or a
+# spike-triggered jump it counts as ``s0 + sigma(x) - sigma(x0)``, ``x`` the distance of
+# the potential at the spike test to the threshold, ``x0`` its reference value and
+# ``sigma(x) = x / (1 + k |x|)`` the fast sigmoid whose derivative is the surrogate
+# ``1 / (1 + k |x|)^2``. At the reference parameters the pseudo-forward equals the true
+# forward; central finite differences of it, parameter by parameter, are an oracle for
+# the kernels' reverse-mode gradients that shares none of their adjoint algebra.
+
+
+def _sigma(x, slope):
+    return x / (1.0 + slope * np.abs(x))
+
+
+def pseudo_loss_lif_family(spikes, weights, bias, p, g_spike, seed_v, slope, fixed=None, dt=1.0):
+    """Loss ``sum g_spike s + seed_v vpre`` of one sample of a LIF, meta or adaptive LIF layer.
+
+    ``p``: dict with ``tau_m``, ``v_thresh`` ((n_out,) arrays), ``v_rest``,
+    ``v_reset``, ``r_m``, ``tau_syn``, ``subtract`` and either ``tau_u``,
+    ``a``, ``b``, ``d`` (meta; zeros for a LIF) or ``tau_adapt``,
+    ``theta_jump`` (``adaptive=True``). Returns ``(loss, (spikes, x))``, the
+    second item the reference to pass as ``fixed``.
+    """
+    n_steps = spikes.shape[0]
+    n_out = weights.shape[1]
+    adaptive = p.get("adaptive", False)
+    dm = np.exp(-dt / p["tau_m"])
+    dw = np.exp(-dt / (p["tau_adapt"] if adaptive else p["tau_u"]))
+    ds = np.exp(-dt / p["tau_syn"]) if p["tau_syn"] > 0 else 0.0
+    jump = p["theta_jump"] if adaptive else p["d"]
+    a = 0.0 if adaptive else p["a"]
+    b = 0.0 if adaptive else p["b"]
+    v = np.full(n_out, float(p["v_rest"]))
+    w = np.zeros(n_out)
+    syn = np.zeros(n_out)
+    pattern = np.zeros((n_steps, n_out), dtype=bool)
+    xs = np.zeros((n_steps, n_out))
+    loss = 0.0
+    for t in range(n_steps):
+        syn = ds * syn + spikes[t] @ weights
+        w_dec = dw * w + (1 - dw) * a * (v - p["v_rest"])
+        vp = dm * v + (1 - dm) * p["v_rest"] + (1 - dm) * p["r_m"] * (syn + bias) - (1 - dm) * b * w
+        thr = p["v_thresh"] + (w_dec if adaptive else 0.0)
+        x = vp - thr
+        s0 = x >= 0 if fixed is None else fixed[0][t]
+        s = s0 + _sigma(x, slope) - (_sigma(x, slope) if fixed is None else _sigma(fixed[1][t], slope))
+        pattern[t], xs[t] = s0, x
+        loss += np.sum(g_spike * s + seed_v[t] * vp)
+        v = np.where(s0, p["v_reset"] + p["subtract"] * x, vp)
+        w = w_dec + jump * s
+    return loss, (pattern, xs)
+
+
+def pseudo_loss_izhikevich(spikes, weights, bias, p, g_spike, seed_v, slope, fixed=None, dt=1.0):
+    """The same for an Izhikevich layer (``p``: ``a``, ``b``, ``c``, ``d``, ``v_peak``, ``v_init``, ``tau_syn``).
+
+    Forward Euler in ``ceil(dt / 0.5)`` sub-steps with the spike test after
+    each; the reference also holds the number of sub-steps each step ran.
+    """
+    n_steps = spikes.shape[0]
+    n_out = weights.shape[1]
+    n_sub = max(1, int(np.ceil(dt / 0.5 - 1e-9)))
+    h = dt / n_sub
+    ds = np.exp(-dt / p["tau_syn"]) if p["tau_syn"] > 0 else 0.0
+    a, b, c, d, peak = p["a"], p["b"], p["c"], p["d"], p["v_peak"]
+    v = np.asarray(p["v_init"], dtype=float) * np.ones(n_out)
+    u = b * v
+    syn = np.zeros(n_out)
+    pattern = np.zeros((n_steps, n_out), dtype=bool)
+    xs = np.zeros((n_steps, n_out))
+    done = np.zeros((n_steps, n_out), dtype=int)
+    loss = 0.0
+    for t in range(n_steps):
+        syn = ds * syn + spikes[t] @ weights
+        current = syn + bias
+        vp = v.copy()
+        up = u.copy()
+        for j in range(n_out):
+            for k in range(n_sub if fixed is None else fixed[2][t, j]):
+                dv = 0.04 * vp[j] ** 2 + 5.0 * vp[j] + 140.0 - up[j] + current[j]
+                up[j] = up[j] + h * a[j] * (b[j] * vp[j] - up[j])
+                vp[j] = vp[j] + h * dv
+                done[t, j] = k + 1
+                if fixed is None and vp[j] >= peak[j]:
+                    break
+        x = vp - peak
+        s0 = x >= 0 if fixed is None else fixed[0][t]
+        s = s0 + _sigma(x, slope) - (_sigma(x, slope) if fixed is None else _sigma(fixed[1][t], slope))
+        pattern[t], xs[t] = s0, x
+        loss += np.sum(g_spike * s + seed_v[t] * vp)
+        v = np.where(s0, c, vp)
+        u = up + d * s
+    return loss, (pattern, xs, done)

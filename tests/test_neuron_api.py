@@ -25,6 +25,7 @@ from skspike.datasets import make_spike_trains
 from skspike.encoding import PoissonEncoder
 from skspike.feature_extraction import STDPFeatureExtractor
 from skspike.neurons import LIF, AdaptiveLIF, Izhikevich, MetaNeuron
+from skspike.neurons import _kernels as NK
 from skspike.synapses import TsodyksMarkram
 
 DC = AdaptiveLIF.diehl_cook
@@ -257,10 +258,77 @@ def test_snnlzc_rest_and_gain_reach_the_training_kernel(static):
     np.testing.assert_array_equal(shifted.output_spikes(X), base.output_spikes(X))
 
 
+# Every model SNN-LZC trains, with its learned fields (the table of the class docstring).
+SNNLZC_MODELS = [
+    (LIF(), ("tau_m", "v_thresh")),
+    (MetaNeuron(a=0.5, b=0.5, d=0.2), ("tau_m", "v_thresh", "tau_u")),
+    (AdaptiveLIF(theta_jump=0.2, tau_adapt=50.0), ("tau_m", "v_thresh", "tau_adapt")),
+    (Izhikevich(), ("a", "b", "d")),
+]
+
+
+@pytest.mark.parametrize("model, learned", SNNLZC_MODELS, ids=lambda m: type(m).__name__)
+@pytest.mark.parametrize("kind", ["trains", "static"])
+def test_snnlzc_trains_every_model_and_simulate_replays_it(model, learned, kind, request):
+    """fit learns the model's intrinsic fields on a copy; simulate(neuron_) gives the training spikes."""
+    from skspike.classifiers import _snnlzc_kernels as K
+    from skspike.neurons import simulate
+
+    X, y = request.getfixturevalue(kind)
+    clf = _snn(neuron=model, learn_intrinsic=True).fit(X, y)
+    assert type(clf.neuron_) is type(model) and set(clf.intrinsic_params_) == set(learned)
+    n_out = clf.coef_.shape[1]
+    for field in learned:
+        np.testing.assert_array_equal(getattr(clf.neuron_, field), clf.intrinsic_params_[field])
+    assert any(not np.all(clf.intrinsic_params_[f] == getattr(model, f)) for f in learned)
+    for field in set(dataclasses.asdict(model)) - set(learned):  # the others are the model's
+        assert np.all(getattr(clf.neuron_, field) == getattr(model, field))
+    assert model.n_neurons is None  # the user's model is not changed
+    # the training kernel's forward pass on the fitted layer = the engine's simulate
+    data = clf.encoder_.transform(X) if kind == "static" else X
+    kernel_model, params = K.pack_model(clf.neuron_, n_out, clf.dt)
+    n_steps = data.shape[1]
+    out = np.zeros((len(data), n_steps, n_out), dtype=np.uint8)
+    for s in range(len(data)):
+        arrays = [np.empty((n_steps, n_out)) for _ in range(4)]
+        sub = np.empty((n_steps, NK.n_substeps_recorded(kernel_model, params), n_out))
+        K._forward(data, np.zeros((0, 0)), s, False, np.ascontiguousarray(clf.coef_), clf.intercept_,
+                   kernel_model, params, *arrays, sub, out[s])
+    expected, _ = simulate(clf.neuron_, data, clf.coef_, bias=clf.intercept_, output="spikes")
+    assert 0 < expected.mean() < 0.9
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(clf.output_spikes(X), expected)
+    reloaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(reloaded.decision_function(X), clf.decision_function(X))
+    assert reloaded.neuron_ == clf.neuron_
+
+
+@pytest.mark.parametrize("model, field, grid", [
+    (AdaptiveLIF(theta_jump=0.2), "tau_adapt", [20.0, 200.0]),
+    (Izhikevich(), "a", [0.02, 0.1]),
+], ids=lambda m: type(m).__name__ if not isinstance(m, (str, list)) else None)
+def test_snnlzc_nested_params_and_grid_search_of_the_new_models(model, field, grid, static):
+    X, y = static
+    est = _snn(neuron=model, decision="rate")
+    assert est.get_params()[f"neuron__{field}"] == getattr(model, field)
+    twin = clone(est).set_params(**{f"neuron__{field}": grid[1]})
+    assert getattr(twin.neuron, field) == grid[1] and getattr(est.neuron, field) == getattr(model, field)
+    search = GridSearchCV(est, {f"neuron__{field}": grid}, cv=2).fit(X, y)
+    assert [p[f"neuron__{field}"] for p in search.cv_results_["params"]] == grid
+    best = search.best_params_[f"neuron__{field}"]
+    assert np.all(getattr(search.best_estimator_.neuron_, field) == best)
+    a = clone(est).set_params(**{f"neuron__{field}": grid[0]}).fit(X, y)
+    b = clone(est).set_params(**{f"neuron__{field}": grid[1]}).fit(X, y)
+    assert not np.array_equal(a.output_spikes(X), b.output_spikes(X))  # the parameter reaches the layer
+
+
 @pytest.mark.parametrize("neuron, error, match", [
-    (AdaptiveLIF(), TypeError, "LIF, MetaNeuron"),
     (LIF(t_ref=2.0), ValueError, "refractory"),
+    (AdaptiveLIF(t_ref=2.0), ValueError, "refractory"),
+    (AdaptiveLIF.diehl_cook(t_ref=0.0), ValueError, "tau_adapt='auto'"),
+    (Izhikevich(b=5.0), ValueError, "b < 5"),
     (LIF(tau_m=np.array([10.0, 20.0])), ValueError, "scalar parameters"),
+    (Izhikevich(a=np.array([0.02, 0.1])), ValueError, "scalar parameters"),
 ])
 def test_snnlzc_refuses_what_its_kernel_cannot_run(neuron, error, match, static):
     X, y = static

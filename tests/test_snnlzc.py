@@ -1,5 +1,6 @@
 """Tests of SNNLZCClassifier and its training kernels."""
 
+import dataclasses
 import pickle
 
 import numpy as np
@@ -9,9 +10,11 @@ from skspike import OperationCounts
 from skspike.classifiers import SNNLZCClassifier
 from skspike.classifiers import _snnlzc_kernels as K
 from skspike.datasets import make_spike_trains
-from skspike.neurons import LIF, MetaNeuron, simulate
+from skspike.neurons import LIF, AdaptiveLIF, Izhikevich, MetaNeuron, simulate
+from skspike.neurons import _kernels as NK
 
-from naive_snnlzc import forward_mode_gradients, simulate_layer
+from naive_snnlzc import (forward_mode_gradients, pseudo_loss_izhikevich, pseudo_loss_lif_family,
+                          simulate_layer)
 
 # The layer models the former neuron="lif" / "meta" strings meant.
 MODELS = {"lif": LIF(), "meta": MetaNeuron(a=0.5, b=0.5, d=0.2)}
@@ -37,14 +40,16 @@ def _layer(neuron, subtract, tau_syn, n_in=6, n_out=4, seed=0):
                 weights=weights, bias=bias, params=params)
 
 
-def _kernel_forward(spikes, s, layer):
-    n_steps = spikes.shape[1]
+def _kernel_forward(spikes, s, layer, model=NK.MODEL_META, static=None):
+    """The training kernel's forward pass of sample ``s``: (vprev, uprev, syn, vpre, sub, out)."""
+    n_steps = spikes.shape[1] if static is None else 60
     n_out = layer["weights"].shape[1]
     arrays = [np.empty((n_steps, n_out)) for _ in range(4)]
+    sub = np.empty((n_steps, NK.n_substeps_recorded(model, layer["params"]), n_out))
     out = np.empty((n_steps, n_out), dtype=np.uint8)
-    K._forward(spikes, np.zeros((0, 0)), s, False, layer["weights"], layer["bias"],
-               layer["params"], *arrays, out)
-    return arrays[3], out
+    K._forward(spikes, np.zeros((0, 0)) if static is None else static, s, static is not None,
+               layer["weights"], layer["bias"], model, layer["params"], *arrays, sub, out)
+    return (*arrays, sub, out)
 
 
 @pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
@@ -61,7 +66,7 @@ def test_training_forward_matches_simulate(neuron, subtract, tau_syn):
     voltage, _ = simulate(model, X, layer["weights"], bias=layer["bias"], output="voltage")
     assert 0.02 < expected.mean() < 0.8  # the comparison covers spikes and silences
     for s in range(X.shape[0]):
-        vpre, out = _kernel_forward(X, s, layer)
+        *_, vpre, _, out = _kernel_forward(X, s, layer)
         np.testing.assert_array_equal(out, expected[s])
         # voltage after reset equals the pre-threshold potential where no spike
         quiet = out == 0
@@ -79,12 +84,8 @@ def test_training_forward_matches_simulate_static_current(neuron, subtract, tau_
                        a=layer["a"], b=layer["b"], d=layer["d"], reset=reset, tau_syn=tau_syn)
     expected, _ = simulate(model, X, layer["weights"], bias=layer["bias"], n_steps=60, output="spikes")
     assert 0.02 < expected.mean() < 0.8
-    n_out = layer["weights"].shape[1]
     for s in range(X.shape[0]):
-        arrays = [np.empty((60, n_out)) for _ in range(4)]
-        out = np.empty((60, n_out), dtype=np.uint8)
-        K._forward(np.zeros((0, 0, 0), dtype=np.uint8), X, s, True, layer["weights"], layer["bias"],
-                   layer["params"], *arrays, out)
+        out = _kernel_forward(np.zeros((0, 0, 0), dtype=np.uint8), s, layer, static=X)[-1]
         np.testing.assert_array_equal(out, expected[s])
 
 
@@ -93,7 +94,7 @@ def test_naive_reference_forward(neuron, subtract, tau_syn):
     X, _ = make_spike_trains(n_samples=3, n_steps=60, n_channels=6, rates=120.0, random_state=2)
     layer = _layer(neuron, subtract, tau_syn)
     for s in range(3):
-        vpre, out = _kernel_forward(X, s, layer)
+        *_, vpre, _, out = _kernel_forward(X, s, layer)
         ref_v, ref_out = simulate_layer(
             X[s], layer["weights"], layer["bias"], layer["tau_m"], layer["tau_u"], layer["v_thresh"],
             layer["a"], layer["b"], layer["d"], tau_syn, float(subtract))
@@ -101,22 +102,26 @@ def test_naive_reference_forward(neuron, subtract, tau_syn):
         np.testing.assert_allclose(vpre, ref_v, rtol=1e-10, atol=1e-12)
 
 
-def _run_backward(X, s, layer, g_spike, seed_v, slope, use_surrogate):
+def _run_backward(X, s, layer, g_spike, seed_v, slope, use_surrogate, model=NK.MODEL_META):
     n_steps = X.shape[1]
     n_in, n_out = layer["weights"].shape
-    arrays = [np.empty((n_steps, n_out)) for _ in range(4)]
-    out = np.empty((n_steps, n_out), dtype=np.uint8)
-    K._forward(X, np.zeros((0, 0)), s, False, layer["weights"], layer["bias"],
-               layer["params"], *arrays, out)
+    vprev, uprev, syn, vpre, sub, out = _kernel_forward(X, s, layer, model)
     lsyn = np.zeros((n_steps, n_out))
-    g_intr = np.zeros((3, n_out))
+    g_intr = np.zeros((K.N_GRADS, n_out))
     g_bias = np.zeros(n_out)
-    K._backward(layer["params"], *arrays, out, layer["bias"], g_spike, seed_v, slope, use_surrogate,
-                lsyn, g_intr, g_bias)
+    if model == NK.MODEL_IZHIKEVICH:
+        K._backward_izhikevich(layer["params"], vpre, sub, out, g_spike, seed_v, slope, use_surrogate,
+                               lsyn, g_intr, g_bias)
+        grads = dict(a=g_intr[K.G_IZ_A], b=g_intr[K.G_IZ_B], v_peak=g_intr[K.G_THRESH],
+                     d=g_intr[K.G_JUMP])
+    else:
+        K._backward(layer["params"], vprev, uprev, syn, vpre, out, layer["bias"], g_spike, seed_v, slope,
+                    use_surrogate, model == NK.MODEL_ADAPTIVE, lsyn, g_intr, g_bias)
+        grads = dict(decay_m=g_intr[K.G_DECAY_M], decay_u=g_intr[K.G_DECAY_U],
+                     v_thresh=g_intr[K.G_THRESH])
     g_w = np.zeros((n_in, n_out))
     K._scatter_weights(X, s, lsyn, g_w)
-    return dict(w=g_w, bias=g_bias, decay_m=g_intr[K.G_DECAY_M], decay_u=g_intr[K.G_DECAY_U],
-                v_thresh=g_intr[K.G_THRESH]), out
+    return dict(w=g_w, bias=g_bias, **grads), out
 
 
 @pytest.mark.parametrize("neuron,subtract,tau_syn", CONFIGS)
@@ -138,6 +143,120 @@ def test_bptt_matches_forward_mode_reference(neuron, subtract, tau_syn, use_surr
             np.testing.assert_allclose(got[key], ref[key], rtol=1e-8, atol=1e-10, err_msg=key)
 
 
+# Layers of every trainable model for the finite-difference check (3 neurons, per-neuron values).
+def _fd_neuron(name, rng):
+    n = 3
+    if name.startswith("izhikevich"):
+        return Izhikevich(a=rng.uniform(0.02, 0.1, n), b=rng.uniform(0.15, 0.25, n),
+                          c=rng.uniform(-65.0, -55.0, n), d=rng.uniform(2.0, 8.0, n),
+                          tau_syn=2.0 if name.endswith("syn") else 0.0)
+    common = dict(tau_m=rng.uniform(5.0, 30.0, n), v_thresh=rng.uniform(0.6, 1.4, n),
+                  reset="subtract" if "subtract" in name else "zero",
+                  tau_syn=3.0 if name.endswith("syn") else 0.0)
+    if name.startswith("adaptive"):
+        return AdaptiveLIF(tau_adapt=rng.uniform(20.0, 100.0, n), theta_jump=rng.uniform(0.1, 0.5, n),
+                           **common)
+    if name.startswith("meta"):
+        return MetaNeuron(tau_u=rng.uniform(20.0, 200.0, n), a=0.5, b=0.5, d=0.2, **common)
+    return LIF(**common)
+
+
+FD_STEPS = (1e-6, 1e-7, 1e-8)  # relative steps of the central differences
+FD_LAYERS = ["lif", "meta-subtract-syn", "adaptive", "adaptive-subtract", "adaptive-syn",
+             "izhikevich", "izhikevich-syn"]
+
+
+def _pseudo(neuron, X, weights, bias, g_spike, seed_v, slope, fixed=None):
+    if isinstance(neuron, Izhikevich):
+        p = {f: np.broadcast_to(getattr(neuron, f), (3,)) for f in ("a", "b", "c", "d", "v_peak", "v_init")}
+        return pseudo_loss_izhikevich(X, weights, bias, dict(p, tau_syn=neuron.tau_syn), g_spike, seed_v,
+                                      slope, fixed)
+    p = dict(tau_m=neuron.tau_m, v_thresh=neuron.v_thresh, v_rest=0.0, v_reset=0.0, r_m=1.0,
+             tau_syn=neuron.tau_syn, subtract=float(neuron.reset == "subtract"))
+    if isinstance(neuron, AdaptiveLIF):
+        p.update(adaptive=True, tau_adapt=neuron.tau_adapt, theta_jump=neuron.theta_jump)
+    elif isinstance(neuron, MetaNeuron):
+        p.update(tau_u=neuron.tau_u, a=neuron.a, b=neuron.b, d=neuron.d)
+    else:
+        p.update(tau_u=100.0, a=0.0, b=0.0, d=0.0)
+    return pseudo_loss_lif_family(X, weights, bias, p, g_spike, seed_v, slope, fixed)
+
+
+@pytest.mark.parametrize("name", FD_LAYERS)
+def test_bptt_equals_finite_differences_of_the_surrogate_forward(name):
+    """Reverse-mode gradients of every model = central differences of the pseudo-forward (naive_snnlzc)."""
+    rng = np.random.RandomState(7)
+    neuron = _fd_neuron(name, rng)
+    izh = isinstance(neuron, Izhikevich)
+    X, _ = make_spike_trains(n_samples=1, n_steps=40, n_channels=5, n_classes=1, rates=150.0, random_state=3)
+    # (the synaptic filter of the Izhikevich layer sums ~3 steps of input; its gradients grow
+    # fast with the drive near the spike's runaway, beyond what central differences resolve)
+    weights = rng.normal(6.0, 6.0, (5, 3))
+    if izh:
+        weights = rng.normal(8.0, 4.0, (5, 3)) / (1.0 + neuron.tau_syn)
+    bias = rng.normal(0.0, 0.3, 3)
+    model, params = K.pack_model(neuron, 3, 1.0)
+    slope = 25.0 / (95.0 if izh else 1.0)
+    g_spike = rng.normal(size=3)
+    seed_v = rng.normal(size=(40, 3)) * (rng.rand(40, 3) < 0.2)
+    layer = dict(weights=weights, bias=bias, params=params)
+    if izh:  # past v_peak the potential is the runaway's, too steep for central differences
+        seed_v[_run_backward(X, 0, layer, g_spike, seed_v, slope, True, model)[1] != 0] = 0.0
+    got, out = _run_backward(X, 0, layer, g_spike, seed_v, slope, True, model)
+    assert 0 < out.sum() < 0.8 * out.size  # spikes and silences
+    loss0, fixed = _pseudo(neuron, X[0], weights, bias, g_spike, seed_v, slope)
+    np.testing.assert_array_equal(fixed[0], out.astype(bool))  # the pseudo-forward is the forward
+
+    def central(make, x0, rel_step):
+        eps = rel_step * max(abs(x0), 1e-2)
+        vals = []
+        for sign in (1, -1):
+            n, w, b = make(x0 + sign * eps)
+            vals.append(_pseudo(n, X[0], w, b, g_spike, seed_v, slope, fixed)[0])
+        return (vals[0] - vals[1]) / (2 * eps)
+
+    def field(f, j):
+        def make(x):
+            arr = np.array(np.broadcast_to(getattr(neuron, f), (3,)), dtype=float)
+            arr[j] = x
+            return dataclasses.replace(neuron, **{f: arr}), weights, bias
+        return make
+
+    checks = []
+    for i, j in [(0, 0), (2, 1), (4, 2)]:
+        def make_w(x, i=i, j=j):
+            w = weights.copy()
+            w[i, j] = x
+            return neuron, w, bias
+        checks.append((f"w[{i},{j}]", make_w, weights[i, j], got["w"][i, j]))
+    for j in range(3):
+        def make_b(x, j=j):
+            b = bias.copy()
+            b[j] = x
+            return neuron, weights, b
+        checks.append((f"bias[{j}]", make_b, bias[j], got["bias"][j]))
+        if izh:
+            for f, key in (("a", "a"), ("b", "b"), ("d", "d"), ("v_peak", "v_peak")):
+                x0 = np.broadcast_to(getattr(neuron, f), (3,))[j]
+                checks.append((f"{f}[{j}]", field(f, j), x0, got[key][j]))
+            continue
+        checks.append((f"v_thresh[{j}]", field("v_thresh", j), neuron.v_thresh[j], got["v_thresh"][j]))
+        taus = [("tau_m", "decay_m")]
+        if isinstance(neuron, (AdaptiveLIF, MetaNeuron)):
+            taus.append(("tau_adapt" if isinstance(neuron, AdaptiveLIF) else "tau_u", "decay_u"))
+        for f, key in taus:
+            tau = getattr(neuron, f)[j]
+            decay = np.exp(-1.0 / tau)  # d loss / d tau = d loss / d decay * decay dt / tau^2
+            checks.append((f"{f}[{j}]", field(f, j), tau, got[key][j] * decay / tau**2))
+    # Truncation error falls and rounding error grows with the step: the kernel's value must
+    # be met at one of three steps (near the Izhikevich runaway only the small ones resolve
+    # the derivative; for small parameters only the large ones stay above rounding).
+    scale = max(abs(c[3]) for c in checks)
+    for label, make, x0, grad in checks:
+        fd = [central(make, x0, step) for step in FD_STEPS]
+        assert any(grad == pytest.approx(v, rel=1e-5, abs=1e-7 * scale) for v in fd), (label, grad, fd)
+
+
 def test_detached_gradient_is_exact_for_a_fixed_spike_pattern():
     """With the spikes held fixed, d(sum seed * vpre)/dw is the true derivative."""
     X, _ = make_spike_trains(n_samples=1, n_steps=50, n_channels=6, n_classes=1, rates=150.0, random_state=3)
@@ -152,7 +271,7 @@ def test_detached_gradient_is_exact_for_a_fixed_spike_pattern():
             pert = dict(layer)
             pert["weights"] = layer["weights"].copy()
             pert["weights"][i, j] += sign * eps
-            vpre, out2 = _kernel_forward(X, 0, pert)
+            *_, vpre, _, out2 = _kernel_forward(X, 0, pert)
             np.testing.assert_array_equal(out2, out)
             vals.append(np.sum(seed_v * vpre))
         assert got["w"][i, j] == pytest.approx((vals[0] - vals[1]) / (2 * eps), rel=1e-5, abs=1e-7)
@@ -166,10 +285,10 @@ def test_stdp_weight_change_for_a_known_spike_pair():
     params = K.pack_params(np.array([20.0]), 100.0, 1.0, 0.0, 0.0, 0.0, 0.0, False, 1.0)
     weights = np.array([[0.5]])
     out = [np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1, 1)), np.zeros((1, 1)),
-           np.zeros((1, 1)), np.zeros((1, 3, 1)), np.zeros(1)]
+           np.zeros((1, 1)), np.zeros((1, K.N_GRADS, 1)), np.zeros(1)]
     decay = np.exp(-1.0 / 20.0)
     K.train_batch(K.RULE_STDP, spikes, np.array([0]), np.zeros((0, 0)), False, n_steps, weights,
-                  np.zeros(1), params, np.ones((1, 1), dtype=np.uint8), np.array([0.0, 0.1]), 25.0,
+                  np.zeros(1), NK.MODEL_META, params, np.ones((1, 1), dtype=np.uint8), np.array([0.0, 0.1]), 25.0,
                   False, decay, *out)
     counts, g_w, g_drive, g_bias = out[0], out[1], out[2], out[3]
     assert counts[0, 0] == 0
@@ -189,9 +308,9 @@ def test_tempotron_update_is_psp_at_time_of_max_potential():
     params = K.pack_params(np.array([20.0]), 100.0, 1.0, 0.0, 0.0, 0.0, 0.0, False, 1.0)
     weights = np.ones((2, 1))
     out = [np.zeros((1, 1), dtype=np.int64), np.zeros((1, 2, 1)), np.zeros((1, 1)),
-           np.zeros((1, 1)), np.zeros((1, 3, 1)), np.zeros(1)]
+           np.zeros((1, 1)), np.zeros((1, K.N_GRADS, 1)), np.zeros(1)]
     K.train_batch(K.RULE_TEMPOTRON, spikes, np.array([0]), np.zeros((0, 0)), False, n_steps, weights,
-                  np.zeros(1), params, np.ones((1, 1), dtype=np.uint8), np.array([0.02, 0.2]), 25.0,
+                  np.zeros(1), NK.MODEL_META, params, np.ones((1, 1), dtype=np.uint8), np.array([0.02, 0.2]), 25.0,
                   True, 0.9, *out)
     counts, g_w, _, g_bias, g_intr, loss = out
     decay = np.exp(-1.0 / 20.0)
@@ -251,10 +370,12 @@ def test_rules_learn_and_intrinsic_params_clamped(rule, neuron):
     np.testing.assert_array_equal(fixed.intrinsic_params_["tau_m"], 20.0)
 
 
-def test_deterministic_and_thread_count_independent():
+@pytest.mark.parametrize("neuron", [None, AdaptiveLIF(theta_jump=0.2), Izhikevich()],
+                         ids=["LIF", "AdaptiveLIF", "Izhikevich"])
+def test_deterministic_and_thread_count_independent(neuron):
     numba = pytest.importorskip("numba")
     X, y, Xt, _ = _poisson(64, 20, n_channels=8)
-    kw = dict(learn_intrinsic=True, n_per_class=2, max_iter=3, batch_size=16, random_state=7)
+    kw = dict(neuron=neuron, learn_intrinsic=True, n_per_class=2, max_iter=3, batch_size=16, random_state=7)
     a = SNNLZCClassifier(**kw).fit(X, y)
     before = numba.get_num_threads()
     try:
@@ -263,7 +384,8 @@ def test_deterministic_and_thread_count_independent():
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(a.coef_, b.coef_)
-    np.testing.assert_array_equal(a.intrinsic_params_["tau_m"], b.intrinsic_params_["tau_m"])
+    for key in a.intrinsic_params_:
+        np.testing.assert_array_equal(a.intrinsic_params_[key], b.intrinsic_params_[key])
     np.testing.assert_array_equal(a.decision_function(Xt), b.decision_function(Xt))
     c = SNNLZCClassifier(**{**kw, "random_state": 8}).fit(X, y)
     assert not np.array_equal(a.coef_, c.coef_)
@@ -461,3 +583,19 @@ def test_feature_kernel_equals_numpy_blocks_on_long_trains():
     separate = np.hstack([b for b, _ in F.spike_features(X, clf.detector_layer_, clf.dt)
                           + F.layer_features(clf.output_spikes(X))])
     np.testing.assert_allclose(clf._multiscale_features(X), separate, rtol=1e-12, atol=0)
+
+
+# The common checks (tests/test_common.py runs them on the default LIF layer) on the other
+# trainable models, with the same small configuration.
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from skspike.utils._estimator_checks import CHECK_PARAMS, expected_failed_checks  # noqa: E402
+
+
+@parametrize_with_checks(
+    [SNNLZCClassifier(neuron=neuron, **CHECK_PARAMS["SNNLZCClassifier"])
+     for neuron in (AdaptiveLIF(theta_jump=0.2), Izhikevich())],
+    expected_failed_checks=expected_failed_checks,
+)
+def test_sklearn_compatible_with_every_neuron_model(estimator, check):
+    check(estimator)

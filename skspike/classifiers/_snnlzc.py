@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOpt
 from sklearn.utils.validation import check_is_fitted
 
 from .._ops import OperationCounts
-from ..neurons import LIF, MetaNeuron, NeuronModel
+from ..neurons import LIF, AdaptiveLIF, Izhikevich, MetaNeuron, NeuronModel
 from ..neurons._models import DEPRECATED, resolve_neuron
 from ..utils._limits import check_snnlzc_fit, check_snnlzc_predict
 from ..utils._random import derive_seed
@@ -46,8 +46,20 @@ _OLD_NEURON_SCALARS = {"tau_m": "tau_m", "tau_u": "tau_u", "v_thresh": "v_thresh
                        "b": "b", "d": "d", "reset": "reset", "tau_syn": "tau_syn"}
 # What the old neuron="meta" string meant (with the old defaults tau_u=100, a=b=0.5, d=0.2).
 _OLD_META = dict(tau_u=100.0, a=0.5, b=0.5, d=0.2)
-# Time constant of u packed for a LIF layer (a = b = d = 0: u stays 0, the value is unused).
-_LIF_TAU_U = 100.0
+# Learned intrinsic parameters of each model: (field, how it is learned). "tau": a time
+# constant learned as log tau, clamped to [dt, 10 x initial]; "thresh": the threshold
+# v_rest + gap * theta, theta clamped to [0.05, 20]; "factor": the initial value times
+# e^z, z clamped to [ln 0.1, ln 10] (a parameter that starts at 0 stays 0).
+_INTRINSIC = {
+    LIF: (("tau_m", "tau"), ("v_thresh", "thresh")),
+    MetaNeuron: (("tau_m", "tau"), ("v_thresh", "thresh"), ("tau_u", "tau")),
+    AdaptiveLIF: (("tau_m", "tau"), ("v_thresh", "thresh"), ("tau_adapt", "tau")),
+    Izhikevich: (("a", "factor"), ("b", "factor"), ("d", "factor")),
+}
+_STATE_KEY = {"tau": "log_{}", "thresh": "theta", "factor": "log_{}"}
+_FACTOR_RANGE = (math.log(0.1), math.log(10.0))
+# Bounds of the Izhikevich membrane's time constant at rest (the STDP rule's trace).
+_IZ_TRACE_TAU = (1.0, 100.0)
 
 
 def _threads_for(n_samples):
@@ -99,10 +111,11 @@ class _Adam:
 class SNNLZCClassifier(BaseSpikingClassifier):
     """Spiking classifier with learnable intrinsic dynamics and an LZC readout.
 
-    One layer of ``n_per_class`` LIF or meta-neurons per class receives the
-    input spikes (or static ``X`` turned into spikes by ``encoder``). Its
-    synaptic weights, bias and, with ``learn_intrinsic=True``, each neuron's
-    time constants and threshold are trained with surrogate-gradient BPTT,
+    One layer of ``n_per_class`` spiking neurons per class (LIF, meta-,
+    adaptive LIF or Izhikevich neurons) receives the input spikes (or static
+    ``X`` turned into spikes by ``encoder``). Its synaptic weights, bias and,
+    with ``learn_intrinsic=True``, each neuron's intrinsic parameters (time
+    constants and threshold; see the table in Notes) are trained with surrogate-gradient BPTT,
     the Tempotron rule or supervised STDP. By default (``decision="multiscale"``)
     a sample is classified by a logistic readout of Lempel-Ziv complexities
     (LZC) and spike counts: of the input trains at several time scales, of a
@@ -114,13 +127,16 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
     Parameters
     ----------
-    neuron : LIF, MetaNeuron or None, default=None
+    neuron : LIF, MetaNeuron, AdaptiveLIF, Izhikevich or None, default=None
         Neuron model of the learned layer, a :mod:`skspike.neurons` model
         with scalar parameters (initial values of the learned ones): a
-        :class:`~skspike.neurons.LIF` or the second-order
-        :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``).
+        :class:`~skspike.neurons.LIF`, the second-order
+        :class:`~skspike.neurons.MetaNeuron` (coupling ``a``, ``b``, ``d``),
+        an :class:`~skspike.neurons.AdaptiveLIF` (threshold adaptation
+        ``tau_adapt``, ``theta_jump``; ``tau_adapt`` in ms, not "auto") or an
+        :class:`~skspike.neurons.Izhikevich` neuron (``b < 5``).
         None is ``LIF()``: ``tau_m = 20`` ms, ``v_thresh = 1``, zero reset,
-        ``tau_syn = 0``. The training kernel has no refractory period
+        ``tau_syn = 0``. The training kernel of the LIF family has no refractory period
         (``t_ref = 0``); ``v_rest``, ``v_reset``, ``r_m``, ``tau_syn`` and
         ``reset`` ("zero" or "subtract") are free. Parameters are reachable as ``neuron__tau_m``
         etc. (``set_params``, ``GridSearchCV``); the model given is never
@@ -134,9 +150,11 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         detector layer and the learned layer; the others only the learned
         layer's output trains.
     learn_intrinsic : bool, default=False
-        Also learn per-neuron ``tau_m``, ``v_thresh`` and (meta) ``tau_u``,
-        starting from the neuron's values; the learned values are those of
-        the fitted copy ``neuron_`` (and ``intrinsic_params_``).
+        Also learn each neuron's intrinsic parameters (LIF: ``tau_m``,
+        ``v_thresh``; MetaNeuron: and ``tau_u``; AdaptiveLIF: and
+        ``tau_adapt``; Izhikevich: ``a``, ``b``, ``d``), starting from the
+        neuron's values; the learned values are those of the fitted copy
+        ``neuron_`` (and ``intrinsic_params_``).
     n_per_class : int, default=4
         Output neurons per class.
     encoder : {"rate", "poisson"}, estimator or None, default="rate"
@@ -189,12 +207,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         belongs to class ``j // n_per_class``).
     intercept_ : ndarray of shape (n_out,)
         Bias current of each output neuron.
-    neuron_ : LIF or MetaNeuron
+    neuron_ : LIF, MetaNeuron, AdaptiveLIF or Izhikevich
         The trained neuron model (a copy of ``neuron`` with per-neuron
-        parameter arrays: the learned ``tau_m``, ``v_thresh``, ``tau_u``
-        with ``learn_intrinsic=True``, else the initial values).
+        arrays of its intrinsic parameters: the learned values with
+        ``learn_intrinsic=True``, else the initial ones).
     intrinsic_params_ : dict of ndarray of shape (n_out,)
-        ``"tau_m"``, ``"v_thresh"`` and, for a MetaNeuron, ``"tau_u"``.
+        The intrinsic parameters of the model (see Notes): ``"tau_m"``,
+        ``"v_thresh"`` and ``"tau_u"`` (MetaNeuron) or ``"tau_adapt"``
+        (AdaptiveLIF); ``"a"``, ``"b"``, ``"d"`` for Izhikevich.
     loss_curve_ : list of float
         Mean training loss of each epoch (see Notes for each rule's loss).
     n_iter_ : int
@@ -239,10 +259,45 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``I[t] = e^{-dt/tau_syn} I[t-1] + sum_i w_i x_i[t]``,
     ``v[t] = e^{-dt/tau_m} v[t-1] + (1 - e^{-dt/tau_m}) (I[t] + bias - b u[t-1])``,
     ``u[t] = e^{-dt/tau_u} u[t-1] + (1 - e^{-dt/tau_u}) a v[t-1] + d s[t]``,
-    spike ``s[t] = [v[t] >= v_thresh]``, then reset. Training uses the same
-    arithmetic as :func:`~skspike.neurons.simulate`, which runs inference, so
-    both see the same spikes. Batches of fewer than 32 samples are simulated
+    spike ``s[t] = [v[t] >= v_thresh]``, then reset. An
+    :class:`~skspike.neurons.AdaptiveLIF` has ``b = 0`` and the threshold
+    ``v_thresh + theta[t]``, ``theta[t] = e^{-dt/tau_adapt} theta[t-1] +
+    theta_jump s[t]``; an :class:`~skspike.neurons.Izhikevich` neuron its
+    forward-Euler sub-steps of ``dv/dt = 0.04 v^2 + 5 v + 140 - u + I``,
+    ``du/dt = a (b v - u)`` with the spike test ``v >= v_peak``, then
+    ``v = c``, ``u += d``. Training runs the engine's step of the model
+    (:mod:`skspike.neurons`, recording what BPTT needs), the arithmetic of
+    :func:`~skspike.neurons.simulate`, which runs inference, so both see
+    the same spikes. Batches of fewer than 32 samples are simulated
     on one thread: waking numba's thread pool costs more than their work.
+
+    **Intrinsic parameters** learned with ``learn_intrinsic=True`` (after
+    the SNN-LZC paper: the neuron's time constants and threshold; for
+    Izhikevich, whose threshold is implicit in its quadratic membrane, the
+    parameters of its recovery variable that set its cell class):
+
+    .. list-table::
+       :header-rows: 1
+
+       * - model
+         - learned, per neuron
+         - learned as (clamp: see Parameterisation)
+       * - LIF
+         - ``tau_m``, ``v_thresh``
+         - ``log tau``, ``theta``
+       * - MetaNeuron
+         - ``tau_m``, ``v_thresh``, ``tau_u``
+         - ``log tau``, ``theta``
+       * - AdaptiveLIF
+         - ``tau_m``, ``v_thresh``, ``tau_adapt``
+         - ``log tau``, ``theta``
+       * - Izhikevich
+         - ``a``, ``b``, ``d``
+         - ``x0 e^z`` (``x0`` the initial value), ``z`` in ``[ln 0.1, ln 10]``
+
+    The other fields stay the model's (``theta_jump``, ``a``, ``b``, ``d``
+    of the meta-neuron, ``c``, ``v_peak`` of Izhikevich...); an Izhikevich
+    parameter that starts at 0 stays 0.
 
     **Parameterisation.** With ``g = v_thresh - v_rest`` the initial
     neuron's threshold gap (1 for the default), weights are ``w = w_scale * w_hat`` with
@@ -253,6 +308,9 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``w_hat``, ``b_hat``, ``log tau`` and ``theta`` with ``learning_rate``.
     Learned values are clamped after each step: ``tau`` to ``[dt, 10 x`` its
     initial value ``]``, ``v_thresh`` to ``[0.05, 20] x`` its initial value.
+    For an Izhikevich layer ``g`` is its rheobase ``(5 - b)^2 / 0.16 - 140``
+    (at least 1; 4 for ``b = 0.2``), the least constant current that makes it
+    fire, and the surrogate's potential scale is ``v_peak - c``.
 
     **Learning rules** (neuron ``j`` is "own" if it belongs to the sample's
     class; rates are spikes per step; ``T = n_steps``):
@@ -262,8 +320,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       dynamics with the fast-sigmoid surrogate derivative and detached
       resets (as snnTorch), in numba, parallel over the samples of a
       minibatch with per-sample gradient buffers summed afterwards in a
-      fixed order. Gradients flow to weights, bias, ``tau_m``, ``tau_u`` and
-      ``v_thresh``.
+      fixed order. Gradients flow to weights, bias and the intrinsic
+      parameters, through every state variable of the model (``u`` of the
+      meta-neuron and of Izhikevich, the adaptive threshold ``theta``; the
+      spike-triggered jumps ``d`` / ``theta_jump`` through the surrogate);
+      an Izhikevich step is differentiated through its sub-steps, its spike
+      at the last spike test. The tests check these gradients against
+      central differences of the forward pass with the spikes held and the
+      surrogate in their place.
     - ``"tempotron"`` (Gutig & Sompolinsky 2006): an own neuron must fire at
       least once, others must stay silent. On an error the cost is
       ``v_thresh - v(t_max)`` (miss) or ``v(t_max) - v_thresh`` (false
@@ -272,16 +336,17 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       bias move by the gradient of this cost, i.e. by each input's
       post-synaptic potential at ``t_max`` (the Tempotron rule);
       ``learn_intrinsic`` uses the gradient of the same cost with respect to
-      ``tau_m``, ``tau_u`` and ``v_thresh`` (the threshold falls after a
-      miss and rises after a false spike).
+      the intrinsic parameters (the threshold falls after a miss and rises
+      after a false spike; for Izhikevich ``v_thresh`` is ``v_peak``).
     - ``"stdp"``: supervised, teacher-driven STDP in the ReSuMe form
       (Ponulak & Kasinski 2010). A teacher train ``d_j`` fires evenly at the
       neuron's target rate; ``dw_ij = sum_t (d_j(t) - s_j(t)) x_i(t)`` where
-      ``x_i`` is the presynaptic trace (decay ``tau_m``): pre-before-post
+      ``x_i`` is the presynaptic trace (decay ``tau_m``; for Izhikevich the
+      time constant of its membrane linearised at ``v_init``,
+      ``1 / |0.08 v_init + 5|`` ms, in [1, 100]): pre-before-post
       potentiation at teacher spikes, depression at the neuron's own spikes,
       zero once the neuron fires like its teacher. The bias sees a constant
-      presynaptic input. ``learn_intrinsic`` moves ``tau_m``, ``tau_u`` and
-      ``v_thresh`` along ``sum_t (d_j(t) - s_j(t)) dv_j(t)/dtheta`` (the
+      presynaptic input. ``learn_intrinsic`` moves the intrinsic parameters along ``sum_t (d_j(t) - s_j(t)) dv_j(t)/dtheta`` (the
       threshold falls when the neuron fires less than its teacher). Not
       reward-modulated. Its reported loss is the surrogate rule's.
 
@@ -479,7 +544,6 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         """
         target_rates = self._check_target_rates()
         tmpl = self._neuron_template = self._resolve_neuron()
-        meta = isinstance(tmpl, MetaNeuron)
         seed = derive_seed(self.random_state)
         if self.encoder == "poisson":
             from ..encoding import PoissonEncoder
@@ -509,7 +573,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             total = float(np.abs(data).mean(axis=0).sum())
         else:
             total = float(data.mean(axis=(0, 1), dtype=np.float64).sum())
-        gap = self._gap()
+        gap = self._drive_scale()
         w_scale = gap / max(total, 1e-3)
         b_scale = gap
         state = {
@@ -517,10 +581,14 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             "b": np.zeros(n_out),
         }
         if self.learn_intrinsic:
-            state["log_tau_m"] = np.full(n_out, math.log(tmpl.tau_m))
-            state["theta"] = np.ones(n_out)
-            if meta:
-                state["log_tau_u"] = np.full(n_out, math.log(tmpl.tau_u))
+            for field, kind in _INTRINSIC[type(tmpl)]:
+                key = _STATE_KEY[kind].format(field)
+                if kind == "tau":
+                    state[key] = np.full(n_out, math.log(getattr(tmpl, field)))
+                elif kind == "thresh":
+                    state[key] = np.ones(n_out)
+                else:
+                    state[key] = np.zeros(n_out)
         self._w_scale, self._b_scale = w_scale, b_scale
 
         self.loss_curve_ = []
@@ -530,11 +598,9 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
         self.coef_ = w_scale * state["w"]
         self.intercept_ = b_scale * state["b"]
-        self.neuron_ = self._make_neuron(state, n_out)
-        tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
-        self.intrinsic_params_ = {"tau_m": tau_m, "v_thresh": thresh}
-        if meta:
-            self.intrinsic_params_["tau_u"] = tau_u
+        learned = self._intrinsic_values(state, n_out)
+        self.neuron_ = dataclasses.replace(tmpl, **learned)
+        self.intrinsic_params_ = learned
         self._fit_readout(data, y_idx, n_classes)
         return self
 
@@ -553,8 +619,8 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     def _resolve_neuron(self):
         """The layer's initial neuron: ``neuron`` (default ``LIF()``), old parameters applied.
 
-        An independent scalar LIF or MetaNeuron (the user's model is never
-        changed); ValueError for what the training kernel cannot run.
+        An independent scalar model (the user's model is never changed);
+        ValueError for what the training kernel cannot run.
         """
         name = type(self).__name__
         neuron = self.neuron
@@ -567,12 +633,24 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             )
             neuron = LIF() if neuron == "lif" else MetaNeuron(**_OLD_META)
         old = {key: (field, getattr(self, key)) for key, field in _OLD_NEURON_SCALARS.items()}
-        model = resolve_neuron(name, neuron, LIF, allowed=(LIF, MetaNeuron), deprecated=old,
+        model = resolve_neuron(name, neuron, LIF, allowed=tuple(_INTRINSIC), deprecated=old,
                                replacement=", e.g. neuron=LIF(tau_m=...) or MetaNeuron(...)")
         if model.n_neurons is not None:
             raise ValueError(
                 f"{name}: the neuron must have scalar parameters (initial values of the layer); got "
                 f"per-neuron arrays of length {model.n_neurons}."
+            )
+        if isinstance(model, Izhikevich):
+            if not model.b < 5.0:
+                raise ValueError(
+                    f"{name}: the Izhikevich neuron needs b < 5 (a resting state and a rheobase "
+                    f"current, the scale of the weights); got b={model.b}."
+                )
+            return model
+        if isinstance(model, AdaptiveLIF) and isinstance(model.tau_adapt, str):
+            raise ValueError(
+                f"{name}: AdaptiveLIF(tau_adapt='auto') is resolved by STDPFeatureExtractor only; "
+                "give tau_adapt in ms."
             )
         if model.t_ref != 0.0:
             raise ValueError(
@@ -587,45 +665,65 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         return model
 
     def _gap(self):
-        """Threshold gap ``v_thresh - v_rest`` of the initial neuron: the scale of weights and bias."""
+        """Threshold gap ``v_thresh - v_rest`` of the initial (LIF-family) neuron."""
         tmpl = self._neuron_template
         return float(tmpl.v_thresh - tmpl.v_rest)
 
-    def _intrinsic_values(self, state, n_out):
-        tmpl = self._neuron_template
-        tau_u0 = float(tmpl.tau_u) if isinstance(tmpl, MetaNeuron) else _LIF_TAU_U
-        if "log_tau_m" in state:
-            tau_m = np.exp(state["log_tau_m"])
-            thresh = tmpl.v_rest + self._gap() * state["theta"]
-            tau_u = np.exp(state["log_tau_u"]) if "log_tau_u" in state else np.full(n_out, tau_u0)
-        else:
-            tau_m = np.full(n_out, float(tmpl.tau_m))
-            thresh = np.full(n_out, float(tmpl.v_thresh))
-            tau_u = np.full(n_out, tau_u0)
-        return tau_m, tau_u, thresh
+    def _drive_scale(self):
+        """Scale of weights and bias: the threshold gap, or an Izhikevich neuron's rheobase.
 
-    def _make_neuron(self, state, n_out):
-        """The trained layer: a copy of the template with per-neuron tau_m, v_thresh (and tau_u)."""
-        tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
-        learned = {"tau_m": tau_m, "v_thresh": thresh}
-        if isinstance(self._neuron_template, MetaNeuron):
-            learned["tau_u"] = tau_u
-        return dataclasses.replace(self._neuron_template, **learned)
-
-    def _bptt_params(self, tau_m, tau_u, thresh):
-        """The training kernel's packed parameters of the layer (i16 seam: the one place).
-
-        Maps the template's fixed fields (``a``, ``b``, ``d``, ``tau_syn``,
-        ``reset``; zero coupling for a LIF) and the current intrinsic values
-        onto ``_snnlzc_kernels.pack_params``.
+        The rheobase of the Izhikevich model (the least constant current that
+        makes it fire) is ``(5 - b)^2 / 0.16 - 140`` (where the resting and
+        threshold fixed points of ``0.04 v^2 + (5 - b) v + 140 + I`` merge),
+        held at least 1.
         """
+        tmpl = self._neuron_template
+        if isinstance(tmpl, Izhikevich):
+            return max(float((5.0 - tmpl.b) ** 2 / 0.16 - 140.0), 1.0)
+        return self._gap()
+
+    def _voltage_scale(self):
+        """Potential range that scales the surrogate's slope (``v_peak - c`` for Izhikevich)."""
+        tmpl = self._neuron_template
+        if isinstance(tmpl, Izhikevich):
+            return float(tmpl.v_peak - tmpl.c)
+        return self._gap()
+
+    def _intrinsic_values(self, state, n_out):
+        """Per-neuron values of the learned fields: ``{field: ndarray (n_out,)}``."""
+        tmpl = self._neuron_template
+        values = {}
+        for field, kind in _INTRINSIC[type(tmpl)]:
+            key = _STATE_KEY[kind].format(field)
+            if key not in state:
+                values[field] = np.full(n_out, float(getattr(tmpl, field)))
+            elif kind == "tau":
+                values[field] = np.exp(state[key])
+            elif kind == "thresh":
+                values[field] = tmpl.v_rest + self._gap() * state[key]
+            else:
+                values[field] = float(getattr(tmpl, field)) * np.exp(state[key])
+        return values
+
+    def _bptt_params(self, values):
+        """The training kernel's ``(model, params)`` of the layer with these learned values."""
         from . import _snnlzc_kernels as K
 
+        return K.pack_model(dataclasses.replace(self._neuron_template, **values),
+                            len(next(iter(values.values()))), self.dt)
+
+    def _trace_tau(self):
+        """Time constant in ms of the STDP rule's presynaptic trace: the membrane's.
+
+        ``tau_m`` for the LIF family; for Izhikevich the time constant of the
+        membrane linearised at ``v_init``, ``1 / |0.08 v_init + 5|`` (5 ms at
+        -65 mV), held in [1, 100] ms.
+        """
         tmpl = self._neuron_template
-        coupling = (tmpl.a, tmpl.b, tmpl.d) if isinstance(tmpl, MetaNeuron) else (0.0, 0.0, 0.0)
-        return K.pack_params(tau_m, tau_u, thresh, *coupling, float(tmpl.tau_syn),
-                             tmpl.reset == "subtract", self.dt, v_rest=float(tmpl.v_rest),
-                             v_reset=float(tmpl.v_reset), r_m=float(tmpl.r_m))
+        if isinstance(tmpl, Izhikevich):
+            rate = abs(0.08 * float(tmpl.v_init) + 5.0)
+            return float(np.clip(1.0 / max(rate, 1e-12), *_IZ_TRACE_TAU))
+        return tmpl.tau_m
 
     def _train(self, data, y_idx, owner, state, target_rates, use_current, n_steps, rng):
         from . import _snnlzc_kernels as K
@@ -636,20 +734,26 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         batch_size = min(self.batch_size, n_samples)
         own_all = (owner[None, :] == y_idx[:, None]).astype(np.uint8)
         tmpl = self._neuron_template
-        tau_u0 = float(tmpl.tau_u) if isinstance(tmpl, MetaNeuron) else _LIF_TAU_U
         spikes = data if not use_current else np.zeros((0, 0, 0), dtype=np.uint8)
         static = np.ascontiguousarray(data) if use_current else np.zeros((0, 0))
-        stdp_decay = math.exp(-self.dt / tmpl.tau_m)
-        slope = float(self.surrogate_slope) / self._gap()
+        stdp_decay = math.exp(-self.dt / self._trace_tau())
+        slope = float(self.surrogate_slope) / self._voltage_scale()
         adam = _Adam(state, self.learning_rate)
-        tau_bounds = {
-            "log_tau_m": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * tmpl.tau_m)),
-            "log_tau_u": (math.log(self.dt), math.log(_TAU_MAX_FACTOR * tau_u0)),
-        }
-        if tau_bounds["log_tau_m"][0] > tau_bounds["log_tau_m"][1]:
-            tau_bounds["log_tau_m"] = (tau_bounds["log_tau_m"][1],) * 2
-        if tau_bounds["log_tau_u"][0] > tau_bounds["log_tau_u"][1]:
-            tau_bounds["log_tau_u"] = (tau_bounds["log_tau_u"][1],) * 2
+        # field, state key, clamp range, gradient slot of the kernel, row of its decay factor
+        learned = []
+        for field, kind in _INTRINSIC[type(tmpl)]:
+            key = _STATE_KEY[kind].format(field)
+            if key not in state:
+                continue
+            if kind == "tau":
+                low, high = math.log(self.dt), math.log(_TAU_MAX_FACTOR * getattr(tmpl, field))
+                bounds = (min(low, high), high)
+            else:
+                bounds = _THRESH_RANGE if kind == "thresh" else _FACTOR_RANGE
+            slot, row = {"tau_m": (K.G_DECAY_M, K.P_DECAY_M), "v_thresh": (K.G_THRESH, None),
+                         "a": (K.G_IZ_A, None), "b": (K.G_IZ_B, None),
+                         "d": (K.G_JUMP, None)}.get(field, (K.G_DECAY_U, K.P_DECAY_U))
+            learned.append((field, kind, key, bounds, slot, row))
 
         epochs = range(self.max_iter)
         bar = None
@@ -667,17 +771,17 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                 n_b = idx.shape[0]
                 weights = np.ascontiguousarray(self._w_scale * state["w"])
                 bias = self._b_scale * state["b"]
-                tau_m, tau_u, thresh = self._intrinsic_values(state, n_out)
+                values = self._intrinsic_values(state, n_out)
                 if params is None or self.learn_intrinsic:  # fixed dynamics: packed once
-                    params = self._bptt_params(tau_m, tau_u, thresh)
+                    model, params = self._bptt_params(values)
                 counts = np.zeros((n_b, n_out), dtype=np.int64)
                 g_w = np.zeros((n_b, n_in, n_out)) if not use_current else np.zeros((0, 0, 0))
                 g_drive = np.zeros((n_b, n_out))
                 g_bias = np.zeros((n_b, n_out))
-                g_intr = np.zeros((n_b, 3, n_out))
+                g_intr = np.zeros((n_b, K.N_GRADS, n_out))
                 loss = np.zeros(n_b)
                 K.train_batch(
-                    rule, spikes, idx, static, use_current, n_steps, weights, bias, params,
+                    rule, spikes, idx, static, use_current, n_steps, weights, bias, model, params,
                     np.ascontiguousarray(own_all[idx]), target_rates, slope,
                     bool(self.learn_intrinsic), stdp_decay, counts, g_w, g_drive, g_bias, g_intr, loss,
                 )
@@ -690,20 +794,18 @@ class SNNLZCClassifier(BaseSpikingClassifier):
                     "w": gw * (self._w_scale / n_b),
                     "b": g_bias.sum(axis=0) * (self._b_scale / n_b),
                 }
-                if self.learn_intrinsic:
+                if learned:
                     gi = g_intr.sum(axis=0) / n_b
-                    decay_m = params[K.P_DECAY_M]
-                    grads["log_tau_m"] = gi[K.G_DECAY_M] * decay_m * self.dt / tau_m
-                    grads["theta"] = gi[K.G_THRESH] * self._gap()
-                    if "log_tau_u" in state:
-                        decay_u = params[K.P_DECAY_U]
-                        grads["log_tau_u"] = gi[K.G_DECAY_U] * decay_u * self.dt / tau_u
+                for field, kind, key, _, slot, row in learned:
+                    if kind == "tau":  # d decay / d log tau = decay dt / tau
+                        grads[key] = gi[slot] * params[row] * self.dt / values[field]
+                    elif kind == "thresh":
+                        grads[key] = gi[slot] * self._gap()
+                    else:
+                        grads[key] = gi[slot] * values[field]
                 adam.step(state, grads)
-                if self.learn_intrinsic:
-                    for key, (low, high) in tau_bounds.items():
-                        if key in state:
-                            np.clip(state[key], low, high, out=state[key])
-                    np.clip(state["theta"], *_THRESH_RANGE, out=state["theta"])
+                for _, _, key, bounds, _, _ in learned:
+                    np.clip(state[key], *bounds, out=state[key])
             self.loss_curve_.append(epoch_loss / n_samples)
             self.n_iter_ += 1
             if bar is not None:

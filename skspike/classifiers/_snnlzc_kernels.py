@@ -1,16 +1,16 @@
 """Training kernels of :class:`SNNLZCClassifier`: pure functions of arrays.
 
-One layer of LIF / meta-neurons, trained on minibatches. Every kernel runs
-the forward pass through the meta-neuron step of :mod:`skspike.neurons._kernels`
-(with ``a = b = d = 0`` this is bit for bit the LIF step), so a trained
-layer simulated by :func:`skspike.neurons.simulate` emits the spikes
-training saw (checked by the tests).
+One layer of LIF, meta-, adaptive-LIF or Izhikevich neurons, trained on
+minibatches. Every kernel runs the forward pass through the engine's
+recording step (``step_recorded`` of :mod:`skspike.neurons._kernels`; a LIF
+layer runs as the meta-neuron with ``a = b = d = 0``, bit for bit the LIF
+step), so a trained layer simulated by :func:`skspike.neurons.simulate`
+emits the spikes training saw (checked by the tests).
 
-Layout. ``params`` is ``(N_PARAMS, n_out)`` from :func:`pack_model`: the
-engine's rows (``skspike.neurons._kernels.P_*``, the one parameter layout)
-plus the raw ``r_m``, ``a``, ``b`` needed by the derivatives with respect to
-the decay factors. The forward pass is the engine's recording step
-(``step_neurons_recorded``), so its spikes are those of ``simulate``. A batch is ``idx`` (rows of
+Layout. ``(model, params)`` come from :func:`pack_model`: ``params`` is
+``(N_PARAMS, n_out)``, the engine's rows (``skspike.neurons._kernels.P_*``,
+the one parameter layout) plus the raw ``r_m``, ``a``, ``b`` needed by the
+derivatives with respect to the decay factors. A batch is ``idx`` (rows of
 the full data set) into ``spikes`` ``(n_samples, n_steps, n_in)`` or, for a
 direct current, ``static`` ``(n_samples, n_in)`` (the current ``x @ W`` is
 held for ``n_steps`` steps). Samples run in parallel (``prange``) and write to their own
@@ -22,40 +22,50 @@ Gradient outputs are *descent directions*: the caller subtracts them
 to a constant input current before the synaptic filter (for direct-current
 input the caller forms ``X.T @ g_drive``), ``g_bias`` the gradient with
 respect to the bias (added after the filter); ``g_w`` ``(n_batch, n_in,
-n_out)`` the weight gradient for spike input; ``g_intr`` ``(n_batch, 3,
-n_out)`` the gradients with respect to ``decay_m``, ``decay_u`` and
-``v_thresh``; ``loss`` ``(n_batch,)``.
+n_out)`` the weight gradient for spike input; ``g_intr`` ``(n_batch,
+N_GRADS, n_out)`` the gradients with respect to the intrinsic parameters
+(slots ``G_*``: ``decay_m``, ``decay_w`` and ``v_thresh`` for the LIF
+family, ``a``, ``b``, ``v_peak`` and ``d`` for Izhikevich); ``loss``
+``(n_batch,)``.
 """
+
+import dataclasses
 
 import numpy as np
 from numba import prange
 
 from .._config import jit
 from ..complexity._kernels import REGISTER_MAX_STEPS, lz76, lz76_words, new_work
-from ..neurons import MetaNeuron
+from ..neurons import LIF, MetaNeuron
 from ..neurons import _kernels as NK
 
 
 def pack_model(neuron, n_out, dt):
-    """Engine parameters of ``neuron`` (a :class:`~skspike.neurons.MetaNeuron`) plus the raw rows.
+    """Engine parameters of ``neuron`` plus the raw rows: ``(model, params)``.
 
     ``neuron.kernel_params(n_out, dt)`` (rows ``skspike.neurons._kernels.P_*``,
     the one parameter layout of the package) extended by the rows
-    ``P_R_M``, ``P_A`` and ``P_B`` (``r_m``, ``a``, ``b``) that the
-    gradients with respect to the decay factors need; the engine's step
-    ignores rows past ``N_PARAMS``. A LIF layer is the meta-neuron with
-    ``a = b = d = 0``.
+    ``P_R_M``, ``P_A`` and ``P_B`` (``r_m``, ``a``, ``b`` of the LIF
+    family; zero for an Izhikevich layer, whose ``a`` and ``b`` are engine
+    rows) that the gradients with respect to the decay factors need; the
+    engine's step ignores rows past ``N_PARAMS``. A LIF layer is packed as
+    the meta-neuron with ``a = b = d = 0`` (bit for bit the same spikes),
+    an :class:`~skspike.neurons.AdaptiveLIF` and an
+    :class:`~skspike.neurons.Izhikevich` layer as themselves.
     """
+    if isinstance(neuron, LIF):
+        neuron = MetaNeuron(**{f.name: getattr(neuron, f.name) for f in dataclasses.fields(neuron)},
+                            a=0.0, b=0.0, d=0.0, tau_u=_LIF_TAU_U)
     model, packed = neuron.kernel_params(n_out, dt)
-    if model != NK.MODEL_META:
-        raise ValueError(f"SNN-LZC training runs a MetaNeuron layer, got {type(neuron).__name__}.")
     full = neuron.broadcast(n_out)
     params = np.zeros((N_PARAMS, n_out))
     params[:NK.N_PARAMS] = packed
-    params[P_R_M] = full.r_m
-    params[P_A] = full.a
-    params[P_B] = full.b
-    return params
+    if model != NK.MODEL_IZHIKEVICH:
+        params[P_R_M] = full.r_m
+    if model == NK.MODEL_META:
+        params[P_A] = full.a
+        params[P_B] = full.b
+    return model, params
 
 
 def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0.0, v_reset=0.0, r_m=1.0):
@@ -68,8 +78,11 @@ def pack_params(tau_m, tau_u, v_thresh, a, b, d, tau_syn, subtract, dt, v_rest=0
         v_rest=full(v_rest), v_reset=full(v_reset), r_m=full(r_m), tau_syn=full(tau_syn),
         reset="subtract" if subtract else "zero",
     )
-    return pack_model(neuron, n_out, dt)
+    return pack_model(neuron, n_out, dt)[1]
 
+
+# Time constant of u packed for a LIF layer (a = b = d = 0: u stays 0, the value is unused).
+_LIF_TAU_U = 100.0
 
 RULE_SURROGATE = 0
 RULE_TEMPOTRON = 1
@@ -94,22 +107,32 @@ P_A = NK.N_PARAMS + 1
 P_B = NK.N_PARAMS + 2
 N_PARAMS = NK.N_PARAMS + 3
 
+# Slots of the intrinsic gradients ``g_intr`` (N_GRADS, n_out). LIF family:
+# decay_m, decay_w (exp(-dt/tau_u), exp(-dt/tau_adapt)), v_thresh. Izhikevich:
+# a, b, v_peak (the spike test's threshold), d.
 G_DECAY_M = 0
 G_DECAY_U = 1
 G_THRESH = 2
+G_IZ_A = 0
+G_IZ_B = 1
+G_JUMP = 3
+N_GRADS = 4
 
 
 @jit()
-def _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev, syn_hist, vpre, out):
+def _forward(spikes, static, s, use_current, weights, bias, model, params, vprev, uprev, syn_hist, vpre,
+             sub_hist, out):
     """Simulate one sample with the engine's recording step, storing what the backward pass needs.
 
     ``vprev``/``uprev``: state at the start of each step; ``syn_hist``: the
-    synaptic current of each step; ``vpre``: the potential before the
-    threshold test; ``out``: 0/1 spikes. All ``(n_steps, n_out)``.
+    synaptic current of each step; ``vpre``: the potential at the spike
+    test; ``out``: 0/1 spikes. All ``(n_steps, n_out)``. ``sub_hist``
+    ``(n_steps, n_rec, n_out)``: the sub-step record of an Izhikevich layer
+    (``n_rec = NK.n_substeps_recorded(model, params)``, 0 for the LIF family).
     """
     n_steps, n_out = vpre.shape
     n_in = weights.shape[0]
-    v, syn, u, ref = NK.new_state(NK.MODEL_META, params)
+    v, syn, u, ref = NK.new_state(model, params)
     drive = np.zeros(n_out, dtype=np.float64)
     fanout = np.zeros(n_in, dtype=np.int64)
     if use_current:
@@ -122,24 +145,29 @@ def _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev
         for j in range(n_out):
             vprev[t, j] = v[j]
             uprev[t, j] = u[j]
-        NK.step_neurons_recorded(params, v, syn, u, ref, drive, bias, out[t], vpre[t])
+        NK.step_recorded(model, params, v, syn, u, ref, drive, bias, out[t], vpre[t], sub_hist[t])
         for j in range(n_out):
             syn_hist[t, j] = syn[j]
 
 
 @jit()
 def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
-              use_surrogate, lsyn_hist, g_intr, g_bias_row):
-    """Reverse-mode pass through one sample's stored trajectory.
+              use_surrogate, adaptive, lsyn_hist, g_intr, g_bias_row):
+    """Reverse-mode pass through one sample's stored trajectory (LIF family).
 
     The loss depends on the spikes through ``g_spike[j]`` (d loss / d spike,
     the same at every step: count-based losses), differentiated with the
-    fast-sigmoid surrogate ``1 / (1 + slope |v - v_thresh|)^2`` when
+    fast-sigmoid surrogate ``1 / (1 + slope |v - threshold|)^2`` when
     ``use_surrogate``, and directly on the pre-threshold potentials through
     ``seed_v`` ``(n_steps, n_out)``. Resets are detached (treated as
-    constants), as in snnTorch. Writes d loss / d syn into ``lsyn_hist``,
-    d loss / d(decay_m, decay_u, v_thresh) into ``g_intr`` (3, n_out) and
-    d loss / d bias into ``g_bias_row``.
+    constants), as in snnTorch; the spike-triggered jump of ``w`` (``d`` of
+    the meta-neuron, ``theta_jump`` of the adaptive LIF) is differentiated
+    through the surrogate. ``adaptive``: the layer is an AdaptiveLIF, whose
+    threshold is ``v_thresh + decay_w w`` (``w`` the adaptation ``theta``),
+    otherwise ``w`` is the meta-neuron's ``u`` (zero for a LIF). Writes
+    d loss / d syn into ``lsyn_hist``, d loss / d(decay_m, decay_w,
+    v_thresh) into ``g_intr`` rows ``G_DECAY_M``, ``G_DECAY_U``, ``G_THRESH``
+    and d loss / d bias into ``g_bias_row``.
     """
     n_steps, n_out = vpre.shape
     for j in range(n_out):
@@ -165,32 +193,107 @@ def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, 
         g_cur = 0.0
         for t in range(n_steps - 1, -1, -1):
             spiked = out[t, j] != 0
+            lw = lu  # adjoint of w after its decay, before the jump
+            thr_t = thr
+            if adaptive:
+                thr_t = thr + du * uprev[t, j]
             if subtract:
                 lvp = lv
                 if spiked:
                     g_thr -= lv
+                    if adaptive:
+                        lw -= lv
             else:
                 lvp = 0.0 if spiked else lv
             if use_surrogate:
                 g_s = g_spike[j] + jump * lu
-                x = slope * abs(vpre[t, j] - thr)
+                x = slope * abs(vpre[t, j] - thr_t)
                 sg = 1.0 / ((1.0 + x) * (1.0 + x))
                 lvp += g_s * sg
                 g_thr -= g_s * sg
+                if adaptive:
+                    lw -= g_s * sg
             lvp += seed_v[t, j]
             vp_old = vprev[t, j]
             u_old = uprev[t, j]
             g_dm += lvp * (vp_old - v_rest - r_m * (syn_hist[t, j] + bias[j]) + b * u_old)
-            g_du += lu * (u_old - a * (vp_old - v_rest))
+            g_du += lw * (u_old - a * (vp_old - v_rest))
             lsyn = lvp * gain + ds * lsyn
             lsyn_hist[t, j] = lsyn
             g_cur += lvp * gain
-            lv_prev = lvp * dm + lu * u_drive
-            lu = -lvp * coupling + lu * du
+            lv_prev = lvp * dm + lw * u_drive
+            lu = -lvp * coupling + lw * du
             lv = lv_prev
         g_intr[G_DECAY_M, j] = g_dm
         g_intr[G_DECAY_U, j] = g_du
         g_intr[G_THRESH, j] += g_thr
+        g_bias_row[j] = g_cur
+
+
+@jit()
+def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, use_surrogate,
+                         lsyn_hist, g_intr, g_bias_row):
+    """Reverse-mode pass of an Izhikevich layer, through each step's forward-Euler sub-steps.
+
+    Conventions as :func:`_backward`: the spike of a step is differentiated
+    with the surrogate at its spike test (``vpre`` against ``v_peak``), the
+    reset ``v = c`` is detached, the jump ``u += d`` goes through the
+    surrogate, the number of sub-steps run (fewer after an early spike) is
+    held fixed. Sub-step ``k`` maps ``(v, u)`` to
+    ``(v + h (0.04 v^2 + 5 v + 140 - u + I), u + h a (b v - u))`` with
+    ``I = syn + bias``. Writes d loss / d syn into ``lsyn_hist``,
+    d loss / d(a, b, v_peak, d) into ``g_intr`` rows ``G_IZ_A``, ``G_IZ_B``,
+    ``G_THRESH``, ``G_JUMP`` and d loss / d bias into ``g_bias_row``.
+    """
+    n_steps, n_out = vpre.shape
+    for j in range(n_out):
+        ds = params[P_DECAY_SYN, j]
+        a = params[NK.P_IZ_A, j]
+        b = params[NK.P_IZ_B, j]
+        jump = params[NK.P_IZ_D, j]
+        peak = params[NK.P_IZ_PEAK, j]
+        h = params[NK.P_IZ_H, j]
+        n_sub = int(params[NK.P_IZ_NSUB, j])
+        lv = 0.0
+        lu = 0.0
+        lsyn = 0.0
+        g_a = 0.0
+        g_b = 0.0
+        g_peak = 0.0
+        g_jump = 0.0
+        g_cur = 0.0
+        for t in range(n_steps - 1, -1, -1):
+            spiked = out[t, j] != 0
+            lvk = 0.0 if spiked else lv
+            luk = lu
+            if spiked:
+                g_jump += lu
+            if use_surrogate:
+                g_s = g_spike[j] + jump * lu
+                x = slope * abs(vpre[t, j] - peak)
+                sg = 1.0 / ((1.0 + x) * (1.0 + x))
+                lvk += g_s * sg
+                g_peak -= g_s * sg
+            lvk += seed_v[t, j]
+            l_cur = 0.0
+            for k in range(int(sub_hist[t, 0, j]) - 1, -1, -1):
+                vk = sub_hist[t, 1 + k, j]
+                uk = sub_hist[t, 1 + n_sub + k, j]
+                l_cur += lvk * h
+                g_a += luk * h * (b * vk - uk)
+                g_b += luk * h * a * vk
+                lv_k = lvk * (1.0 + h * (0.08 * vk + 5.0)) + luk * (h * a * b)
+                luk = luk * (1.0 - h * a) - lvk * h
+                lvk = lv_k
+            lsyn = l_cur + ds * lsyn
+            lsyn_hist[t, j] = lsyn
+            g_cur += l_cur
+            lv = lvk
+            lu = luk
+        g_intr[G_IZ_A, j] = g_a
+        g_intr[G_IZ_B, j] = g_b + lu * params[NK.P_IZ_INIT, j]  # u starts at b v_init
+        g_intr[G_THRESH, j] += g_peak
+        g_intr[G_JUMP, j] = g_jump
         g_bias_row[j] = g_cur
 
 
@@ -207,7 +310,7 @@ def _scatter_weights(spikes, s, lsyn_hist, g_w_row):
 
 
 @jit(parallel=True)
-def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, params, own,
+def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, model, params, own,
                 target_rates, slope, learn_intrinsic, tau_stdp_decay, out_counts, g_w, g_drive, g_bias,
                 g_intr, loss):
     """Per-sample gradients of one minibatch under ``rule``.
@@ -216,6 +319,8 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
     ----------
     rule : int
         ``RULE_SURROGATE``, ``RULE_TEMPOTRON`` or ``RULE_STDP``.
+    model, params : int, ndarray of shape (N_PARAMS, n_out)
+        The layer, from :func:`pack_model`.
     own : ndarray of shape (n_batch, n_out), uint8
         1 where the output neuron belongs to the sample's class.
     target_rates : ndarray of shape (2,)
@@ -248,18 +353,22 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
     n_batch = idx.shape[0]
     n_out = weights.shape[1]
     n_in = weights.shape[0]
+    izhikevich = model == NK.MODEL_IZHIKEVICH
+    thr_row = NK.P_IZ_PEAK if izhikevich else P_V_THRESH
     for b in prange(n_batch):
         s = idx[b]
         vprev = np.empty((n_steps, n_out))
         uprev = np.empty((n_steps, n_out))
         syn_hist = np.empty((n_steps, n_out))
         vpre = np.empty((n_steps, n_out))
+        sub_hist = np.empty((n_steps, NK.n_substeps_recorded(model, params), n_out))
         out = np.empty((n_steps, n_out), dtype=np.uint8)
-        _forward(spikes, static, s, use_current, weights, bias, params, vprev, uprev, syn_hist, vpre, out)
+        _forward(spikes, static, s, use_current, weights, bias, model, params, vprev, uprev, syn_hist, vpre,
+                 sub_hist, out)
         g_spike = np.zeros(n_out)
         seed_v = np.zeros((n_steps, n_out))
         lsyn_hist = np.zeros((n_steps, n_out))
-        for k in range(3):
+        for k in range(N_GRADS):
             for j in range(n_out):
                 g_intr[b, k, j] = 0.0
         total = 0.0
@@ -288,12 +397,12 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
                     for t in range(1, n_steps):
                         if vpre[t, j] > vpre[t_max, j]:
                             t_max = t
-                    total += (params[P_V_THRESH, j] - vpre[t_max, j]) / n_out
+                    total += (params[thr_row, j] - vpre[t_max, j]) / n_out
                     seed_v[t_max, j] = -1.0
                     g_intr[b, G_THRESH, j] = 1.0
                 elif fired and not own[b, j]:
                     t_max = first[j]
-                    total += (vpre[t_max, j] - params[P_V_THRESH, j]) / n_out
+                    total += (vpre[t_max, j] - params[thr_row, j]) / n_out
                     seed_v[t_max, j] = 1.0
                     g_intr[b, G_THRESH, j] = -1.0
         else:
@@ -331,8 +440,12 @@ def train_batch(rule, spikes, idx, static, use_current, n_steps, weights, bias, 
         loss[b] = total
         if run_backward:
             g_cur = np.empty(n_out)
-            _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
-                      use_surrogate, lsyn_hist, g_intr[b], g_cur)
+            if izhikevich:
+                _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, use_surrogate,
+                                     lsyn_hist, g_intr[b], g_cur)
+            else:
+                _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
+                          use_surrogate, model == NK.MODEL_ADAPTIVE, lsyn_hist, g_intr[b], g_cur)
             if rule != RULE_STDP:
                 for j in range(n_out):
                     g_bias[b, j] = g_cur[j]

@@ -24,7 +24,9 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   skipping zero inputs; returns the multiply-accumulates done.
 - ``step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre)``:
   the meta-neuron (and LIF) step that also records the pre-threshold
-  potential, for the BPTT training of ``SNNLZCClassifier``.
+  potential, for the BPTT training of ``SNNLZCClassifier``;
+  ``step_recorded(model, ..., v_pre, sub)`` the same for every model (the
+  Izhikevich sub-steps go into ``sub``, see ``n_substeps_recorded``).
 - ``run_events(...)``: one sample of an event-driven layer with lateral
   inhibition and, optionally, a plasticity rule's hooks
   (:mod:`skspike.plasticity._kernels`): the loop of ``STDPFeatureExtractor``
@@ -121,7 +123,7 @@ def new_state(model, params):
 
 
 @jit(inline="always")
-def _step_izhikevich(params, v, syn, w, drive, bias, spikes):
+def _step_izhikevich(params, v, syn, w, drive, bias, spikes, v_pre, sub, record):
     n_spikes = 0
     for j in range(v.shape[0]):
         current = params[P_DECAY_SYN, j] * syn[j] + drive[j]
@@ -133,13 +135,22 @@ def _step_izhikevich(params, v, syn, w, drive, bias, spikes):
         vj = v[j]
         uj = w[j]
         fired = False
-        for _ in range(int(params[P_IZ_NSUB, j])):
+        n_sub = int(params[P_IZ_NSUB, j])
+        n_done = 0
+        for k in range(n_sub):
+            if record:
+                sub[1 + k, j] = vj
+                sub[1 + n_sub + k, j] = uj
             dv = 0.04 * vj * vj + 5.0 * vj + 140.0 - uj + current
             uj = uj + h * a * (b * vj - uj)
             vj = vj + h * dv
+            n_done = k + 1
             if vj >= params[P_IZ_PEAK, j]:
                 fired = True
                 break
+        if record:
+            v_pre[j] = vj
+            sub[0, j] = n_done
         if fired:
             vj = params[P_IZ_C, j]
             uj = uj + params[P_IZ_D, j]
@@ -194,7 +205,7 @@ def _step_lif(params, v, syn, ref, drive, bias, spikes):
 
 
 @jit(inline="always")
-def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
+def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
     n_out = v.shape[0]
     decay_syn = params[P_DECAY_SYN]
     decay_m = params[P_DECAY_M]
@@ -214,6 +225,8 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes):
         r = ref[j]
         v_old = v[j]
         vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
+        if record:
+            v_pre[j] = vj
         threshold = v_thresh[j] + theta
         free = r <= 0
         fired = free & (vj >= threshold)
@@ -329,10 +342,10 @@ def step_neurons(model, params, v, syn, w, ref, drive, bias, spikes):
     if model == MODEL_LIF:
         return _step_lif(params, v, syn, ref, drive, bias, spikes)
     if model == MODEL_ADAPTIVE:
-        return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes)
+        return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v, False)
     if model == MODEL_META:
         return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v, False)
-    return _step_izhikevich(params, v, syn, w, drive, bias, spikes)
+    return _step_izhikevich(params, v, syn, w, drive, bias, spikes, v, params, False)
 
 
 @jit(inline="always")
@@ -345,6 +358,40 @@ def step_neurons_recorded(params, v, syn, w, ref, drive, bias, spikes, v_pre):
     A LIF layer is the meta-neuron with ``a = b = d = 0`` (bit for bit the
     same spikes); ``params`` may carry extra rows after ``N_PARAMS``.
     """
+    return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, True)
+
+
+@jit()
+def n_substeps_recorded(model, params):
+    """Rows of the ``sub`` record of :func:`step_recorded` for ``model`` (0: none).
+
+    An Izhikevich layer records ``1 + 2 n_sub`` rows (``n_sub`` forward-Euler
+    sub-steps per step, the same for every neuron: they follow from ``dt``).
+    """
+    if model != MODEL_IZHIKEVICH or params.shape[1] == 0:
+        return 0
+    return 1 + 2 * int(params[P_IZ_NSUB, 0])
+
+
+@jit(inline="always")
+def step_recorded(model, params, v, syn, w, ref, drive, bias, spikes, v_pre, sub):
+    """:func:`step_neurons` of any model, also recording what BPTT needs.
+
+    ``v_pre`` (n_out,) receives the potential at the spike test, before the
+    reset (LIF family: after the membrane update; Izhikevich: after its last
+    sub-step). Besides the state before the step (``v``, ``w``) and the
+    current after it (``syn``), that is all the LIF family's backward pass
+    needs (the adaptive threshold is ``v_thresh + decay_w w``). An
+    Izhikevich layer also fills ``sub`` (:func:`n_substeps_recorded` rows,
+    n_out): row 0 the number of sub-steps run (fewer than ``n_sub`` when it
+    fired early), rows ``1 + k`` and ``1 + n_sub + k`` the ``v`` and ``u``
+    at the start of sub-step ``k``; for the other models ``sub`` is unused
+    (any array). ``params`` may carry extra rows after ``N_PARAMS``.
+    """
+    if model == MODEL_ADAPTIVE:
+        return _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, True)
+    if model == MODEL_IZHIKEVICH:
+        return _step_izhikevich(params, v, syn, w, drive, bias, spikes, v_pre, sub, True)
     return _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, True)
 
 
