@@ -95,13 +95,19 @@ def test_default_stdp_pipeline_on_digits(digits):
     pipe = make_pipeline(encoding.PoissonEncoder(random_state=0), STDPFeatureExtractor(random_state=0),
                          NGSNNClassifier(random_state=0))
     acc = pipe.fit(X_train, y_train).score(X_test, y_test)
-    print(f"Poisson -> STDP -> NGSNN: {acc:.4f}")
-    # issue 15 asks for 95 % (not met). The defaults that learn from every encoder and on
-    # tabular data (OFF channels, decaying thresholds) reached 92.9 % here with NGSNN's
-    # patience stop (201 neurons); since issue 12's validation-plateau stop NGSNN stops
-    # at 93 neurons on these counts and the pipeline scores 90.2 % (92.7 % when forced
-    # to 400). A regression guard at the measured level, below NGSNN alone (98.7 %).
-    assert acc >= 0.89
+    # the same fitted STDP layer read as trained (learning's 5 mV inhibition, one window):
+    # the nearly binary winner-take-all code, ~19 of 400 neurons spiking once
+    encoder, stdp = pipe.steps[0][1], pipe.steps[1][1]
+    stdp.set_params(inference_inhibition=None, inference_window=1)
+    hard = NGSNNClassifier(random_state=0).fit(stdp.transform(encoder.transform(X_train)), y_train)
+    acc_hard = hard.score(stdp.transform(encoder.transform(X_test)), y_test)
+    print(f"Poisson -> STDP -> NGSNN: {acc:.4f} (graded readout), {acc_hard:.4f} (read as trained)")
+    # issue 15 asks for 95 % (not met). Measured 94.4 % with the graded readout
+    # (inference_inhibition=0.5, inference_window=4; 89.3 % read as trained). NGSNN's
+    # validation-plateau stop ends at ~200 neurons on these counts; without it the same
+    # features give 96.4 % (TEAM.md, Seams). A guard at the measured level with margin.
+    assert acc >= 0.93
+    assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
 
 
 def _rows_alone(method, X, idx):
