@@ -110,6 +110,25 @@ def test_default_stdp_pipeline_on_digits(digits):
     assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset, guard", [("iris", 0.89), ("wine", 0.93), ("breast_cancer", 0.91)])
+def test_default_stdp_pipeline_on_tabular_data(dataset, guard):
+    from sklearn import datasets
+
+    X, y = getattr(datasets, f"load_{dataset}")(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    pipe = make_pipeline(encoding.PoissonEncoder(random_state=0), STDPFeatureExtractor(random_state=0),
+                         NGSNNClassifier(random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        acc = pipe.fit(X_train, y_train).score(X_test, y_test)
+    print(f"{dataset}: Poisson -> STDP -> NGSNN {acc:.4f}")
+    # issue 15 asks for 90 % on each. Measured (seed 0, benchmarks/bench_defaults.py):
+    # iris 92.1, wine 95.6, breast cancer 93.0 % (read as trained: 92.1, 88.9, 90.2 %);
+    # guards one or two test samples below (iris seed 1 is 89.5 %, not met)
+    assert acc >= guard
+
+
 def _rows_alone(method, X, idx):
     return np.stack([method(X[i:i + 1])[0] for i in idx])
 
