@@ -338,7 +338,7 @@ def test_transform_spikes_and_counts_agree():
     counts = est.transform(X)
     spikes = est.set_params(output="spikes").transform(X)
     assert counts.shape == (15, 5) and counts.dtype == np.float64
-    assert spikes.shape == (15, 4 * 60, 5) and spikes.dtype == np.uint8  # inference_window=4
+    assert spikes.shape == (15, 16 * 60, 5) and spikes.dtype == np.uint8  # inference_window=16
     np.testing.assert_array_equal(spikes.sum(axis=1), counts)
     one = est.set_params(inference_window=1).transform(X)
     assert one.shape == (15, 60, 5)
@@ -371,13 +371,13 @@ def test_count_operations_hand_counted():
     assert isinstance(ops, OperationCounts)
     out = est.transform(spikes).sum(axis=1)
     n_in_spikes = spikes.sum(axis=(1, 2))
-    # inference_window=4: every train is delivered 4 times, the layer runs 4 x 50 steps
-    np.testing.assert_allclose(ops.synaptic_ac, np.mean(4 * n_in_spikes * 3 + out * 2))
+    # inference_window=16: every train is delivered 16 times, the layer runs 16 x 50 steps
+    np.testing.assert_allclose(ops.synaptic_ac, np.mean(16 * n_in_spikes * 3 + out * 2))
     np.testing.assert_allclose(ops.spikes, out.mean())
-    assert ops.neuron_updates == 4 * 50 * 3
-    assert ops.n_activations == 4 * 50 * 3
+    assert ops.neuron_updates == 16 * 50 * 3
+    assert ops.n_activations == 16 * 50 * 3
     assert ops.n_connections == 6 * 3 + 3 * 2
-    assert ops.dense_ops == 4 * 50 * (6 * 3 + 3 * 2)
+    assert ops.dense_ops == 16 * 50 * (6 * 3 + 3 * 2)
     assert ops.n_zero_connections == np.count_nonzero(est.weights_ == 0)
     assert ops.footprint_bytes >= est.weights_.nbytes
     # one window without inhibition at inference: no lateral work at all
@@ -457,8 +457,8 @@ def test_quality_on_digits():
     linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.03, max_iter=5000))
     acc_vote = vote.score(counts_test, y_test)
     acc_linear = linear.fit(counts_train, y_train).score(counts_test, y_test)
-    # the graded readout (weak inhibition, 4 windows) of the same network
-    stdp.set_params(inference_inhibition=0.5, inference_window=4)
+    # the default graded readout (weak inhibition, 16 windows) of the same network
+    stdp.set_params(inference_inhibition=0.5, inference_window=16)
     graded = linear.fit(stdp.transform(X_train), y_train).score(stdp.transform(X_test), y_test)
     print(f"vote {acc_vote:.3f}, linear {acc_linear:.3f}, linear on the graded code {graded:.3f}")
     assert acc_vote >= 0.85

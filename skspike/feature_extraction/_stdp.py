@@ -145,14 +145,21 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         of the others keeps firing, and its count grows with how well the
         sample matches its prototype: a graded code, the spiking form of
         the "triangle" k-means code of Coates & Ng [4]_ (see Notes).
-    inference_window : int, default=4
+    inference_window : int, default=16
         ``transform`` presents each sample for this many windows of
         ``n_steps`` back to back without resetting the layer and counts
         spikes over all of them: a spike train (given, or made by an
         encoder) is replayed, the fused Poisson encoder draws a train this
-        many times longer. The counts then resolve more than one or two
-        spikes per neuron. Costs this many times the work of one window
-        (``count_operations`` counts it). ``inference_window=1`` with
+        many times longer. The count is the match score of the Notes
+        quantised in steps of one spike, so its resolution grows with the
+        window: with the default inhibition an active neuron of the digits
+        layer fires about 2 spikes over 4 windows and about 9 over 16; a
+        linear readout of the 16-window counts (96.0 %) comes close to one
+        of the analog drive ``W^T x`` (96.4 %). Measured on digits, the
+        tabular sets, MNIST-1D and UCR series in
+        ``benchmarks/bench_defaults.py``.
+        Costs this many times the work of one window (``count_operations``
+        counts it). ``inference_window=1`` with
         ``inference_inhibition=None`` is the network exactly as trained.
     tau_trace : float, default=10.0
         Time constant in ms of the pre- and postsynaptic traces.
@@ -470,7 +477,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         synapse=None,
         inhibition=5.0,
         inference_inhibition=0.5,
-        inference_window=4,
+        inference_window=16,
         tau_trace=10.0,
         nu_pre=1e-4,
         nu_post=5e-3,
