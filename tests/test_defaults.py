@@ -102,16 +102,17 @@ def test_default_stdp_pipeline_on_digits(digits):
     hard = NGSNNClassifier(random_state=0).fit(stdp.transform(encoder.transform(X_train)), y_train)
     acc_hard = hard.score(stdp.transform(encoder.transform(X_test)), y_test)
     print(f"Poisson -> STDP -> NGSNN: {acc:.4f} (graded readout), {acc_hard:.4f} (read as trained)")
-    # issue 15 asks for 95 % (not met). Measured 94.4 % with the graded readout
-    # (inference_inhibition=0.5, inference_window=4; 89.3 % read as trained). NGSNN's
-    # validation-plateau stop ends at ~200 neurons on these counts; without it the same
-    # features give 96.4 % (TEAM.md, Seams). A guard at the measured level with margin.
-    assert acc >= 0.93
+    # issue 15 asks for 95 %: measured 95.3 % with the graded readout
+    # (inference_inhibition=0.5, inference_window=16; 89.3 % read as trained), seeds 1 and 2
+    # 94.9 / 95.1 % (benchmarks/bench_defaults.py). NGSNN's validation-plateau stop ends at
+    # ~100-200 neurons on these counts (TEAM.md, Seams). Guard: measured level minus a few
+    # test samples for platform variation.
+    assert acc >= 0.94
     assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("dataset, guard", [("iris", 0.89), ("wine", 0.93), ("breast_cancer", 0.91)])
+@pytest.mark.parametrize("dataset, guard", [("iris", 0.89), ("wine", 0.93), ("breast_cancer", 0.90)])
 def test_default_stdp_pipeline_on_tabular_data(dataset, guard):
     from sklearn import datasets
 
@@ -124,8 +125,9 @@ def test_default_stdp_pipeline_on_tabular_data(dataset, guard):
         acc = pipe.fit(X_train, y_train).score(X_test, y_test)
     print(f"{dataset}: Poisson -> STDP -> NGSNN {acc:.4f}")
     # issue 15 asks for 90 % on each. Measured (seed 0, benchmarks/bench_defaults.py):
-    # iris 92.1, wine 95.6, breast cancer 93.0 % (read as trained: 92.1, 88.9, 90.2 %);
-    # guards one or two test samples below (iris seed 1 is 89.5 %, not met)
+    # iris 92.1, wine 95.6, breast cancer 92.3 % (read as trained: 92.1, 88.9, 90.2 %;
+    # seeds 1/2: iris 92.1/97.4, wine 93.3/95.6, breast 94.4/93.0); guards one or two
+    # test samples below
     assert acc >= guard
 
 
