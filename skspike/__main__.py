@@ -168,9 +168,10 @@ def main(argv=None):
     answer = "yes" if diff > 0.05 else "no" if diff < -0.05 else "a tie"
     print(f"STDP + NGSNN beats NGSNN alone here: {answer} ({accuracy * 100:.1f} % vs "
           f"{alone_accuracy * 100:.1f} %, {diff:+.1f} points)")
-    print(f"the front end buys a sparse, label-free code: {stdp_spikes:.1f} output spikes per sample "
+    print(f"the front end buys a label-free code: {stdp_spikes:.1f} output spikes per sample "
           f"of {stdp.n_neurons} unsupervised neurons ({silent:.0%} of them silent on the test set), "
-          f"learned without labels; energy {front_joules / alone_joules:.2g}x that of NGSNN alone on "
+          f"graded (read with {stdp._readout_inhibition():g} mV inhibition over {stdp.inference_window} "
+          f"windows, see STDPFeatureExtractor); energy {front_joules / alone_joules:.2g}x that of NGSNN alone on "
           f"{HARDWARE[0]} ({'cheaper' if front_joules < alone_joules else 'dearer'}: the STDP layer "
           f"integrates every input spike)")
     if args.plot:

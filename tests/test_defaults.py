@@ -95,13 +95,40 @@ def test_default_stdp_pipeline_on_digits(digits):
     pipe = make_pipeline(encoding.PoissonEncoder(random_state=0), STDPFeatureExtractor(random_state=0),
                          NGSNNClassifier(random_state=0))
     acc = pipe.fit(X_train, y_train).score(X_test, y_test)
-    print(f"Poisson -> STDP -> NGSNN: {acc:.4f}")
-    # issue 15 asks for 95 % (not met). The defaults that learn from every encoder and on
-    # tabular data (OFF channels, decaying thresholds) reached 92.9 % here with NGSNN's
-    # patience stop (201 neurons); since issue 12's validation-plateau stop NGSNN stops
-    # at 93 neurons on these counts and the pipeline scores 90.2 % (92.7 % when forced
-    # to 400). A regression guard at the measured level, below NGSNN alone (98.7 %).
-    assert acc >= 0.89
+    # the same fitted STDP layer read as trained (learning's 5 mV inhibition, one window):
+    # the nearly binary winner-take-all code, ~19 of 400 neurons spiking once
+    encoder, stdp = pipe.steps[0][1], pipe.steps[1][1]
+    stdp.set_params(inference_inhibition=None, inference_window=1)
+    hard = NGSNNClassifier(random_state=0).fit(stdp.transform(encoder.transform(X_train)), y_train)
+    acc_hard = hard.score(stdp.transform(encoder.transform(X_test)), y_test)
+    print(f"Poisson -> STDP -> NGSNN: {acc:.4f} (graded readout), {acc_hard:.4f} (read as trained)")
+    # issue 15 asks for 95 %: measured 95.3 % with the graded readout
+    # (inference_inhibition=0.5, inference_window=16; 89.3 % read as trained), seeds 1 and 2
+    # 94.9 / 95.1 % (benchmarks/bench_defaults.py). NGSNN's validation-plateau stop ends at
+    # ~100-200 neurons on these counts (TEAM.md, Seams). Guard: measured level minus a few
+    # test samples for platform variation.
+    assert acc >= 0.94
+    assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset, guard", [("iris", 0.89), ("wine", 0.93), ("breast_cancer", 0.90)])
+def test_default_stdp_pipeline_on_tabular_data(dataset, guard):
+    from sklearn import datasets
+
+    X, y = getattr(datasets, f"load_{dataset}")(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    pipe = make_pipeline(encoding.PoissonEncoder(random_state=0), STDPFeatureExtractor(random_state=0),
+                         NGSNNClassifier(random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        acc = pipe.fit(X_train, y_train).score(X_test, y_test)
+    print(f"{dataset}: Poisson -> STDP -> NGSNN {acc:.4f}")
+    # issue 15 asks for 90 % on each. Measured (seed 0, benchmarks/bench_defaults.py):
+    # iris 92.1, wine 95.6, breast cancer 92.3 % (read as trained: 92.1, 88.9, 90.2 %;
+    # seeds 1/2: iris 92.1/97.4, wine 93.3/95.6, breast 94.4/93.0); guards one or two
+    # test samples below
+    assert acc >= guard
 
 
 def _rows_alone(method, X, idx):

@@ -356,6 +356,7 @@ def test_stdp_synapse_scales_each_input_spike():
     neuron = DC(t_ref=0.0, theta_jump=0.0)
     est = STDPFeatureExtractor(1, encoder=None, neuron=neuron, synapse=syn, inhibition=0.0,
                                weight_norm=None, off_channels=False, output="spikes",
+                               inference_window=1,  # one pass of the train
                                random_state=0).fit(np.zeros_like(spikes))
     w = 20.0
     est.weights_ = np.array([[w]])

@@ -160,7 +160,9 @@ def _stdp(X, inhibition):
 @pytest.mark.parametrize("inhibition", [0.0, 17.5])
 def test_stdp_graph_matches_transform(digits, inhibition):
     est, spikes = _stdp(digits[0], inhibition)
+    est.set_params(inference_inhibition=None, inference_window=1)  # the network as trained
     graph = to_nir(est)
+    assert graph.metadata["input_repeat"] == 1
     lif = graph.nodes["hidden.lif"]
     np.testing.assert_allclose(lif.v_threshold, 1.0)  # per-neuron thresholds folded into the weights
     assert ("hidden.lif", "hidden.w_rec") in graph.edges if inhibition else "hidden.w_rec" not in graph.nodes
@@ -170,6 +172,22 @@ def test_stdp_graph_matches_transform(digits, inhibition):
     assert np.mean(ref == expected) >= 0.999
     if not inhibition:
         np.testing.assert_array_equal(from_nir(graph, reduce="none").simulate(spikes), expected)
+
+
+def test_stdp_graph_of_the_graded_readout(digits):
+    """Default readout: the readout's inhibition in the graph, the train replayed input_repeat times."""
+    est, spikes = _stdp(digits[0], 17.5)
+    with pytest.warns(NIRExportWarning, match="inference_window=16"):
+        graph = to_nir(est)
+    k = graph.metadata["input_repeat"]
+    assert k == 16
+    rec = graph.nodes["hidden.w_rec"].weight
+    trained = to_nir(est.set_params(inference_inhibition=None, inference_window=1)).nodes["hidden.w_rec"].weight
+    np.testing.assert_allclose(rec * 17.5, trained * 0.5)  # 0.5 mV instead of 17.5 mV per spike
+    expected = est.set_params(inference_inhibition=0.5, inference_window=16).transform(spikes)
+    assert expected.shape[1] == k * spikes.shape[1]
+    ref = np.stack([naive_run(graph, np.tile(s, (k, 1)), graph.metadata["dt"]) for s in spikes])
+    assert np.mean(ref == expected) >= 0.999
 
 
 def test_stdp_refractoriness_is_refused():

@@ -87,7 +87,7 @@ def test_stdp_runs_in_snntorch(digits, tmp_path):
     spikes = (rng.random((60, 100, 64)) < X[:60, None, :] / 30.0).astype(np.uint8)
     # feed-forward (inhibition=0): snnTorch 1.0 + nirtorch 2.6 cannot import LIF<->Linear cycles from a file
     est = STDPFeatureExtractor(n_neurons=12, neuron=AdaptiveLIF.diehl_cook(t_ref=0.0, v_reset=-65.0),
-                               inhibition=0.0, encoder=None,
+                               inhibition=0.0, encoder=None, inference_inhibition=None, inference_window=1,
                                off_channels=False, output="spikes", random_state=0).fit(spikes[:40])
     graph = _via_file(to_nir(est, dt=SNNTORCH_DT), tmp_path, "stdp")
     theirs = _run_snntorch(_quiet(import_from_nir, graph), spikes[40:])

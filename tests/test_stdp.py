@@ -65,17 +65,28 @@ def test_kernel_matches_naive_reference(extra):
     np.testing.assert_allclose(est.weights_, weights, rtol=0, atol=1e-12)
     np.testing.assert_allclose(est.theta_, theta, rtol=0, atol=1e-12)
 
+    # the network as trained: learning's inhibition, one window
+    est.set_params(inference_inhibition=None, inference_window=1)
     expected = np.array([run_sample(s, weights.copy(), theta.copy(), norm=p["weight_norm"],
                                     learn=False, **args)[1] for s in spikes])
     np.testing.assert_array_equal(est.transform(spikes), expected.sum(axis=1))
     est.set_params(output="spikes")
     np.testing.assert_array_equal(est.transform(spikes), expected)
 
+    # the default readout: its own inhibition, the train replayed 4 times without reset
+    est.set_params(output="counts", inference_inhibition=0.5, inference_window=4)
+    graded = np.array([run_sample(np.tile(s, (4, 1)), weights.copy(), theta.copy(), norm=p["weight_norm"],
+                                  learn=False, **{**args, "inhibition": 0.5})[1] for s in spikes])
+    np.testing.assert_array_equal(est.transform(spikes), graded.sum(axis=1))
+    est.set_params(output="spikes")
+    np.testing.assert_array_equal(est.transform(spikes), graded)
+
 
 def _pair_network(mu, x_tar):
     """One neuron, input 0 weak (the measured synapse), input 1 strong (forces spikes)."""
     est = STDPFeatureExtractor(1, encoder=None, weight_norm=None, w_max=25.0, mu=mu,
-                               x_tar=x_tar, nu_pre=0.003, nu_post=0.02, random_state=0)
+                               x_tar=x_tar, nu_pre=0.003, nu_post=0.02, inference_window=1,
+                               random_state=0)
     est.partial_fit(np.zeros((1, 40, 2), dtype=np.uint8))
     est.weights_ = np.array([[0.4], [20.0]])
     return est
@@ -221,7 +232,8 @@ def test_fit_warns_when_trains_are_read_with_the_wrong_step():
 def test_lateral_inhibition_limits_simultaneous_winners():
     spikes = _random_spikes(n_samples=20, n_steps=200, n_in=30, p=0.15, seed=3)
     est = _initialized(spikes, n_neurons=30, random_state=0, output="spikes",
-                       neuron=DC(v_thresh=-60.0, v_reset=-65.0, t_ref=2.0), weight_norm=3.0)
+                       neuron=DC(v_thresh=-60.0, v_reset=-65.0, t_ref=2.0), weight_norm=3.0,
+                       inference_inhibition=None, inference_window=1)  # learning's inhibition
 
     def run(inhibition):
         out = est.set_params(inhibition=inhibition).transform(spikes)
@@ -326,8 +338,10 @@ def test_transform_spikes_and_counts_agree():
     counts = est.transform(X)
     spikes = est.set_params(output="spikes").transform(X)
     assert counts.shape == (15, 5) and counts.dtype == np.float64
-    assert spikes.shape == (15, 60, 5) and spikes.dtype == np.uint8
+    assert spikes.shape == (15, 16 * 60, 5) and spikes.dtype == np.uint8  # inference_window=16
     np.testing.assert_array_equal(spikes.sum(axis=1), counts)
+    one = est.set_params(inference_window=1).transform(X)
+    assert one.shape == (15, 60, 5)
 
 
 def test_min_spikes_presents_quiet_samples_again():
@@ -357,14 +371,22 @@ def test_count_operations_hand_counted():
     assert isinstance(ops, OperationCounts)
     out = est.transform(spikes).sum(axis=1)
     n_in_spikes = spikes.sum(axis=(1, 2))
-    np.testing.assert_allclose(ops.synaptic_ac, np.mean(n_in_spikes * 3 + out * 2))
+    # inference_window=16: every train is delivered 16 times, the layer runs 16 x 50 steps
+    np.testing.assert_allclose(ops.synaptic_ac, np.mean(16 * n_in_spikes * 3 + out * 2))
     np.testing.assert_allclose(ops.spikes, out.mean())
-    assert ops.neuron_updates == 50 * 3
-    assert ops.n_activations == 50 * 3
+    assert ops.neuron_updates == 16 * 50 * 3
+    assert ops.n_activations == 16 * 50 * 3
     assert ops.n_connections == 6 * 3 + 3 * 2
-    assert ops.dense_ops == 50 * (6 * 3 + 3 * 2)
+    assert ops.dense_ops == 16 * 50 * (6 * 3 + 3 * 2)
     assert ops.n_zero_connections == np.count_nonzero(est.weights_ == 0)
     assert ops.footprint_bytes >= est.weights_.nbytes
+    # one window without inhibition at inference: no lateral work at all
+    est.set_params(inference_window=1, inference_inhibition=0.0)
+    ops = est.count_operations(spikes)
+    out = est.transform(spikes).sum(axis=1)
+    np.testing.assert_allclose(ops.synaptic_ac, np.mean(n_in_spikes * 3))
+    assert ops.dense_ops == 50 * 6 * 3 and ops.n_connections == 6 * 3
+    np.testing.assert_allclose(ops.spikes, out.mean())
 
 
 def test_input_errors():
@@ -428,15 +450,20 @@ def test_quality_on_digits():
         encoder=PoissonEncoder(max_rate=400.0, n_steps=200, dt=0.5, feature_range=(0, 16)),
         dt=0.5, weight_norm=6.4, neuron=DC(theta_jump=0.5, tau_adapt=1e7), nu_post=0.005,
         tau_trace=10.0, n_epochs=5, inhibition=17.5, off_channels=False, random_state=0,
+        inference_inhibition=None, inference_window=1,  # the paper's readout: the trained network
     ).fit(X_train)
     counts_train, counts_test = stdp.transform(X_train), stdp.transform(X_test)
     vote = VoteClassifier().fit(counts_train, y_train)
     linear = make_pipeline(StandardScaler(), LogisticRegression(C=0.03, max_iter=5000))
     acc_vote = vote.score(counts_test, y_test)
     acc_linear = linear.fit(counts_train, y_train).score(counts_test, y_test)
-    print(f"vote {acc_vote:.3f}, linear {acc_linear:.3f}")
+    # the default graded readout (weak inhibition, 16 windows) of the same network
+    stdp.set_params(inference_inhibition=0.5, inference_window=16)
+    graded = linear.fit(stdp.transform(X_train), y_train).score(stdp.transform(X_test), y_test)
+    print(f"vote {acc_vote:.3f}, linear {acc_linear:.3f}, linear on the graded code {graded:.3f}")
     assert acc_vote >= 0.85
     assert acc_linear >= 0.95
+    assert graded >= 0.95
 
     # The receptive fields are digit prototypes: each neuron's weights correlate
     # best with the mean image of the class it votes for.

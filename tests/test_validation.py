@@ -193,9 +193,11 @@ def test_predict_and_transform_are_guarded(small_static):
         with pytest.raises(WorkLimitError, match=rf"NGSNNClassifier predict: {40 * ngsnn.n_neurons_:.3g} .*"
                                                  r"Lower n_steps"):
             ngsnn.predict(X)
-        # 4 features and their OFF twins (off_channels="auto") feed 5 neurons
-        with pytest.raises(WorkLimitError, match=r"STDPFeatureExtractor\.transform: 520 neuron updates per "
-                                                 r"sample \(40 steps x \(5 neurons \+ 8 input channels\)"):
+        # 4 features and their OFF twins (off_channels="auto") feed 5 neurons, for
+        # inference_window=16 windows of 40 steps
+        with pytest.raises(WorkLimitError, match=r"STDPFeatureExtractor\.transform: 8\.32e\+03 neuron updates per "
+                                                 r"sample \(640 steps x \(5 neurons \+ 8 input channels\).*"
+                                                 r"x inference_window=16"):
             stdp.transform(X)
         with pytest.raises(WorkLimitError, match=r"SNNLZCClassifier predict: 160 .*40 steps x 4 neurons"):
             lzc.predict(X)
@@ -210,12 +212,13 @@ def test_stdp_spike_output_bytes_are_guarded(small_static, monkeypatch):
     X, _ = small_static
     stdp = STDPFeatureExtractor(n_neurons=5, encoder=PoissonEncoder(n_steps=40), output="spikes",
                                 random_state=0).fit(X)
-    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "10000")  # 60 x 40 x 5 = 12000 bytes
+    # transform reads inference_window=16 windows of 40 steps: 60 x 640 x 5 = 192000 bytes
+    monkeypatch.setenv("SKSPIKE_MAX_BYTES", "10000")
     with pytest.raises(MemoryError, match=r"STDPFeatureExtractor\.transform: the uint8 output spike trains "
-                                          r"of shape \(60, 40, 5\) would need 11\.7 KiB"):
+                                          r"of shape \(60, 640, 5\) would need 187\.5 KiB.*x inference_window=16"):
         stdp.transform(X)
     with limits(max_bytes=None):
-        assert stdp.transform(X).shape == (60, 40, 5)
+        assert stdp.transform(X).shape == (60, 640, 5)
 
 
 def test_default_sized_calls_pass_the_guards(small_static):

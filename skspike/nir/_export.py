@@ -219,15 +219,22 @@ def _export_stdp(est, dt, readout, input, pre):
     aff = body.pop("hidden.affine")
     body = {"hidden.linear": nir.Linear(weight=aff.weight), **body}
     edges = []
-    if est.inhibition != 0:
-        rec = -est.inhibition * (np.ones((n, n)) - np.eye(n)) * scale[:, None]
+    inhibition = est._readout_inhibition()  # transform's lateral inhibition (inference_inhibition)
+    repeat = int(est.inference_window)
+    if repeat > 1:
+        warnings.warn(
+            f"{owner}: transform presents each spike train inference_window={repeat} times back to back "
+            f"(no reset in between); the graph is the layer: feed it np.tile(spikes, (1, {repeat}, 1)) "
+            "(metadata 'input_repeat') for transform's output.", NIRExportWarning, stacklevel=3)
+    if inhibition != 0:
+        rec = -inhibition * (np.ones((n, n)) - np.eye(n)) * scale[:, None]
         body["hidden.w_rec"] = nir.Linear(weight=rec)
         edges = [("hidden.lif", "hidden.w_rec"), ("hidden.w_rec", "hidden.lif")]
     nodes = {"input": nir.Input(input_type={"input": np.array([W.shape[0]])}), **body,
              "output": nir.Output(output_type={"output": np.array([n])})}
     chain = [("input", "hidden.linear"), ("hidden.linear", "hidden.lif"), ("hidden.lif", "output")]
     meta = {"dt": dt_s, "n_steps": int(est.n_steps_), "source": "skspike.STDPFeatureExtractor",
-            "input": "spikes", "reduce": "sum"}
+            "input": "spikes", "reduce": "sum", "input_repeat": repeat}
     return nir.NIRGraph(nodes=nodes, edges=chain + edges, metadata=meta)
 
 

@@ -122,6 +122,8 @@ def check_stdp(estimator, source, n_epochs, *, record=False):
     n_neurons = int(estimator.n_neurons)
     passes = max(int(n_epochs), 1)
     steps = "n_steps of the encoder" if source["kind"] != "spikes" else "the number of steps of X"
+    if not n_epochs and int(getattr(estimator, "inference_window", 1)) > 1:  # transform reads several windows
+        steps += f" (x inference_window={int(estimator.inference_window)})"
     what = "STDPFeatureExtractor." + ("fit" if n_epochs else "transform")
     check_work(
         passes * n_steps * (n_neurons + n_in), n_samples, what,
