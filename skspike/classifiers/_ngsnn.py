@@ -20,8 +20,9 @@ from ..utils._random import derive_seed
 from ..utils._threads import numba_threads, threads_from_n_jobs
 from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
+from ._ngsnn_blocks import blocked_matmul, run_blocks
 from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
-from ._ngsnn_solver import IncrementalRidge, ridge_direct
+from ._ngsnn_solver import GrowingColumns, IncrementalRidge, ridge_direct
 from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
@@ -45,6 +46,8 @@ _EXACT_MIN = 24
 _SCORE_SAMPLES = 1000
 _MAX_PER_STEP = 32
 _READOUT_BATCH = 4096
+# Columns per panel of the blocked Gram update of the final readout.
+_GRAM_PANEL = 256
 _KEEP_ACTIVITY_BYTES = 2**28
 
 # Standardised static inputs are clipped to +-_CLIP standard deviations.
@@ -542,8 +545,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
             # Spikes stay binary: the standardisation is folded into the weights.
             self.input_mean_, self.input_scale_ = None, None
         else:
+            # Rows are standardised when used (growth and validation samples, readout
+            # batches): no standardised copy of the whole input.
             self.input_mean_, self.input_scale_ = mu, sigma
-            data = self._standardise(data)
             mu, sigma = np.zeros_like(mu), np.ones_like(sigma)
 
         seed = derive_seed(self.random_state)
@@ -557,23 +561,23 @@ class NGSNNClassifier(BaseSpikingClassifier):
         )
         context.cache.update(neuron=self.neuron_, dt=float(self.dt))
 
-        # The growth loop is many small products: BLAS threads only add
-        # synchronisation (and stall on a loaded machine), so they follow n_jobs.
-        with _threads(self.n_jobs):
-            hidden, curve, stop_reason, direct = self._grow(data, Y, y_idx, train_idx, val_idx, context, rng)
-        del context  # the growth samples and per-fit statistics: the solver is already gone
-        self._set_hidden(hidden)
-        self.stop_reason_ = stop_reason
-        self.growth_curve_ = curve
-        if direct is None:
-            # Re-solve on all training data, accumulating the normal equations in
-            # batches; these products are large, so BLAS keeps its own threads.
-            with _numba_threads(self.n_jobs):
-                intercept, beta, lam, H_kept = self._readout_all(data, Y)
-            scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
-        else:
-            lam, intercept, beta, scores = direct
-            y_fit = y_idx
+        # Large products and simulations run in fixed blocks on n_threads threads
+        # (BLAS on one thread each): the model does not depend on the thread count.
+        with _threads(self.n_jobs) as n_threads:
+            hidden, curve, stop_reason, direct = self._grow(
+                data, Y, y_idx, train_idx, val_idx, context, rng, n_threads
+            )
+            del context  # the growth samples and per-fit statistics: the solver is already gone
+            self._set_hidden(hidden)
+            self.stop_reason_ = stop_reason
+            self.growth_curve_ = curve
+            if direct is None:
+                # Re-solve on all training data, accumulating the normal equations in batches.
+                intercept, beta, lam, H_kept = self._readout_all(data, Y, n_threads)
+                scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
+            else:
+                lam, intercept, beta, scores = direct
+                y_fit = y_idx
         self.intercept_ = intercept
         self.output_weights_ = np.ascontiguousarray(beta)  # a view pickles with other strides and rounding
         self.regularization_ = lam
@@ -647,7 +651,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         }
         return n_grow, cap, n_cand, need
 
-    def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng):
+    def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng, n_threads=1):
         """Grow the layer on the growth samples.
 
         Returns ``(hidden, curve, stop_reason, direct)``; ``direct`` is
@@ -674,12 +678,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
             grow_idx = train_idx[np.sort(rng.choice(n_train, size=n_grow, replace=False))]
         else:
             grow_idx = train_idx
-        context.X = data[grow_idx]
+        context.X = self._rows(data, grow_idx)
         context.y = y_idx[grow_idx]
-        sim = self._sim()
+        sim = self._sim(n_threads)
         train = context.X
         Y_train = Y[grow_idx]
-        solver = IncrementalRidge(Y_train, cap)
+        solver = IncrementalRidge(Y_train, cap, n_threads)
         n_score = min(n_grow, _SCORE_SAMPLES)
         grown = []
         residual = [1.0]
@@ -688,10 +692,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
         val_loss = [np.nan]
         train_score = [float(np.mean(Y_train.argmax(axis=1) == int(np.argmax(Y_train.sum(axis=0)))))]
         if val_idx is not None:
-            val = data[val_idx]
+            val = self._rows(data, val_idx)
             Y_val = Y[val_idx]
-            # Basis of the validation activities, [1 H_val] L^-T: fitted values B P, no weight solve.
-            B_val = np.empty((len(val_idx), cap + 1), order="F")
+            # Basis of the validation activities, [1 H_val] L^-T: fitted values B P, no weight
+            # solve; its columns grow with the layer.
+            val_basis = GrowingColumns(len(val_idx), cap + 1)
+            B_val = val_basis.array
             B_val[:, 0] = solver.Q[0, 0]
             y_val = Y_val.argmax(axis=1)
             val_tss = float(np.sum((Y_val - Y_train.mean(axis=0)) ** 2))
@@ -764,6 +770,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     val_loss += pad + [np.nan]
                     best = size
                 else:
+                    val_basis.reserve(size + 1)
+                    B_val = val_basis.array
                     B_val[:, new] = solver.extend_basis(B_val, family.activity(val, chosen, sim), new.start)
                     F_val += B_val[:, new] @ solver.P[new]
                     val_score += pad + [float(np.mean(F_val.argmax(axis=1) == y_val))]
@@ -812,7 +820,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             return int(self.neurons_per_step)
         return int(max(1, min(_MAX_PER_STEP, size // 8, n_grow // 200)))
 
-    def _readout_all(self, data, Y):
+    def _readout_all(self, data, Y, n_threads=1):
         """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
 
         ``G = H^T H`` (lower triangle, BLAS ``syrk``), ``H^T Y``, the column
@@ -823,7 +831,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         beta^T h_bar`` (the same solution as ``[1 H]`` with penalties ``[0,
         lambda]``). Memory is ``8 k^2 + 8 * 4096 * 3 k`` bytes (the Gram
         matrix, factorised in place, and one batch of drive and activity)
-        whatever the number of samples.
+        whatever the number of samples. ``G`` is updated in column panels
+        (one product per panel and batch, in fixed blocks on ``n_threads``
+        threads: the same sums whatever the thread count).
         """
         k = self.n_neurons_
         # Lower triangle of G = H^T H (Fortran order: updated in place by the BLAS rank update syrk).
@@ -837,12 +847,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
         H_kept = np.empty((n_keep, k))
         for start in range(0, n, _READOUT_BATCH):
             stop = min(n, start + _READOUT_BATCH)
-            H = self._activity(data[start:stop], self.hidden_)
+            H = self._activity(self._rows(data, slice(start, stop)), self.hidden_, n_threads)
             if start < n_keep:
                 H_kept[start : min(stop, n_keep)] = H[: min(stop, n_keep) - start]
-            G = _syrk(H, G)
+            _gram_update(H, G, n_threads)
             h_sum += H.sum(axis=0)
-            HY += H.T @ Y[start:stop]
+            HY += blocked_matmul(H.T, Y[start:stop], n_threads, block=_GRAM_PANEL)
             active += np.count_nonzero(H, axis=0)
             del H
         energy = np.diag(G).copy()
@@ -863,8 +873,13 @@ class NGSNNClassifier(BaseSpikingClassifier):
         return intercept, beta, lam, H_kept
 
     # ------------------------------------------------------------ dynamics
-    def _sim(self):
-        return NeuronSim(self.neuron_, float(self.dt), int(self._n_steps_sim), self._kappa)
+    def _sim(self, n_threads=1):
+        return NeuronSim(self.neuron_, float(self.dt), int(self._n_steps_sim), self._kappa, int(n_threads))
+
+    def _rows(self, data, idx):
+        """``data[idx]`` as the hidden layer sees it (static input standardised)."""
+        rows = data[idx]
+        return rows if self.input_mean_ is None else self._standardise(rows)
 
     def _set_hidden(self, hidden):
         """Store the grown layer (and, for dense blocks, its weights and biases)."""
@@ -874,9 +889,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
             self.input_weights_ = hidden.weights
             self.biases_ = hidden.bias
 
-    def _activity(self, data, hidden):
+    def _activity(self, data, hidden, n_threads=1):
         """Hidden activity ``(n_samples, n_neurons)`` of the block ``hidden``."""
-        return self.candidates_.activity(data, hidden, self._sim())
+        return self.candidates_.activity(data, hidden, self._sim(n_threads))
 
     def _validated(self, X):
         check_is_fitted(self)
@@ -906,14 +921,13 @@ class NGSNNClassifier(BaseSpikingClassifier):
             Rate or trace (``activity``) of each hidden neuron.
         """
         data = self._validated(X)
-        with _threads(self.n_jobs):
-            return self._activity(data, self.hidden_)
+        with _threads(self.n_jobs) as n_threads:
+            return self._activity(data, self.hidden_, n_threads)
 
     def _scores(self, X):
         data = self._validated(X)
-        # Batches of small products: BLAS threads would only wait for each other.
-        with _threads(self.n_jobs):
-            H = self._activity(data, self.hidden_)
+        with _threads(self.n_jobs) as n_threads:
+            H = self._activity(data, self.hidden_, n_threads)
             return self.intercept_ + H @ self.output_weights_
 
     def decision_function(self, X):
@@ -1008,6 +1022,22 @@ def _penalty(H, alpha):
     n_active = np.maximum(np.count_nonzero(H, axis=0), 1)
     return alpha * math.sqrt(n) * energy / n_active
 
+def _gram_update(H, G, n_threads, panel=_GRAM_PANEL):
+    """``G + H^T H`` in the lower triangle of the Fortran-ordered ``G``, in place, by column panels.
+
+    Panel ``[j0, j1)`` gets ``G[j0:, j0:j1] += H[:, j0:]^T H[:, j0:j1]``
+    (one BLAS product; the panels are disjoint and run on ``n_threads``
+    threads), the work of a ``syrk`` plus the upper half of the diagonal
+    blocks.
+    """
+
+    def part(j0, j1):
+        G[j0:, j0:j1] += H[:, j0:].T @ H[:, j0:j1]
+
+    run_blocks(part, G.shape[0], panel, n_threads)
+    return G
+
+
 def _syrk(H, C):
     """``C + H^T H`` in the lower triangle of ``C`` (BLAS syrk; ``C`` updated in place when possible)."""
     from scipy.linalg.blas import dsyrk
@@ -1061,10 +1091,23 @@ def _input_statistics(data):
     (spikes per step), so that a weight scaled by them gives the *rate*
     signal, averaged by the neuron over the window, the intended spread.
     """
-    if data.ndim == 3:
-        data = data.mean(axis=1, dtype=np.float64)
-    mu = data.mean(axis=0)
-    sigma = data.std(axis=0)
+    n = data.shape[0]
+    batch = _READOUT_BATCH
+
+    def rows(start):
+        part = data[start : start + batch]
+        return part.mean(axis=1, dtype=np.float64) if part.ndim == 3 else part.astype(np.float64, copy=False)
+
+    # In batches of samples (two passes), so no temporary of the size of the input.
+    total = np.zeros(data.shape[-1])
+    for start in range(0, n, batch):
+        total += rows(start).sum(axis=0)
+    mu = total / n
+    squares = np.zeros_like(mu)
+    for start in range(0, n, batch):
+        dev = rows(start) - mu
+        squares += np.einsum("ij,ij->j", dev, dev)
+    sigma = np.sqrt(squares / n)
     sigma[~(sigma > 1e-12 * (1.0 + np.abs(mu)))] = 1.0
     return mu, sigma
 
@@ -1106,18 +1149,39 @@ def _fit_temperature(scores, y_idx):
     return float(math.exp(res.x))
 
 
+def _n_threads(n_jobs):
+    """Threads for ``n_jobs``: None -> as many as BLAS may use (at most numba's pool), else as ``threads_from_n_jobs``."""
+    if n_jobs is not None:
+        return threads_from_n_jobs(n_jobs)
+    import numba
+
+    blas = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
+    return int(max(1, min(max(blas, default=1), numba.config.NUMBA_NUM_THREADS)))
+
+
 def _numba_threads(n_jobs):
-    """Run numba kernels on ``n_jobs`` threads (None -> 1, negative -> all + 1 + n_jobs)."""
-    return numba_threads(threads_from_n_jobs(n_jobs))
+    """Run numba kernels on the threads of ``n_jobs`` (see ``_n_threads``)."""
+    return numba_threads(_n_threads(n_jobs))
 
 
 _CONTROLLER = []
 
 
-@contextmanager
-def _threads(n_jobs):
-    """numba kernels and BLAS on ``n_jobs`` threads (one cached threadpoolctl controller: cheap to enter)."""
+def _controller():
     if not _CONTROLLER:
         _CONTROLLER.append(ThreadpoolController())
-    with _numba_threads(n_jobs) as n_threads, _CONTROLLER[0].limit(limits=n_threads, user_api="blas"):
+    return _CONTROLLER[0]
+
+
+@contextmanager
+def _threads(n_jobs):
+    """numba kernels on the threads of ``n_jobs``, BLAS on one (one cached threadpoolctl controller).
+
+    The parallel work is split by the callers into fixed blocks run on a
+    thread pool (``_ngsnn_blocks``), each block on single-threaded BLAS, so
+    results do not depend on the number of threads; multithreaded BLAS
+    would round differently with it.
+    """
+    n_threads = _n_threads(n_jobs)
+    with numba_threads(n_threads), _controller().limit(limits=1, user_api="blas"):
         yield n_threads
