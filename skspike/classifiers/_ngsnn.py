@@ -199,9 +199,17 @@ class NGSNNClassifier(BaseSpikingClassifier):
         Neurons grown without validation improvement before stopping (at
         least; see ``early_stopping``).
     n_jobs : int or None, default=None
-        Threads for the simulations (numba) and, during growth, for the
-        small matrix products (BLAS). None means 1, the fastest choice on a
-        shared machine or inside a parallel search; -1 all.
+        Threads of ``fit`` and ``predict``: the simulations and the large
+        matrix products run in blocks of fixed size (of samples or of basis
+        columns), each on single-threaded BLAS, on a pool of this many
+        threads, so the fitted model and its outputs are the same whatever
+        the number of threads (multithreaded BLAS rounds differently with
+        it). None means as many threads as BLAS may use (all cores by
+        default, as scikit-learn's estimators use their BLAS and OpenMP
+        threads; lowered by ``threadpoolctl.threadpool_limits`` or
+        ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``, which joblib sets in its
+        workers), at most numba's pool; 1 on a shared machine or inside a
+        parallel search of your own; -1 all.
     random_state : int, RandomState instance or None, default=None
         Seed of the candidate draws and of the validation split.
     verbose : int, default=0
@@ -368,26 +376,30 @@ class NGSNNClassifier(BaseSpikingClassifier):
     scores of the rest of the pool in ``O(n C)``. After early stopping, or
     when growth ran on a subsample, the readout is re-solved once on all
     training data from normal equations accumulated over batches of 4,096
-    samples (``O(k^2)`` memory, ``O(n k^2)`` time; these large products use
-    the BLAS threads, the growth loop only ``n_jobs``).
+    samples (``O(k^2)`` memory, ``O(n k^2)`` time; the Gram matrix is
+    updated by column panels, see ``n_jobs`` for the threads).
 
-    **Memory.** With ``n`` growth samples, ``k`` the neuron cap, ``C``
-    candidates, ``d`` features, ``m`` classes and ``n_val`` validation
-    samples, growth holds ``8 (n + k + m) k`` bytes of readout state (the
-    basis ``Q`` and the Cholesky factor: 8 bytes per growth sample and
-    neuron, plus ``8 k`` per neuron), ``8 n_val k`` for the validation basis
-    (8 bytes per validation sample and neuron), ``32 n C`` for the
-    candidate pool and ``8 n d`` for the growth inputs (spike trains: ``n T
-    c`` bytes, uint8). ``fit`` checks this sum against ``memory_limit``
+    **Memory.** With ``n`` growth samples, ``k`` the current number of
+    neurons (rounded up to a multiple of 256: the arrays grow with the
+    layer, by ``realloc`` in chunks of 256 neurons), ``C`` candidates, ``d``
+    features, ``m`` classes and ``n_val`` validation samples, growth holds
+    ``8 (n + k + m) k`` bytes of readout state (the basis ``Q`` and the
+    Cholesky factor: 8 bytes per growth sample and neuron, plus ``8 k`` per
+    neuron), ``8 n_val k`` for the validation basis (8 bytes per validation
+    sample and neuron), ``32 n C`` for the candidate pool and ``8 (n +
+    n_val) d`` for the standardised growth and validation inputs (spike
+    trains: ``n T c`` bytes, uint8). ``fit`` checks this sum at the cap
+    (``max_neurons``), the most growth can need, against ``memory_limit``
     before allocating. All of it is freed before the final readout on all
     ``N`` training samples, which holds ``8 k^2`` bytes (the Gram matrix,
     factorised in place) plus ``3 * 8 * 4096 k`` for one batch (drive,
     activity, kept activities for the temperature): 8 bytes per neuron
-    squared, none per sample. Throughout, the standardised copy of the
-    input takes ``8 N d`` bytes (8 per sample and feature). Prediction
-    holds ``8 * 4096 * k`` bytes per batch. For example 50,000 x 784 images
-    (10,000 growth samples, 5,000 validation samples, 4,000 neurons): about
-    0.5 GB of growth state, then 0.13 GB for the Gram matrix.
+    squared, none per sample. The input itself is not copied (rows are
+    standardised when used). Prediction holds ``8 * 4096 * k`` bytes per
+    batch. For example 50,000 x 784 images (10,000 growth samples, 5,000
+    validation samples, 2,081 neurons grown): about 0.35 GB of growth
+    state, then 35 MB for the Gram matrix (at the cap of 4,000 neurons:
+    0.6 GB and 0.13 GB).
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
@@ -647,7 +659,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
             "readout state": 8 * (n_grow * (cap + 1) + (cap + 1) ** 2 + (cap + 1) * n_classes),
             "validation activities": 8 * n_val * cap,
             "candidate pool": 8 * n_grow * n_cand * 4,
-            "growth inputs": n_grow * per_sample_in,
+            "growth inputs": (n_grow + n_val) * per_sample_in,
         }
         return n_grow, cap, n_cand, need
 

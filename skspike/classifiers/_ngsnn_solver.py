@@ -109,15 +109,18 @@ class IncrementalRidge:
     n_threads : int, default=1
         Threads of the products over samples (the result does not depend on
         it).
+    chunk : int, default=256
+        Columns added per enlargement of the basis and factor (the result
+        does not depend on it).
     """
 
-    def __init__(self, Y, capacity, n_threads=1):
+    def __init__(self, Y, capacity, n_threads=1, chunk=_CHUNK):
         Y = np.asarray(Y, dtype=np.float64)
         n, m = Y.shape
         self.Y = Y
         self.capacity = int(capacity)
         self.n_threads = int(n_threads)
-        self._Q = GrowingColumns(n, self.capacity + 1)
+        self._Q = GrowingColumns(n, self.capacity + 1, chunk)
         size = self._Q.size
         self.L = np.zeros((size, size))
         self.P = np.zeros((size, m))
