@@ -1050,15 +1050,6 @@ def _gram_update(H, G, n_threads, panel=_GRAM_PANEL):
     return G
 
 
-def _syrk(H, C):
-    """``C + H^T H`` in the lower triangle of ``C`` (BLAS syrk; ``C`` updated in place when possible)."""
-    from scipy.linalg.blas import dsyrk
-
-    if C.size == 0:
-        return C
-    return dsyrk(1.0, H.T, beta=1.0, c=C, trans=0, lower=1, overwrite_c=1)
-
-
 def _syr(alpha, x, C):
     """``C + alpha x x^T`` in the lower triangle of ``C`` (BLAS syr, in place when possible)."""
     from scipy.linalg.blas import dsyr

@@ -35,8 +35,9 @@ triangular solve, ``O(k^2 m)``.
 Storage grows with the layer: ``Q`` (and any other basis, see
 :class:`GrowingColumns`) is held as the C-ordered array of its columns,
 enlarged in chunks of ``_CHUNK`` columns by ``realloc`` (no copy of the
-data for large arrays: the pages are remapped), and ``L`` by chunks too, so
-memory follows the current size ``k``, not the cap. The products over
+data for large arrays: the pages are remapped), and ``L`` by chunks of
+rows (of the cap's length) the same way, so memory follows the current
+size ``k``, not the cap, and never holds an old and a new copy at once. The products over
 samples run in fixed blocks on ``n_threads`` threads (``_ngsnn_blocks``):
 the same result whatever the number of threads.
 """
@@ -122,7 +123,9 @@ class IncrementalRidge:
         self.n_threads = int(n_threads)
         self._Q = GrowingColumns(n, self.capacity + 1, chunk)
         size = self._Q.size
-        self.L = np.zeros((size, size))
+        #: Rows of the factor, ``L[:k, :k]`` the current one; rows of full length (the
+        #: cap), so that adding rows is a realloc too, never a copy beside the old factor.
+        self.L = np.zeros((size, self.capacity + 1))
         self.P = np.zeros((size, m))
         self.lam = np.zeros(size)
         self.Q[:, 0] = 1.0 / np.sqrt(n)
@@ -143,10 +146,7 @@ class IncrementalRidge:
         self._Q.reserve(n_columns + 1)
         size = self._Q.size
         if size > self.L.shape[0]:
-            k = self.k
-            L = np.zeros((size, size))
-            L[:k, :k] = self.L[:k, :k]
-            self.L = L
+            self.L.resize((size, self.L.shape[1]), refcheck=False)  # new rows are zeros
             self.P = np.concatenate([self.P, np.zeros((size - self.P.shape[0], self.P.shape[1]))])
             self.lam = np.concatenate([self.lam, np.zeros(size - self.lam.shape[0])])
 
