@@ -680,3 +680,37 @@ def test_input_statistics_in_batches_equal_numpy():
     mu, sigma = _input_statistics(S)
     np.testing.assert_allclose(mu, S.mean(axis=1).mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(sigma, S.mean(axis=1).std(axis=0), rtol=1e-12)
+
+
+def test_final_readout_from_the_factor_equals_simulating_the_growth_samples():
+    """The growth samples' share of the normal equations read from L equals simulating them again."""
+    from skspike.classifiers import _ngsnn as ngsnn_module
+
+    X, y = load_digits(return_X_y=True)
+    rng = np.random.default_rng(0)
+    X = np.vstack([X, X + rng.normal(0, 1.0, X.shape), X + rng.normal(0, 1.0, X.shape)])
+    y = np.concatenate([y, y, y])
+    clf = NGSNNClassifier(growth_samples=600, max_neurons=80, random_state=0)
+    seen = {}
+    readout = NGSNNClassifier._readout_all
+
+    def spy(self, data, Y, n_threads=1, grown_eq=None):
+        seen["full"] = readout(self, data, Y, n_threads, None)
+        seen["eq"] = grown_eq
+        seen["reuse"] = readout(self, data, Y, n_threads, grown_eq)
+        return seen["reuse"]
+
+    NGSNNClassifier._readout_all = spy
+    try:
+        clf.fit(X, y)
+    finally:
+        NGSNNClassifier._readout_all = readout
+    assert seen["eq"] is not None and len(seen["eq"]["rows"]) == 600 and clf.n_neurons_ > 40
+    b0, B, lam = seen["full"][:3]
+    np.testing.assert_allclose(clf.output_weights_, B, rtol=0, atol=1e-9 * np.abs(B).max())
+    np.testing.assert_allclose(clf.intercept_, b0, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(clf.regularization_, lam, rtol=1e-10)
+    # the temperature is fitted on the samples simulated by the readout (not the growth samples)
+    kept = seen["reuse"][4]
+    assert len(kept) == len(X) - 600 and not np.isin(kept, seen["eq"]["rows"]).any()
+    assert ngsnn_module._READOUT_BATCH <= len(X) - 600

@@ -377,19 +377,23 @@ class NGSNNClassifier(BaseSpikingClassifier):
     when growth ran on a subsample, the readout is re-solved once on all
     training data from normal equations accumulated over batches of 4,096
     samples (``O(k^2)`` memory, ``O(n k^2)`` time; the Gram matrix is
-    updated by column panels, see ``n_jobs`` for the threads).
+    updated by column panels, see ``n_jobs`` for the threads). When at
+    least 4,096 training samples were not grown on, the growth samples'
+    share is read from the solver's factor (``[1 H]^T [1 H] + diag(0,
+    Lambda) = L L^T``, ``[1 H]^T Y = L P``) and only the other samples are
+    simulated again.
 
     **Memory.** With ``n`` growth samples, ``k`` the current number of
     neurons (rounded up to a multiple of 256: the arrays grow with the
     layer, by ``realloc`` in chunks of 256 neurons), ``C`` candidates, ``d``
     features, ``m`` classes and ``n_val`` validation samples, growth holds
-    ``8 (n + k + m) k`` bytes of readout state (the basis ``Q`` and the
-    Cholesky factor: 8 bytes per growth sample and neuron, plus ``8 k`` per
-    neuron), ``8 n_val k`` for the validation basis (8 bytes per validation
+    ``8 (n + K + m) k`` bytes of readout state (the basis ``Q`` and the
+    Cholesky factor, whose rows have the cap's length ``K``: 8 bytes per
+    growth sample and neuron, plus ``8 K`` per neuron), ``8 n_val k`` for the validation basis (8 bytes per validation
     sample and neuron), ``32 n C`` for the candidate pool and ``8 (n +
     n_val) d`` for the standardised growth and validation inputs (spike
     trains: ``n T c`` bytes, uint8). ``fit`` checks this sum at the cap
-    (``max_neurons``), the most growth can need, against ``memory_limit``
+    (``max_neurons``, ``k = K``), the most growth can need, against ``memory_limit``
     before allocating. All of it is freed before the final readout on all
     ``N`` training samples, which holds ``8 k^2`` bytes (the Gram matrix,
     factorised in place) plus ``3 * 8 * 4096 k`` for one batch (drive,
@@ -397,13 +401,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
     squared, none per sample. The input itself is not copied (rows are
     standardised when used). Prediction holds ``8 * 4096 * k`` bytes per
     batch. For example 50,000 x 784 images (10,000 growth samples, 5,000
-    validation samples, 2,081 neurons grown): about 0.35 GB of growth
-    state, then 35 MB for the Gram matrix (at the cap of 4,000 neurons:
-    0.6 GB and 0.13 GB).
+    validation samples, 2,081 neurons grown, cap 4,000): about 0.35 GB of
+    growth state (0.52 GB traced peak of the whole fit), then 35 MB for the
+    Gram matrix (at the cap: 0.6 GB and 0.13 GB).
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
-    training data (one-dimensional search), which turns the least-squares
+    training data (one-dimensional search, on the samples the final readout
+    simulates: for large layers its first 4,096, and not the growth samples
+    when their share was read from the factor), which turns the least-squares
     scores into probabilities without changing the predicted class.
 
     References
@@ -576,7 +582,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         # Large products and simulations run in fixed blocks on n_threads threads
         # (BLAS on one thread each): the model does not depend on the thread count.
         with _threads(self.n_jobs) as n_threads:
-            hidden, curve, stop_reason, direct = self._grow(
+            hidden, curve, stop_reason, direct, grown_eq = self._grow(
                 data, Y, y_idx, train_idx, val_idx, context, rng, n_threads
             )
             del context  # the growth samples and per-fit statistics: the solver is already gone
@@ -585,8 +591,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
             self.growth_curve_ = curve
             if direct is None:
                 # Re-solve on all training data, accumulating the normal equations in batches.
-                intercept, beta, lam, H_kept = self._readout_all(data, Y, n_threads)
-                scores, y_fit = intercept + H_kept @ beta, y_idx[: H_kept.shape[0]]
+                intercept, beta, lam, H_kept, kept = self._readout_all(data, Y, n_threads, grown_eq)
+                scores, y_fit = intercept + H_kept @ beta, y_idx[kept]
             else:
                 lam, intercept, beta, scores = direct
                 y_fit = y_idx
@@ -666,11 +672,15 @@ class NGSNNClassifier(BaseSpikingClassifier):
     def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng, n_threads=1):
         """Grow the layer on the growth samples.
 
-        Returns ``(hidden, curve, stop_reason, direct)``; ``direct`` is
+        Returns ``(hidden, curve, stop_reason, direct, grown_eq)``; ``direct`` is
         ``(penalties, intercept, weights, fitted values)`` of the solver when
         growth ran on all training data without validation (the readout is
         then already the final one), else None: the solver (basis ``Q``,
         factor ``L``) is freed on return, before the final readout.
+        ``grown_eq`` is None or, when at least ``_READOUT_BATCH`` training
+        samples were not grown on, the growth samples' share of the final
+        readout's normal equations, read from the factor (see
+        :meth:`_grown_equations`).
         """
         family = self.candidates_
         n_train = len(train_idx)
@@ -698,6 +708,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         solver = IncrementalRidge(Y_train, cap, n_threads)
         n_score = min(n_grow, _SCORE_SAMPLES)
         grown = []
+        grown_active = []  # growth samples on which each grown neuron fires
         residual = [1.0]
         contribution = [np.nan]
         val_score = [np.nan]
@@ -766,6 +777,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 added, gains = solver.add_greedy(Hc, lam, gain, Z, q, s, n_add, min_gain=min_gain)
                 chosen = family.select(block, added)
                 grown.append(chosen)
+                grown_active.append(np.count_nonzero(Hc[:, added], axis=0))
                 for g in gains:
                     contribution.append(g / current if current > 0 else 0.0)
                     current -= g
@@ -821,18 +833,21 @@ class NGSNNClassifier(BaseSpikingClassifier):
         hidden = family.stack(grown) if grown else family.empty(context)
         if best < n_grown:
             hidden = family.select(hidden, np.arange(best))
-        direct = None
+        direct, grown_eq = None, None
         if val_idx is None and n_grow == n_train:
             intercept, beta = solver.coef()
             direct = (solver.penalty(), intercept, beta, solver.fitted(best))
-        return hidden, curve, stop_reason, direct
+        elif len(y_idx) - n_grow >= _READOUT_BATCH:
+            active = np.concatenate(grown_active)[:best] if grown_active else np.zeros(0, dtype=np.intp)
+            grown_eq = _grown_equations(solver, best, grow_idx, active, n_threads)
+        return hidden, curve, stop_reason, direct, grown_eq
 
     def _neurons_per_step(self, size, n_grow):
         if self.neurons_per_step != "auto":
             return int(self.neurons_per_step)
         return int(max(1, min(_MAX_PER_STEP, size // 8, n_grow // 200)))
 
-    def _readout_all(self, data, Y, n_threads=1):
+    def _readout_all(self, data, Y, n_threads=1, grown_eq=None):
         """Ridge readout of the grown layer on all of ``data`` (normal equations in batches).
 
         ``G = H^T H`` (lower triangle, BLAS ``syrk``), ``H^T Y``, the column
@@ -846,25 +861,39 @@ class NGSNNClassifier(BaseSpikingClassifier):
         whatever the number of samples. ``G`` is updated in column panels
         (one product per panel and batch, in fixed blocks on ``n_threads``
         threads: the same sums whatever the thread count).
+
+        With ``grown_eq`` (see :func:`_grown_equations`) the sums start from
+        the growth samples' share, taken from the solver's factor, and only
+        the other samples are simulated. Returns ``(intercept, weights,
+        penalties, H_kept, kept)``: the activities ``H_kept`` of the
+        samples ``kept`` (all simulated samples for small layers, else the
+        first batch) for the temperature fit.
         """
         k = self.n_neurons_
-        # Lower triangle of G = H^T H (Fortran order: updated in place by the BLAS rank update syrk).
-        G = np.zeros((k, k), order="F")
-        h_sum = np.zeros(k)
-        HY = np.zeros((k, Y.shape[1]))
-        active = np.zeros(k)
         n = data.shape[0]
-        # Small layers keep H for the temperature fit on all samples, large ones the first batch.
-        n_keep = n if 8 * n * k <= _KEEP_ACTIVITY_BYTES else min(n, _READOUT_BATCH)
+        if grown_eq is None:
+            rows = np.arange(n)
+            # Lower triangle of G = H^T H (Fortran order: updated in place by column panels and syr).
+            G = np.zeros((k, k), order="F")
+            h_sum = np.zeros(k)
+            HY = np.zeros((k, Y.shape[1]))
+            active = np.zeros(k)
+        else:
+            rows = np.setdiff1d(np.arange(n), grown_eq["rows"], assume_unique=True)
+            G, h_sum, HY, active = (grown_eq[key] for key in ("G", "h_sum", "HY", "active"))
+        n_rows = len(rows)
+        # Small layers keep H for the temperature fit on all simulated samples, large ones the first batch.
+        n_keep = n_rows if 8 * n_rows * k <= _KEEP_ACTIVITY_BYTES else min(n_rows, _READOUT_BATCH)
         H_kept = np.empty((n_keep, k))
-        for start in range(0, n, _READOUT_BATCH):
-            stop = min(n, start + _READOUT_BATCH)
-            H = self._activity(self._rows(data, slice(start, stop)), self.hidden_, n_threads)
+        for start in range(0, n_rows, _READOUT_BATCH):
+            stop = min(n_rows, start + _READOUT_BATCH)
+            idx = slice(start, stop) if grown_eq is None else rows[start:stop]
+            H = self._activity(self._rows(data, idx), self.hidden_, n_threads)
             if start < n_keep:
                 H_kept[start : min(stop, n_keep)] = H[: min(stop, n_keep) - start]
             _gram_update(H, G, n_threads)
             h_sum += H.sum(axis=0)
-            HY += blocked_matmul(H.T, Y[start:stop], n_threads, block=_GRAM_PANEL)
+            HY += blocked_matmul(H.T, Y[idx], n_threads, block=_GRAM_PANEL)
             active += np.count_nonzero(H, axis=0)
             del H
         energy = np.diag(G).copy()
@@ -882,7 +911,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         else:
             beta = cho_solve(cho_factor(G, lower=True, overwrite_a=True, check_finite=False), HY)
         intercept = y_mean - h_mean @ beta
-        return intercept, beta, lam, H_kept
+        return intercept, beta, lam, H_kept, rows[:n_keep]
 
     # ------------------------------------------------------------ dynamics
     def _sim(self, n_threads=1):
@@ -1033,6 +1062,36 @@ def _penalty(H, alpha):
     energy = np.einsum("ij,ij->j", H, H)
     n_active = np.maximum(np.count_nonzero(H, axis=0), 1)
     return alpha * math.sqrt(n) * energy / n_active
+
+def _grown_equations(solver, n_columns, rows, active, n_threads):
+    """The growth samples' share of the final readout's normal equations, from the solver's factor.
+
+    The solver's factor satisfies ``[1 H]^T [1 H] + diag(0, Lambda) = L L^T``
+    and ``[1 H]^T Y = L P`` on the growth samples (``L[0, 0] = sqrt(n)``,
+    ``L[0, 1:] = 0``), so with ``L_1 = L[1:, :]`` their Gram matrix is
+    ``H^T H = L_1 L_1^T - Lambda``, their column sums ``L[0, 0] L[1:, 0]`` and
+    ``H^T Y = L_1 P``: ``O(k^3)`` flops instead of simulating them again
+    (``O(n k d)`` drive, ``O(n k T)`` steps) and ``O(n k^2)`` for their Gram matrix. Products in fixed row blocks
+    (the same whatever ``n_threads``).
+
+    Returns
+    -------
+    dict with ``rows`` (the growth samples), ``G`` (Fortran order,
+    ``(k, k)``), ``h_sum``, ``HY`` and ``active`` (firing counts, float).
+    """
+    k = int(n_columns)
+    L1 = solver.L[1 : k + 1, : k + 1]
+    # G is symmetric: the C-ordered product L_1 L_1^T, transposed, is its Fortran-ordered copy.
+    G = blocked_matmul(L1, np.ascontiguousarray(L1.T), n_threads, block=_GRAM_PANEL).T
+    G[np.diag_indices_from(G)] -= solver.lam[1 : k + 1]
+    return {
+        "rows": rows,
+        "G": G,
+        "h_sum": solver.L[0, 0] * L1[:, 0],
+        "HY": L1 @ solver.P[: k + 1],
+        "active": np.asarray(active, dtype=np.float64),
+    }
+
 
 def _gram_update(H, G, n_threads, panel=_GRAM_PANEL):
     """``G + H^T H`` in the lower triangle of the Fortran-ordered ``G``, in place, by column panels.
