@@ -1081,8 +1081,9 @@ def _grown_equations(solver, n_columns, rows, active, n_threads):
     """
     k = int(n_columns)
     L1 = solver.L[1 : k + 1, : k + 1]
-    # G is symmetric: the C-ordered product L_1 L_1^T, transposed, is its Fortran-ordered copy.
-    G = blocked_matmul(L1, np.ascontiguousarray(L1.T), n_threads, block=_GRAM_PANEL).T
+    # G is symmetric: the C-ordered product L_1 L_1^T, transposed, is its Fortran-ordered copy
+    # (L_1^T is passed as a view: no second k x k array beside G).
+    G = blocked_matmul(L1, L1.T, n_threads, block=_GRAM_PANEL).T
     G[np.diag_indices_from(G)] -= solver.lam[1 : k + 1]
     return {
         "rows": rows,
