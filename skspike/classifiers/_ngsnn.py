@@ -839,6 +839,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
             direct = (solver.penalty(), intercept, beta, solver.fitted(best))
         elif len(y_idx) - n_grow >= _READOUT_BATCH:
             active = np.concatenate(grown_active)[:best] if grown_active else np.zeros(0, dtype=np.intp)
+            # The bases are not needed for it: free them first, so G takes their place in memory.
+            B_val = val_basis = F_val = None
+            solver.release_basis()
             grown_eq = _grown_equations(solver, best, grow_idx, active, n_threads)
         return hidden, curve, stop_reason, direct, grown_eq
 

@@ -150,6 +150,10 @@ class IncrementalRidge:
             self.P = np.concatenate([self.P, np.zeros((size - self.P.shape[0], self.P.shape[1]))])
             self.lam = np.concatenate([self.lam, np.zeros(size - self.lam.shape[0])])
 
+    def release_basis(self):
+        """Free the basis ``Q`` (the factor, ``P`` and the penalties stay; scoring and adding then fail)."""
+        self._Q = None
+
     @property
     def n_columns(self):
         """Columns besides the constant one."""
