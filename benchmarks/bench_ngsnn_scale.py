@@ -20,7 +20,8 @@ standardised input (``(256,)``, ``max_iter=500`` on MNIST-1D; ``(300,)``,
 RBF SVC where they finish in reasonable time. Each fit is timed
 (``perf_counter``) and its peak traced memory (``tracemalloc``: numpy
 allocations) reported; BLAS and numba threads are left at their defaults
-(NGSNN: one numba thread, ``n_jobs=None``). Writes
+(``n_jobs=None``: NGSNN runs its fixed blocks on as many threads as BLAS may
+use, the MLP uses multithreaded BLAS). Writes
 ``benchmarks/results/ngsnn_scale.md``.
 """
 
@@ -171,7 +172,7 @@ def predict_speed():
     us = min(wall) / len(Xb) * 1e6
     cpu_us = min(cpu) / len(Xb) * 1e6
     line = (f"Predict, {clf.n_neurons_}-neuron NGSNN on digits, batched over {len(Xb)} samples (best of 5, "
-            f"1 thread): {us:.1f} us/sample wall, {cpu_us:.1f} us/sample CPU (load {os.getloadavg()[0]:.1f}).")
+            f"n_jobs=None, {os.cpu_count()} cores): {us:.1f} us/sample wall, {cpu_us:.1f} us/sample CPU (load {os.getloadavg()[0]:.1f}).")
     print(line, flush=True)
     return line
 

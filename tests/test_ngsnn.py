@@ -589,3 +589,128 @@ def test_mnist1d_keeps_growing_past_the_linear_level(mnist1d_data):
     assert clf.stop_reason_ != "growth_threshold"
     # seed 0: 0.50 against 0.27 for logistic regression
     assert acc >= 0.45 and acc >= linear + 0.15, (acc, linear, clf.n_neurons_, clf.stop_reason_)
+
+
+# --------------------------------------------------- blocks, threads, growing arrays
+def test_growing_arrays_give_the_preallocated_solution():
+    from skspike.classifiers._ngsnn_solver import GrowingColumns
+
+    rng = np.random.default_rng(5)
+    n, k, m = 300, 45, 3
+    H = rng.random((n, k)) * (rng.random((n, k)) < 0.6)
+    Y = np.eye(m)[rng.integers(0, m, n)]
+    lam = _penalty(H, 2.5)
+    small = IncrementalRidge(Y, 2 * k, chunk=4)  # enlarged a dozen times
+    whole = IncrementalRidge(Y, 2 * k, chunk=2 * k + 1)  # allocated once, for the cap
+    assert small.Q.shape[1] == 4 and whole.Q.shape[1] == 2 * k + 1
+    order = {id(small): [], id(whole): []}
+    for start in range(0, k, 7):
+        Hc, lam_c = H[:, start : start + 7], lam[start : start + 7]
+        for solver in (small, whole):
+            gain, Z, q, s = solver.score(Hc, lam_c)
+            added = solver.add_greedy(Hc, lam_c, gain, Z, q, s, Hc.shape[1])[0]
+            order[id(solver)] += [start + j for j in added]
+    assert order[id(small)] == order[id(whole)]
+    assert small.k == whole.k == k + 1 and small.Q.shape[1] < whole.Q.shape[1]
+    np.testing.assert_array_equal(small.Q[:, : small.k], whole.Q[:, : whole.k])
+    np.testing.assert_array_equal(small.L[: small.k, : small.k], whole.L[: whole.k, : whole.k])
+    b_small, B_small = small.coef()
+    np.testing.assert_array_equal(B_small, whole.coef()[1])
+    # the grown solution is the direct solve of the columns in the order added
+    cols = order[id(small)]
+    d0, D = ridge_direct(H[:, cols], Y, lam[cols])
+    np.testing.assert_allclose(B_small, D, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(b_small, d0, rtol=0, atol=1e-8)
+    grow = GrowingColumns(10, 9, chunk=4)
+    grow.array[:, :4] = np.arange(40.0).reshape(10, 4)
+    grow.reserve(9)
+    assert grow.array.shape == (10, 9) and grow.array.flags.f_contiguous
+    np.testing.assert_array_equal(grow.array[:, :4], np.arange(40.0).reshape(10, 4))
+    with pytest.raises(RuntimeError, match="capacity 9"):
+        grow.reserve(10)
+
+
+def test_blocked_products_do_not_depend_on_the_threads():
+    from skspike.classifiers._ngsnn import _gram_update
+    from skspike.classifiers._ngsnn_blocks import blocked_matmul
+
+    rng = np.random.default_rng(6)
+    H = rng.random((700, 600))
+    G1 = _gram_update(H, np.zeros((600, 600), order="F"), 1)
+    G2 = _gram_update(H, np.zeros((600, 600), order="F"), 2)
+    np.testing.assert_array_equal(G1, G2)
+    np.testing.assert_allclose(np.tril(G1), np.tril(H.T @ H), rtol=1e-12)
+    A, B = rng.random((1000, 50)), rng.random((50, 7))
+    np.testing.assert_array_equal(blocked_matmul(A, B, 1), blocked_matmul(A, B, 3))
+    np.testing.assert_allclose(blocked_matmul(A, B, 2, block=64), A @ B, rtol=1e-13)
+    with pytest.raises(ValueError):  # an error in a block reaches the caller
+        blocked_matmul(A, rng.random((49, 7)), 2)
+
+
+def test_fit_on_many_blocks_is_the_same_whatever_the_threads():
+    """Enough samples and neurons for several blocks of samples, basis columns and Gram panels."""
+    from threadpoolctl import threadpool_limits
+
+    X, y = load_digits(return_X_y=True)
+    kw = dict(max_neurons=300, random_state=0)
+    one = NGSNNClassifier(n_jobs=1, **kw).fit(X, y)
+    assert one.n_neurons_ > 256 and one.stop_reason_ != "growth_threshold"
+    models = [NGSNNClassifier(n_jobs=2, **kw).fit(X, y), NGSNNClassifier(**kw).fit(X, y)]
+    with threadpool_limits(1):  # n_jobs=None follows the BLAS limit
+        models.append(NGSNNClassifier(**kw).fit(X, y))
+    for other in models:
+        assert other.n_neurons_ == one.n_neurons_
+        np.testing.assert_array_equal(other.input_weights_, one.input_weights_)
+        np.testing.assert_array_equal(other.output_weights_, one.output_weights_)
+        np.testing.assert_array_equal(other.intercept_, one.intercept_)
+        np.testing.assert_array_equal(other.predict_proba(X), one.predict_proba(X))
+
+
+def test_input_statistics_in_batches_equal_numpy():
+    from skspike.classifiers._ngsnn import _input_statistics
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(3.0, 2.0, (9000, 5))
+    X[:, 2] = 1.5  # constant feature: scale 1
+    mu, sigma = _input_statistics(X)
+    np.testing.assert_allclose(mu, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(sigma[[0, 1, 3, 4]], X.std(axis=0)[[0, 1, 3, 4]], rtol=1e-12)
+    assert sigma[2] == 1.0
+    S = (rng.random((5000, 4, 3)) < 0.3).astype(np.uint8)
+    mu, sigma = _input_statistics(S)
+    np.testing.assert_allclose(mu, S.mean(axis=1).mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(sigma, S.mean(axis=1).std(axis=0), rtol=1e-12)
+
+
+def test_final_readout_from_the_factor_equals_simulating_the_growth_samples():
+    """The growth samples' share of the normal equations read from L equals simulating them again."""
+    from skspike.classifiers import _ngsnn as ngsnn_module
+
+    X, y = load_digits(return_X_y=True)
+    rng = np.random.default_rng(0)
+    X = np.vstack([X, X + rng.normal(0, 1.0, X.shape), X + rng.normal(0, 1.0, X.shape)])
+    y = np.concatenate([y, y, y])
+    clf = NGSNNClassifier(growth_samples=600, max_neurons=80, random_state=0)
+    seen = {}
+    readout = NGSNNClassifier._readout_all
+
+    def spy(self, data, Y, n_threads=1, grown_eq=None):
+        seen["full"] = readout(self, data, Y, n_threads, None)
+        seen["eq"] = grown_eq
+        seen["reuse"] = readout(self, data, Y, n_threads, grown_eq)
+        return seen["reuse"]
+
+    NGSNNClassifier._readout_all = spy
+    try:
+        clf.fit(X, y)
+    finally:
+        NGSNNClassifier._readout_all = readout
+    assert seen["eq"] is not None and len(seen["eq"]["rows"]) == 600 and clf.n_neurons_ > 40
+    b0, B, lam = seen["full"][:3]
+    np.testing.assert_allclose(clf.output_weights_, B, rtol=0, atol=1e-9 * np.abs(B).max())
+    np.testing.assert_allclose(clf.intercept_, b0, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(clf.regularization_, lam, rtol=1e-10)
+    # the temperature is fitted on the samples simulated by the readout (not the growth samples)
+    kept = seen["reuse"][4]
+    assert len(kept) == len(X) - 600 and not np.isin(kept, seen["eq"]["rows"]).any()
+    assert ngsnn_module._READOUT_BATCH <= len(X) - 600

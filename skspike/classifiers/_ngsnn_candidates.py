@@ -42,6 +42,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ..neurons import simulate
+from ._ngsnn_blocks import run_blocks
 from ._ngsnn_kernels import spike_activity_kernel, static_activity_kernel
 
 __all__ = [
@@ -58,20 +59,27 @@ __all__ = [
 
 # Mean current of a uniform candidate, in rheobase units, is drawn from U[_OFFSET].
 _OFFSET = (1.0, 3.0)
-# Samples per batch of the activity computation (bounds the (batch, n_neurons) buffers).
-_BATCH = 4096
+# Samples per block of the activity computation (bounds the (block, n_neurons) drive
+# buffers; blocks are the unit of parallel work, fixed so that results do not depend
+# on the number of threads).
+_BATCH = 512
 # Up to this many features the full feature-correlation order is cached per fit.
 _DENSE_CORRELATION = 2048
 
 
 @dataclass
 class NeuronSim:
-    """How hidden neurons are simulated: model, step, window and activity weights."""
+    """How hidden neurons are simulated: model, step, window, activity weights and threads.
+
+    ``n_threads`` runs the blocks of samples of :func:`dense_activity` on a
+    thread pool (see ``_ngsnn_blocks``); the result does not depend on it.
+    """
 
     neuron: object
     dt: float
     n_steps: int
     kappa: np.ndarray
+    n_threads: int = 1
     _packed: dict = field(default_factory=dict, repr=False)
 
     def packed(self, n_neurons):
@@ -435,7 +443,12 @@ def calibrated(U, z, rng, context, quantiles):
 
 
 def dense_activity(data, W, b, sim):
-    """Activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``, in batches of samples."""
+    """Activity ``(n_samples, n_neurons)`` of neurons ``(W, b)``, in blocks of samples.
+
+    Each block of ``_BATCH`` samples computes its drive ``X @ W`` (static
+    input) and simulates it on one thread; blocks run on ``sim.n_threads``
+    threads.
+    """
     n, n_out = data.shape[0], W.shape[1]
     out = np.empty((n, n_out), dtype=np.float64)
     if n_out == 0 or n == 0:
@@ -445,14 +458,18 @@ def dense_activity(data, W, b, sim):
     bias = np.ascontiguousarray(b, dtype=np.float64)
     if data.ndim == 3:
         fanout = np.count_nonzero(W, axis=1).astype(np.int64)
-    for start in range(0, n, _BATCH):
-        stop = min(n, start + _BATCH)
-        part = out[start:stop]
-        if data.ndim == 3:
-            spike_activity_kernel(np.ascontiguousarray(data[start:stop]), W, fanout, bias, model, params, sim.kappa, part)
-        else:
+
+        def part(start, stop):
+            spike_activity_kernel(
+                np.ascontiguousarray(data[start:stop]), W, fanout, bias, model, params, sim.kappa, out[start:stop]
+            )
+    else:
+
+        def part(start, stop):
             drive = np.ascontiguousarray(data[start:stop] @ W)
-            static_activity_kernel(drive, bias, model, params, sim.kappa, part)
+            static_activity_kernel(drive, bias, model, params, sim.kappa, out[start:stop])
+
+    run_blocks(part, n, _BATCH, sim.n_threads)
     return out
 
 

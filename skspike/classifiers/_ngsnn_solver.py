@@ -31,12 +31,71 @@ L^-1 Lambda L^-T`` has its eigenvalues in ``(0, 1]``, so the basis is well
 conditioned whatever the penalties. Scoring ``C`` candidates costs
 ``O(n k C)``, adding one ``O(n k)``; the weights ``beta = L^-T P`` cost one
 triangular solve, ``O(k^2 m)``.
+
+Storage grows with the layer: ``Q`` (and any other basis, see
+:class:`GrowingColumns`) is held as the C-ordered array of its columns,
+enlarged in chunks of ``_CHUNK`` columns by ``realloc`` (no copy of the
+data for large arrays: the pages are remapped), and ``L`` by chunks of
+rows (of the cap's length) the same way, so memory follows the current
+size ``k``, not the cap, and never holds an old and a new copy at once. The products over
+samples run in fixed blocks on ``n_threads`` threads (``_ngsnn_blocks``):
+the same result whatever the number of threads.
 """
+
+import math
 
 import numpy as np
 from scipy.linalg import solve_triangular
 
-__all__ = ["IncrementalRidge", "ridge_direct"]
+from ._ngsnn_blocks import blocked_matmul, run_blocks
+
+__all__ = ["GrowingColumns", "IncrementalRidge", "ridge_direct"]
+
+# Columns added per enlargement of the growing arrays.
+_CHUNK = 256
+# Samples per block of the basis extension; basis columns per block of the score.
+_ROW_BLOCK = 1024
+_COL_BLOCK = 256
+
+
+class GrowingColumns:
+    """An ``(n_rows, size)`` float64 matrix in Fortran order whose number of columns grows.
+
+    The columns are the rows of a C-ordered ``(size, n_rows)`` array, so that
+    adding columns is a ``realloc`` of one block (for large arrays the
+    kernel remaps the pages: no copy, no second buffer). :attr:`array` is a
+    fresh view after every :meth:`reserve`; views taken before it must not
+    be used afterwards.
+
+    Parameters
+    ----------
+    n_rows : int
+    capacity : int
+        Largest number of columns.
+    """
+
+    def __init__(self, n_rows, capacity, chunk=_CHUNK):
+        self.capacity = int(capacity)
+        self.chunk = int(chunk)
+        self._columns = np.empty((min(self.capacity, self.chunk), int(n_rows)))
+
+    @property
+    def size(self):
+        """Columns allocated."""
+        return self._columns.shape[0]
+
+    @property
+    def array(self):
+        """The matrix, shape ``(n_rows, size)``, Fortran order (a view)."""
+        return self._columns.T
+
+    def reserve(self, n_columns):
+        """Make room for at least ``n_columns`` columns (at most ``capacity``); keeps the data."""
+        if n_columns > self.capacity:
+            raise RuntimeError(f"GrowingColumns: {n_columns} columns requested, capacity {self.capacity}.")
+        if n_columns > self.size:
+            new = min(self.capacity, self.chunk * math.ceil(n_columns / self.chunk))
+            self._columns.resize((new, self._columns.shape[1]), refcheck=False)
 
 
 class IncrementalRidge:
@@ -48,17 +107,25 @@ class IncrementalRidge:
         Targets.
     capacity : int
         Maximum number of columns besides the constant one.
+    n_threads : int, default=1
+        Threads of the products over samples (the result does not depend on
+        it).
+    chunk : int, default=256
+        Columns added per enlargement of the basis and factor (the result
+        does not depend on it).
     """
 
-    def __init__(self, Y, capacity):
+    def __init__(self, Y, capacity, n_threads=1, chunk=_CHUNK):
         Y = np.asarray(Y, dtype=np.float64)
         n, m = Y.shape
         self.Y = Y
         self.capacity = int(capacity)
-        size = self.capacity + 1
-        #: Basis ``Q = H L^-T`` of the current columns (Fortran order: columns are appended).
-        self.Q = np.empty((n, size), order="F")
-        self.L = np.zeros((size, size))
+        self.n_threads = int(n_threads)
+        self._Q = GrowingColumns(n, self.capacity + 1, chunk)
+        size = self._Q.size
+        #: Rows of the factor, ``L[:k, :k]`` the current one; rows of full length (the
+        #: cap), so that adding rows is a realloc too, never a copy beside the old factor.
+        self.L = np.zeros((size, self.capacity + 1))
         self.P = np.zeros((size, m))
         self.lam = np.zeros(size)
         self.Q[:, 0] = 1.0 / np.sqrt(n)
@@ -68,6 +135,24 @@ class IncrementalRidge:
         self.k = 1
         #: Objective of the intercept-only model (total sum of squares).
         self.objective0 = self.objective
+
+    @property
+    def Q(self):
+        """Basis ``Q = H L^-T`` of the allocated columns, shape (n_samples, >= k), Fortran order (a view)."""
+        return self._Q.array
+
+    def reserve(self, n_columns):
+        """Make room for ``n_columns`` columns besides the constant one (basis, factor, ``P``)."""
+        self._Q.reserve(n_columns + 1)
+        size = self._Q.size
+        if size > self.L.shape[0]:
+            self.L.resize((size, self.L.shape[1]), refcheck=False)  # new rows are zeros
+            self.P = np.concatenate([self.P, np.zeros((size - self.P.shape[0], self.P.shape[1]))])
+            self.lam = np.concatenate([self.lam, np.zeros(size - self.lam.shape[0])])
+
+    def release_basis(self):
+        """Free the basis ``Q`` (the factor, ``P`` and the penalties stay; scoring and adding then fail)."""
+        self._Q = None
 
     @property
     def n_columns(self):
@@ -101,7 +186,7 @@ class IncrementalRidge:
         """
         k = self.k
         Hc = np.asarray(Hc, dtype=np.float64)
-        Z = self.Q[:, :k].T @ Hc
+        Z = blocked_matmul(self.Q[:, :k].T, Hc, self.n_threads, block=_COL_BLOCK)
         hh = np.einsum("ij,ij->j", Hc, Hc)
         s = hh + lam - np.einsum("ij,ij->j", Z, Z)
         q = Hc.T @ self.Y - Z.T @ self.P[:k]
@@ -160,8 +245,9 @@ class IncrementalRidge:
         gain = gain.copy()
         q = q.copy()
         s = s.copy()
+        self.reserve(min(self.capacity, self.k - 1 + n_add))
         # Gram matrix of the pool (one matrix product instead of a pass over Hc per addition).
-        G = Hc.T @ Hc
+        G = blocked_matmul(Hc.T, Hc, self.n_threads, block=32)
         hh = np.diag(G).copy()
         Z = np.vstack([Z, np.zeros((n_add, Z.shape[1]))])
         k0 = self.k
@@ -216,14 +302,25 @@ class IncrementalRidge:
         B_new : ndarray of shape (n_samples, k - k0)
         """
         k = self.k
-        X = np.asarray(H_new, dtype=np.float64) - B[:, :k0] @ self.L[k0:k, :k0].T
-        return solve_triangular(self.L[k0:k, k0:k], X.T, lower=True, check_finite=False).T
+        H_new = np.asarray(H_new, dtype=np.float64)
+        n = H_new.shape[0]
+        Z = self.L[k0:k, :k0].T
+        L_a = self.L[k0:k, k0:k]
+        B_new = np.empty((n, k - k0))
+
+        def part(start, stop):
+            X = H_new[start:stop] - B[start:stop, :k0] @ Z
+            B_new[start:stop] = solve_triangular(L_a, X.T, lower=True, check_finite=False).T
+
+        run_blocks(part, n, _ROW_BLOCK, self.n_threads)
+        return B_new
 
     def add(self, h, lam, z=None, q=None, s=None):
         """Append column ``h`` with penalty ``lam`` (O(n k + k^2))."""
         k = self.k
         if k > self.capacity:
             raise RuntimeError("IncrementalRidge is full.")
+        self.reserve(k)
         h = np.asarray(h, dtype=np.float64)
         if z is None:
             gain, Z, Q, S = self.score(h[:, None], np.array([lam], dtype=np.float64))
