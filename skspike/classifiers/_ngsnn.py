@@ -22,6 +22,7 @@ from ..utils._validation import validate_spiking_input
 from ._base import BaseSpikingClassifier
 from ._ngsnn_blocks import blocked_matmul, run_blocks
 from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
+from ._ngsnn_kernels import readout_kernel
 from ._ngsnn_solver import GrowingColumns, IncrementalRidge, ridge_direct
 from ._ngsnn_temporal import TemporalCandidates
 
@@ -972,7 +973,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         data = self._validated(X)
         with _threads(self.n_jobs) as n_threads:
             H = self._activity(data, self.hidden_, n_threads)
-            return self.intercept_ + H @ self.output_weights_
+            W = np.ascontiguousarray(self.output_weights_, dtype=np.float64)
+            scores = np.empty((H.shape[0], W.shape[1]), dtype=np.float64)
+            readout_kernel(np.ascontiguousarray(H, dtype=np.float64), W,
+                           np.ascontiguousarray(self.intercept_, dtype=np.float64).reshape(-1), scores)
+            return scores
 
     def decision_function(self, X):
         """Readout outputs.

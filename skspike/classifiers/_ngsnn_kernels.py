@@ -20,7 +20,7 @@ from numba import prange
 from .._config import jit
 from ..neurons._kernels import accumulate_spikes, new_state, reset_state, step_neurons
 
-__all__ = ["static_activity_kernel", "spike_activity_kernel"]
+__all__ = ["static_activity_kernel", "spike_activity_kernel", "readout_kernel"]
 
 _BLOCK = 32  # samples per parallel work item
 
@@ -121,3 +121,33 @@ def spike_activity_kernel(spikes_in, weights, fanout, bias, model, params, kappa
                 out[s, j] = acc[j]
             n_spikes[s] = total
     return n_spikes
+
+
+@jit(parallel=True)
+def readout_kernel(H, weights, intercept, out):
+    """Readout scores ``out = intercept + H @ weights``, one sample at a time.
+
+    Each row is summed over the neurons in the same order whatever the
+    number of rows in the call, so a sample's scores do not depend on the
+    other samples in the call or on its position in it (a BLAS product
+    rounds a row differently with the matrix's shape and the row's place in
+    the kernel's tiles).
+
+    Parameters
+    ----------
+    H : ndarray of shape (n_samples, n_neurons)
+    weights : ndarray of shape (n_neurons, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    out : ndarray of shape (n_samples, n_outputs)
+        Written in place.
+    """
+    n, k = H.shape
+    m = weights.shape[1]
+    for i in prange(n):
+        for c in range(m):
+            out[i, c] = intercept[c]
+        for j in range(k):
+            h = H[i, j]
+            if h != 0.0:
+                for c in range(m):
+                    out[i, c] += h * weights[j, c]
