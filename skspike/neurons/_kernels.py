@@ -205,7 +205,11 @@ def _step_lif(params, v, syn, ref, drive, bias, spikes):
 
 
 @jit(inline="always")
-def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
+def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, record, col=1):
+    """Adaptive-LIF step. ``col=0`` reads every parameter from column 0: for a
+    layer whose neurons share their parameters (:func:`_shared_columns`), the
+    same operations in the same order (so the same bits) without streaming
+    ten parameter rows through the cache at every step."""
     n_out = v.shape[0]
     decay_syn = params[P_DECAY_SYN]
     decay_m = params[P_DECAY_M]
@@ -219,60 +223,22 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     n_spikes = 0
     for j in range(n_out):  # branch-free (selects), so that the loop vectorises
-        current = decay_syn[j] * syn[j] + drive[j]
+        k = j * col
+        current = decay_syn[k] * syn[j] + drive[j]
         syn[j] = current
-        theta = decay_a[j] * w[j]
+        theta = decay_a[k] * w[j]
         r = ref[j]
         v_old = v[j]
-        vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
+        vj = decay_m[k] * v_old + rest_drive[k] + gain[k] * (current + bias[j])
         if record:
             v_pre[j] = vj
-        threshold = v_thresh[j] + theta
+        threshold = v_thresh[k] + theta
         free = r <= 0
         fired = free & (vj >= threshold)
-        v_fire = v_reset[j] + subtract * (vj - threshold)
+        v_fire = v_reset[k] + subtract * (vj - threshold)
         v[j] = v_fire if fired else (vj if free else v_old)
-        w[j] = theta + jump[j] if fired else theta
-        ref[j] = np.int32(ref_steps[j]) if fired else (r if free else r - 1)
-        spikes[j] = fired
-        n_spikes += fired
-    return n_spikes
-
-
-@jit(inline="always")
-def _step_adaptive_shared(params, v, syn, w, ref, drive, bias, spikes):
-    """:func:`_step_adaptive` of a layer whose neurons share their parameters.
-
-    The same operations in the same order on the scalars of column 0 (so
-    the same bits), without streaming ten parameter rows through the cache
-    at every step. Only for ``params`` that pass :func:`_shared_columns`.
-    """
-    n_out = v.shape[0]
-    decay_syn = params[P_DECAY_SYN, 0]
-    decay_m = params[P_DECAY_M, 0]
-    gain = params[P_GAIN, 0]
-    rest_drive = params[P_REST_DRIVE, 0]
-    v_reset = params[P_V_RESET, 0]
-    v_thresh = params[P_V_THRESH, 0]
-    ref_steps = np.int32(params[P_REF_STEPS, 0])
-    decay_a = params[P_DECAY_W, 0]
-    jump = params[P_JUMP, 0]
-    subtract = params[P_SUBTRACT, 0]
-    n_spikes = 0
-    for j in range(n_out):
-        current = decay_syn * syn[j] + drive[j]
-        syn[j] = current
-        theta = decay_a * w[j]
-        r = ref[j]
-        v_old = v[j]
-        vj = decay_m * v_old + rest_drive + gain * (current + bias[j])
-        threshold = v_thresh + theta
-        free = r <= 0
-        fired = free & (vj >= threshold)
-        v_fire = v_reset + subtract * (vj - threshold)
-        v[j] = v_fire if fired else (vj if free else v_old)
-        w[j] = theta + jump if fired else theta
-        ref[j] = ref_steps if fired else (r if free else r - 1)
+        w[j] = theta + jump[k] if fired else theta
+        ref[j] = np.int32(ref_steps[k]) if fired else (r if free else r - 1)
         spikes[j] = fired
         n_spikes += fired
     return n_spikes
@@ -516,7 +482,7 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
                 bias[j] = -inhibition * (n_prev - spikes[j])
             inhibited = n_prev > 0
         if shared:
-            n_prev = _step_adaptive_shared(params, v, syn, w, ref, drive, bias, spikes)
+            n_prev = _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, drive, False, 0)
         else:
             n_prev = step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
         if n_prev > 0:
