@@ -15,7 +15,6 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
 from sklearn import datasets
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate

@@ -23,7 +23,7 @@ from ._base import BaseSpikingClassifier
 from ._ngsnn_blocks import blocked_matmul, run_blocks
 from ._ngsnn_candidates import CandidateFamily, GrowthContext, NeuronSim, resolve_candidates
 from ._ngsnn_kernels import readout_kernel
-from ._ngsnn_solver import GrowingColumns, IncrementalRidge, ridge_direct
+from ._ngsnn_solver import GrowingColumns, IncrementalRidge
 from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
