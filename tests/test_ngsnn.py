@@ -230,8 +230,15 @@ def test_plateau_rule_fires_on_a_flattening_curve_not_on_a_log_curve():
     assert fires(noisy) == _first_plateau(sizes, noisy)
 
 
-def test_validation_plateau_stops_growth_and_keeps_the_best_size():
+def test_validation_plateau_stops_growth_and_keeps_the_best_size(monkeypatch):
+    import skspike.classifiers._ngsnn as ngsnn
+
     X, y = load_breast_cancer(return_X_y=True)
+    # on small data the layer is cheap (n k^2 << 3e10): no minimum share, the plateau rule is silent
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    assert clf.stop_reason_ == "early_stopping"
+    # priced as if each neuron were expensive, the 5 % share applies from the first check
+    monkeypatch.setattr(ngsnn, "_PLATEAU_WORK", 1.0)
     clf = NGSNNClassifier(random_state=0).fit(X, y)
     curve = clf.growth_curve_
     assert clf.stop_reason_ == "validation_plateau"
@@ -242,6 +249,35 @@ def test_validation_plateau_stops_growth_and_keeps_the_best_size():
     assert _first_plateau(measured, curve["validation_loss"][measured]) == measured[-1]
     assert clf.n_neurons_ == int(np.nanargmin(curve["validation_loss"]))
     assert clf.score(X, y) > 0.95
+
+
+def test_plateau_share_grows_with_the_work_of_the_layer():
+    from skspike.classifiers._ngsnn import _PLATEAU, _PLATEAU_WORK
+
+    sizes = [0, 100, 200]
+    best = [1.0, 0.5, 0.49]  # the last doubling brought 2 % of the gain so far
+    n = 5000
+    cheap = _PLATEAU * min(1.0, n * 200**2 / _PLATEAU_WORK)
+    assert cheap < 0.001 and not _plateau(sizes, best, cheap)
+    assert _plateau(sizes, best, _PLATEAU)
+
+
+def test_growth_goes_on_while_validation_improves():
+    """Digits (fixed seed): the held-out loss still falls at the old 5 %-per-doubling stop, so growth
+    must go on past it, to a size whose validation loss is lower; it ends at the data's bound."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[::2], y[::2]  # 899 samples: 809 for growth, 90 held out
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    curve = clf.growth_curve_
+    measured = np.flatnonzero(~np.isnan(curve["validation_loss"]))
+    loss = curve["validation_loss"][measured]
+    old_stop = _first_plateau(measured, loss)
+    assert old_stop is not None and old_stop < clf.n_neurons_
+    assert np.nanmin(curve["validation_loss"][: old_stop + 1]) > curve["validation_loss"][clf.n_neurons_]
+    # no validation rule fired: the layer stopped at one neuron per growth sample
+    assert clf.stop_reason_ == "growth_samples" and len(curve["n_neurons"]) - 1 == 809
+    # and the best size is near the end: validation was still improving when growth stopped
+    assert clf.n_neurons_ >= 809 - max(clf.n_iter_no_change, 809 // 4)
 
 
 def test_larger_threshold_grows_smaller_network():
@@ -397,8 +433,10 @@ def test_cross_validated_accuracy_targets(name):
     sizes = [est.n_neurons_ for est in res["estimator"]]
     assert accuracy >= target, (name, accuracy, sizes)
     assert min(sizes) >= 1
-    # the size is found by the validation loss, not by a cap or the threshold
-    assert all(est.stop_reason_ in ("early_stopping", "validation_plateau") for est in res["estimator"])
+    # the size is found by the validation loss or the data (one neuron per growth sample), not by
+    # a cap or the threshold
+    assert all(est.stop_reason_ in ("early_stopping", "validation_plateau", "growth_samples")
+               for est in res["estimator"])
 
 
 # --------------------------------------------------------------- growth in batches
@@ -547,13 +585,28 @@ def test_memory_guard_fails_before_allocating():
 
 
 def test_automatic_sizes_follow_the_data():
-    # growth samples at most 10,000; cap = one neuron per growth sample, within [300, 4000]
-    plan = NGSNNClassifier()._plan
-    for n_train, n_grow, cap in ((135, 135, 300), (3600, 3600, 3600), (48000, 10000, 4000)):
-        got_grow, got_cap, _, need = plan(n_train, n_train // 9, 40, 10, 0)
-        assert (got_grow, got_cap) == (n_grow, cap)
+    # growth samples at most 5,000; cap = one neuron per growth sample, at least 300
+    plan = NGSNNClassifier()._size_bound
+    for n_train, n_grow, cap in ((135, 135, 300), (3600, 3600, 3600), (48000, 5000, 5000)):
+        got_grow, got_cap, _, need, reason = plan(n_train, n_train // 9, 40, 10, 0)
+        assert (got_grow, got_cap, reason) == (n_grow, cap, "growth_samples")
         assert need["readout state"] >= 8 * n_grow * cap
     assert NGSNNClassifier(max_neurons=50, growth_samples=700)._plan(3600, 400, 40, 10, 0)[:2] == (700, 50)
+    # the cap follows memory_limit: the largest size whose growth state fits it
+    for limit in (3e8, 5e8):
+        n_grow, cap, _, need, reason = NGSNNClassifier(memory_limit=limit)._size_bound(43200, 4800, 40, 10, 0)
+        assert reason == "memory_limit" and cap < 5000
+        assert sum(need.values()) <= limit
+        bigger = NGSNNClassifier(memory_limit=limit, max_neurons=cap + 1)._plan(43200, 4800, 40, 10, 0)[3]
+        assert sum(bigger.values()) > limit
+
+
+def test_cap_from_memory_limit_is_the_stop_reason():
+    X, y = load_digits(return_X_y=True)
+    # digits: 1,617 samples for growth, 180 held out; the limit is what 60 neurons need
+    limit = sum(NGSNNClassifier(max_neurons=60)._plan(1617, 180, 64, 10, 0)[3].values())
+    clf = NGSNNClassifier(memory_limit=limit, random_state=0, n_iter_no_change=100).fit(X, y)
+    assert clf.n_neurons_ == 60 and clf.stop_reason_ == "memory_limit"
 
 
 def test_growth_on_a_subsample_solves_the_readout_on_all_data():

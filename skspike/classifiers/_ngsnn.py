@@ -28,19 +28,19 @@ from ._ngsnn_temporal import TemporalCandidates
 
 __all__ = ["NGSNNClassifier"]
 
-# "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and
-# may grow up to min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_growth_samples)) neurons
-# (on hard data such as MNIST-1D the validation score still rises at one neuron per
-# growth sample; beyond, the readout has more weights than equations).
-_AUTO_GROWTH_SAMPLES = 10000
-_AUTO_MAX_NEURONS = 4000
+# "auto" sizes: growth runs on at most _AUTO_GROWTH_SAMPLES training samples and grows
+# up to max(_AUTO_MIN_NEURONS, n_growth_samples) neurons (one per equation of the readout),
+# fewer if the growth state would not fit memory_limit.
+_AUTO_GROWTH_SAMPLES = 5000
 _AUTO_MIN_NEURONS = 300
 # Early stopping waits max(n_iter_no_change, _PATIENCE * best size) neurons.
 _PATIENCE = 0.25
-# Growth also stops when the last doubling of the layer brought less than this
-# fraction of the validation-loss improvement made so far (checked from
-# 2 * n_iter_no_change neurons on).
+# Growth also stops when the last doubling of the layer brought less than
+# _PLATEAU * min(1, n k^2 / _PLATEAU_WORK) of the validation-loss improvement made so far
+# (checked from 2 * n_iter_no_change neurons on): n k^2 multiply-adds is the work of
+# growing k neurons on n samples, so cheap neurons need no minimum gain.
 _PLATEAU = 0.05
+_PLATEAU_WORK = 3e10
 # Candidates scored exactly per pool (at least), after a bound-based preselection;
 # the preselection runs on at most _SCORE_SAMPLES samples.
 _EXACT_MIN = 24
@@ -148,13 +148,20 @@ class NGSNNClassifier(BaseSpikingClassifier):
         trading accuracy for fewer neurons (less energy and faster predict);
         e.g. 1e-3 gives networks of tens of neurons on small tabular data.
     max_neurons : int or "auto", default="auto"
-        Maximum number of hidden neurons. ``"auto"``: the number of samples
-        growth runs on (one neuron per equation of the readout), at least 300
-        and at most 4,000 (the growth cost is ``O(n k^2)``). A safety bound:
-        the validation rules (``early_stopping``) normally end growth before
-        it; on hard data whose held-out loss still falls like ``log k`` at one
-        neuron per growth sample (MNIST-1D with 4,000 samples) growth reaches
-        it and ``stop_reason_`` is ``"max_neurons"``.
+        Maximum number of hidden neurons. ``"auto"``: one neuron per
+        equation of the readout on the growth samples, ``K = max(300,
+        n_grow)`` (``n_grow`` of ``growth_samples``; at least 300 because
+        small data sets still gain from neurons beyond their number of
+        samples, where the penalty keeps the readout from interpolating),
+        lowered to the largest ``K`` whose growth state fits
+        ``memory_limit`` (see Notes, **Memory**): ``8 (K + 1)^2 + 8 (n_grow
+        + m + n_val) (K + 1)`` bytes plus the candidate pool and the growth
+        inputs. The growth work is ``O(n_grow K^2)``, at most ``O(n_grow^3)``.
+        The validation rules (``early_stopping``) end growth before ``K``
+        when the held-out loss stops improving; on hard data whose loss
+        still falls like ``log k`` (MNIST-1D) growth reaches ``K`` and
+        ``stop_reason_`` says which bound it was (``"growth_samples"`` or
+        ``"memory_limit"``; ``"max_neurons"`` for an integer).
     neurons_per_step : int or "auto", default="auto"
         Neurons integrated per growth step (greedily from one pool, each
         scored exactly after the previous ones were added, so redundant
@@ -163,8 +170,11 @@ class NGSNNClassifier(BaseSpikingClassifier):
         time for small data or small layers, up to 32 for large ones.
     growth_samples : int or "auto", default="auto"
         Training samples the growth loop (candidate simulation and the
-        incremental readout) runs on; ``"auto"``: at most 10,000. The final
-        readout is always solved on all training data, in batches.
+        incremental readout) runs on; ``"auto"``: at most 5,000 (with
+        ``max_neurons="auto"`` the growth then costs at most ``O(5000^3)``
+        multiply-adds, about a minute on two cores, whatever the size of
+        the data). The final readout is always solved on all training data,
+        in batches.
     memory_limit : float, default=4e9
         Bytes the growth may use. The need (see Notes) is computed before
         anything is allocated; above the limit ``fit`` raises a MemoryError
@@ -178,22 +188,37 @@ class NGSNNClassifier(BaseSpikingClassifier):
         Hold out ``validation_fraction`` of the training data (stratified)
         and let the validation loss ``L(k)`` (mean squared error of the
         readout against the one-hot targets, relative to the intercept-only
-        model, measured after every growth step) decide the size. Growth
-        stops when (a) ``L`` has not improved for ``max(n_iter_no_change,
-        k_best / 4)`` neurons (``k_best`` the best size so far;
-        ``stop_reason_ == "early_stopping"``: the network overfits), or (b)
-        from ``2 * n_iter_no_change`` neurons on, the last doubling of the
-        layer brought less than 5 % of the validation improvement made so
-        far, ``L*(k/2) - L*(k) < 0.05 (L(0) - L*(k))`` with ``L*`` the best
-        loss up to a size (``"validation_plateau"``: each neuron of the last
-        doubling gained less than a tenth of the average gain per neuron so
-        far). Rule (b) is scale-free (no loss or size unit): on data the
-        network has learned, whose loss flattens like ``k^-a``, it fires
-        within a few doublings; on hard data whose loss still falls like
-        ``log k`` the ratio decays only like ``1 / log2 k`` and growth goes
-        on. The network is cut back to its best size and the readout
-        re-solved on all training data. Skipped when the data are too few to
-        hold out a sample of every class.
+        model, measured after every growth step) decide the size. With
+        ``L*(k)`` the best loss at sizes up to ``k`` and ``k_best`` its size,
+        growth stops when
+
+        (a) ``L`` has not improved for ``max(n_iter_no_change, k_best / 4)``
+        neurons, ``k - k_best >= max(n_iter_no_change, k_best / 4)``
+        (``stop_reason_ == "early_stopping"``: the network overfits), or
+
+        (b) from ``2 * n_iter_no_change`` neurons on, the last doubling of
+        the layer brought too small a share of the validation improvement
+        made so far, for the work it cost:
+
+        .. math:: L^*(k/2) - L^*(k) < f(k)\,(L^*(0) - L^*(k)),\quad
+                  f(k) = 0.05 \min\left(1, \frac{n_{grow} k^2}{3 \cdot 10^{10}}\right)
+
+        (``"validation_plateau"``). ``n_grow k^2`` multiply-adds is the work
+        of growing ``k`` neurons on ``n_grow`` samples (the basis products
+        of the scores; ``3e10`` is about half a minute of one core, 2,450
+        neurons on 5,000 samples). The rule reads work, not time, so the
+        size does not depend on the machine or the thread count. While that is
+        small, neurons are cheap and any improvement of the held-out loss
+        keeps growth going (only (a), the size bound ``max_neurons`` or the
+        data end it); on expensive layers a doubling must bring at least
+        5 % of the gain so far, i.e. its neurons at least a tenth of the
+        average gain per neuron. The rule is scale-free in the loss: on data
+        the network has learned, whose loss flattens like ``k^-a``, it
+        fires within a few doublings; on hard data whose loss still falls
+        like ``log k`` the share decays only like ``1 / log2 k`` and growth
+        goes on. The network is cut back to its best size ``k_best`` and
+        the readout re-solved on all training data. Skipped when the data
+        are too few to hold out a sample of every class.
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
     n_iter_no_change : int, default=40
@@ -247,12 +272,19 @@ class NGSNNClassifier(BaseSpikingClassifier):
         (NaN for sizes inside a step, and for validation without early
         stopping).
     stop_reason_ : str
-        Why growth stopped: ``"early_stopping"`` (validation loss stopped
-        improving), ``"validation_plateau"`` (the last doubling of the layer
-        brought less than 5 % of the validation gain so far, see
-        ``early_stopping``), ``"growth_threshold"`` (no candidate removed
-        ``growth_threshold`` of the residual), ``"max_neurons"`` (the cap) or
-        ``"tol"`` (training residual below ``tol``).
+        Why growth stopped: ``"early_stopping"`` (rule (a) of
+        ``early_stopping``: the validation loss stopped improving),
+        ``"validation_plateau"`` (rule (b): the last doubling brought less
+        than ``f(k)`` of the validation gain so far), ``"growth_threshold"``
+        (no candidate removed ``growth_threshold`` of the residual),
+        ``"tol"`` (training residual below ``tol``), or a size bound reached
+        while the validation loss was still improving:
+        ``"growth_samples"`` (``max_neurons="auto"``: one neuron per growth
+        sample, at least 300, as many readout weights as equations; growing
+        on needs more ``growth_samples`` or data, or an integer
+        ``max_neurons``),
+        ``"memory_limit"`` (``"auto"`` lowered to fit ``memory_limit``) or
+        ``"max_neurons"`` (an integer cap).
     candidates_ : CandidateFamily
         The candidate family used.
     hidden_ : block
@@ -651,24 +683,44 @@ class NGSNNClassifier(BaseSpikingClassifier):
 
     def _plan(self, n_train, n_val, n_features, n_classes, n_steps_in):
         """Capacity, growth subsample, step sizes and the memory the growth will need (bytes)."""
+        n_grow, cap, n_cand, need, _ = self._size_bound(n_train, n_val, n_features, n_classes, n_steps_in)
+        return n_grow, cap, n_cand, need
+
+    def _size_bound(self, n_train, n_val, n_features, n_classes, n_steps_in):
+        """``_plan`` and the stop reason of a layer grown to the cap (see ``max_neurons``)."""
         n_grow = n_train if self.growth_samples == "auto" else int(self.growth_samples)
         if self.growth_samples == "auto":
             n_grow = min(n_train, _AUTO_GROWTH_SAMPLES)
         n_grow = max(1, min(n_grow, n_train))
-        if self.max_neurons == "auto":
-            cap = int(min(_AUTO_MAX_NEURONS, max(_AUTO_MIN_NEURONS, n_grow)))
-        else:
-            cap = int(self.max_neurons)
         n_cand = int(self.n_candidates)
         per_sample_in = n_features * (n_steps_in if n_steps_in else 1) * (1 if n_steps_in else 8)
-        need = {
-            # solver: H (n_grow x cap+1), factor L and P, growth copy of the inputs
-            "readout state": 8 * (n_grow * (cap + 1) + (cap + 1) ** 2 + (cap + 1) * n_classes),
-            "validation activities": 8 * n_val * cap,
+        fixed = {
             "candidate pool": 8 * n_grow * n_cand * 4,
             "growth inputs": (n_grow + n_val) * per_sample_in,
         }
-        return n_grow, cap, n_cand, need
+
+        def need(cap):
+            return {
+                # solver: basis Q (n_grow x cap+1), factor L and P; validation basis
+                "readout state": 8 * (n_grow * (cap + 1) + (cap + 1) ** 2 + (cap + 1) * n_classes),
+                "validation activities": 8 * n_val * cap,
+                **fixed,
+            }
+
+        if self.max_neurons != "auto":
+            cap = int(self.max_neurons)
+            return n_grow, cap, n_cand, need(cap), "max_neurons"
+        cap, reason = max(_AUTO_MIN_NEURONS, n_grow), "growth_samples"
+        # The largest cap whose need fits memory_limit: 8 (K+1)^2 + 8 (n_grow + m + n_val) (K+1) <= free.
+        free = self.memory_limit - sum(fixed.values()) + 8 * n_val
+        b = n_grow + n_classes + n_val
+        if free > 0:
+            fits = int((math.sqrt(b * b + 4 * free / 8) - b) / 2) - 1
+            while fits > 0 and sum(need(fits).values()) > self.memory_limit:
+                fits -= 1
+            if 1 <= fits < cap:  # (else the cap stays, and the guard reports what it would need)
+                cap, reason = fits, "memory_limit"
+        return n_grow, cap, n_cand, need(cap), reason
 
     def _grow(self, data, Y, y_idx, train_idx, val_idx, context, rng, n_threads=1):
         """Grow the layer on the growth samples.
@@ -688,7 +740,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         n_val = 0 if val_idx is None else len(val_idx)
         n_classes = Y.shape[1]
         n_steps_in = data.shape[1] if data.ndim == 3 else 0
-        n_grow, cap, n_cand, need = self._plan(n_train, n_val, data.shape[-1], n_classes, n_steps_in)
+        n_grow, cap, n_cand, need, cap_reason = self._size_bound(
+            n_train, n_val, data.shape[-1], n_classes, n_steps_in
+        )
         total = sum(need.values())
         if total > self.memory_limit:
             parts = ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in need.items())
@@ -731,7 +785,7 @@ class NGSNNClassifier(BaseSpikingClassifier):
         best, best_loss = 0, val_loss[0]
         # Sizes at the end of each growth step and the best validation loss up to each.
         step_sizes, step_best = [0], [val_loss[0]]
-        stop_reason = "max_neurons"
+        stop_reason = cap_reason
         objective0 = solver.objective
         y_train = Y_train.argmax(axis=1)
         F_train = solver.fitted()
@@ -813,7 +867,8 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     if size - best >= max(self.n_iter_no_change, _PATIENCE * best):
                         stop_reason = "early_stopping"
                         break
-                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best):
+                    fraction = _PLATEAU * min(1.0, n_grow * float(size) ** 2 / _PLATEAU_WORK)
+                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best, fraction):
                         stop_reason = "validation_plateau"
                         break
         finally:
@@ -1136,10 +1191,8 @@ def _plateau(sizes, best_loss, fraction=_PLATEAU):
     plateaued when ``L*(k/2) - L*(k) < fraction * (L*(0) - L*(k))``: the
     neurons added in the last doubling improve the held-out loss, per
     neuron, by less than ``2 * fraction`` times the average gain per neuron
-    so far. On data the network has learned (the loss flattens like
-    ``k^-a``) this fires after a few doublings; on hard data whose loss
-    still falls like ``log k`` the ratio decays only like ``1 / log2 k``,
-    so growth continues.
+    so far. ``_grow`` passes ``fraction = f(k) = 0.05 min(1, n k^2 / 3e10)``
+    (see ``early_stopping``): no minimum share while the layer is cheap.
     """
     k = sizes[-1]
     i = int(np.searchsorted(sizes, k // 2, side="right")) - 1
