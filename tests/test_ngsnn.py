@@ -234,7 +234,9 @@ def test_validation_plateau_stops_growth_and_keeps_the_best_size(monkeypatch):
     import skspike.classifiers._ngsnn as ngsnn
 
     X, y = load_breast_cancer(return_X_y=True)
-    # on small data the layer is cheap (n k^2 << 3e10): no minimum share, the plateau rule is silent
+    # small data: the layer is cheap (n k^2 << 3e10), no minimum share; without the noise test
+    # nothing but early stopping (a) ends growth
+    monkeypatch.setattr(ngsnn, "_PLATEAU_Z", 0.0)
     clf = NGSNNClassifier(random_state=0).fit(X, y)
     assert clf.stop_reason_ == "early_stopping"
     # priced as if each neuron were expensive, the 5 % share applies from the first check
@@ -249,6 +251,23 @@ def test_validation_plateau_stops_growth_and_keeps_the_best_size(monkeypatch):
     assert _first_plateau(measured, curve["validation_loss"][measured]) == measured[-1]
     assert clf.n_neurons_ == int(np.nanargmin(curve["validation_loss"]))
     assert clf.score(X, y) > 0.95
+
+
+def test_plateau_noise_rule_is_a_paired_test():
+    rng = np.random.default_rng(0)
+    n_val = 400
+    e0 = np.ones(n_val)
+    e_quarter = 0.5 + 0.2 * rng.standard_normal(n_val)
+    sizes = [0, 50, 100, 200]
+    for shift, fires in ((0.001, True), (0.05, False)):
+        e_now = e_quarter - shift + 0.02 * rng.standard_normal(n_val)
+        e_half = 0.5 * (e_quarter + e_now)
+        best = [1.0, float(e_quarter.mean()), float(e_half.mean()), float(e_now.mean())]
+        d = e_quarter - e_now  # two doublings: from k/4 = 50 to k = 200
+        assert (d.mean() < 2 * d.std(ddof=1) / np.sqrt(n_val)) == fires
+        # the share rule alone (fraction 0) never fires; the noise term decides
+        assert _plateau(sizes, best, 0.0, [e0, e_quarter, e_half, e_now]) == fires
+        assert not _plateau(sizes, best, 0.0)
 
 
 def test_plateau_share_grows_with_the_work_of_the_layer():

@@ -41,6 +41,8 @@ _PATIENCE = 0.25
 # growing k neurons on n samples, so cheap neurons need no minimum gain.
 _PLATEAU = 0.05
 _PLATEAU_WORK = 3e10
+# ... or less than _PLATEAU_Z standard errors of the paired per-sample validation losses.
+_PLATEAU_Z = 2.0
 # Candidates scored exactly per pool (at least), after a bound-based preselection;
 # the preselection runs on at most _SCORE_SAMPLES samples.
 _EXACT_MIN = 24
@@ -197,28 +199,39 @@ class NGSNNClassifier(BaseSpikingClassifier):
         (``stop_reason_ == "early_stopping"``: the network overfits), or
 
         (b) from ``2 * n_iter_no_change`` neurons on, the last doubling of
-        the layer brought too small a share of the validation improvement
-        made so far, for the work it cost:
+        the layer brought less than a share ``f(k)`` of the validation
+        improvement made so far, for the work it cost, or the last two
+        doublings brought less than the noise of the validation estimate,
 
-        .. math:: L^*(k/2) - L^*(k) < f(k)\,(L^*(0) - L^*(k)),\quad
+        .. math:: L^*(k/2) - L^*(k) < f(k)\,(L^*(0) - L^*(k))
+                  \quad\text{or}\quad
+                  L^*(k/4) - L^*(k) < \frac{2\, s_d}{\sqrt{n_{val}}},\qquad
                   f(k) = 0.05 \min\left(1, \frac{n_{grow} k^2}{3 \cdot 10^{10}}\right)
 
-        (``"validation_plateau"``). ``n_grow k^2`` multiply-adds is the work
-        of growing ``k`` neurons on ``n_grow`` samples (the basis products
-        of the scores; ``3e10`` is about half a minute of one core, 2,450
-        neurons on 5,000 samples). The rule reads work, not time, so the
-        size does not depend on the machine or the thread count. While that is
-        small, neurons are cheap and any improvement of the held-out loss
-        keeps growth going (only (a), the size bound ``max_neurons`` or the
-        data end it); on expensive layers a doubling must bring at least
-        5 % of the gain so far, i.e. its neurons at least a tenth of the
-        average gain per neuron. The rule is scale-free in the loss: on data
-        the network has learned, whose loss flattens like ``k^-a``, it
-        fires within a few doublings; on hard data whose loss still falls
-        like ``log k`` the share decays only like ``1 / log2 k`` and growth
-        goes on. The network is cut back to its best size ``k_best`` and
-        the readout re-solved on all training data. Skipped when the data
-        are too few to hold out a sample of every class.
+        (``"validation_plateau"``). Noise: ``L`` is the mean over the
+        validation samples of their losses ``e_i``; ``s_d`` is the standard
+        deviation of the paired differences ``d_i = e_i(k/4) - e_i(k)``
+        between the best sizes up to ``k/4`` and up to ``k``, so a gain
+        below two standard errors is not told from chance (this is what
+        stops small data sets, whose few validation samples cannot resolve
+        further gains; two doublings, because on hard data whose loss falls
+        like ``log k`` one doubling's gain can be within the noise of a
+        small validation set while two double it). Work: ``n_grow k^2`` multiply-adds is the work of
+        growing ``k`` neurons on ``n_grow`` samples (the basis products of
+        the scores; ``3e10`` is about half a minute of one core, 2,450
+        neurons on 5,000 samples); the rule reads work, not time, so the
+        size does not depend on the machine or the thread count. While that
+        work is small, neurons are cheap and any significant improvement of
+        the held-out loss keeps growth going; on expensive layers a doubling
+        must bring at least 5 % of the gain so far, i.e. its neurons at
+        least a tenth of the average gain per neuron. That share is
+        scale-free in the loss: on data the network has learned, whose loss
+        flattens like ``k^-a``, it fires within a few doublings; on hard
+        data whose loss still falls like ``log k`` it decays only like ``1 /
+        log2 k`` and growth goes on to the size bound (``max_neurons``). The
+        network is cut back to its best size ``k_best`` and the readout
+        re-solved on all training data. Skipped when the data are too few to
+        hold out a sample of every class.
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
     n_iter_no_change : int, default=40
@@ -274,8 +287,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
     stop_reason_ : str
         Why growth stopped: ``"early_stopping"`` (rule (a) of
         ``early_stopping``: the validation loss stopped improving),
-        ``"validation_plateau"`` (rule (b): the last doubling brought less
-        than ``f(k)`` of the validation gain so far), ``"growth_threshold"``
+        ``"validation_plateau"`` (rule (b): the last doubling's validation
+        gain was below ``f(k)`` of the gain so far, or the last two
+        doublings' within two standard errors of the validation estimate),
+        ``"growth_threshold"``
         (no candidate removed ``growth_threshold`` of the residual),
         ``"tol"`` (training residual below ``tol``), or a size bound reached
         while the validation loss was still improving:
@@ -433,10 +448,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
     activity, kept activities for the temperature): 8 bytes per neuron
     squared, none per sample. The input itself is not copied (rows are
     standardised when used). Prediction holds ``8 * 4096 * k`` bytes per
-    batch. For example 50,000 x 784 images (10,000 growth samples, 5,000
-    validation samples, 2,081 neurons grown, cap 4,000): about 0.35 GB of
-    growth state (0.52 GB traced peak of the whole fit), then 35 MB for the
-    Gram matrix (at the cap: 0.6 GB and 0.13 GB).
+    batch. For example 50,000 x 784 images (5,000 growth samples, 5,000
+    validation samples, 2,154 neurons grown, cap 5,000): about 0.37 GB of
+    growth state, then 37 MB for the Gram matrix (at the cap: 0.7 GB and
+    0.2 GB).
 
     **Probabilities.** ``predict_proba`` is ``softmax(F / T)`` of the readout
     outputs ``F``; the temperature ``T`` minimises the log-loss on the
@@ -781,10 +796,13 @@ class NGSNNClassifier(BaseSpikingClassifier):
             val_tss = float(np.sum((Y_val - Y_train.mean(axis=0)) ** 2))
             F_val = B_val[:, :1] @ solver.P[:1]
             val_score[0] = float(np.mean(F_val.argmax(axis=1) == y_val))
-            val_loss[0] = float(np.sum((F_val - Y_val) ** 2)) / val_tss
+            # Per-sample validation losses (their mean is the validation loss) of the best size so far.
+            best_errors = np.sum((F_val - Y_val) ** 2, axis=1) * (len(val_idx) / val_tss)
+            val_loss[0] = float(np.mean(best_errors))
         best, best_loss = 0, val_loss[0]
         # Sizes at the end of each growth step and the best validation loss up to each.
         step_sizes, step_best = [0], [val_loss[0]]
+        step_errors = [] if val_idx is None else [best_errors]
         stop_reason = cap_reason
         objective0 = solver.objective
         y_train = Y_train.argmax(axis=1)
@@ -854,9 +872,10 @@ class NGSNNClassifier(BaseSpikingClassifier):
                     B_val[:, new] = solver.extend_basis(B_val, family.activity(val, chosen, sim), new.start)
                     F_val += B_val[:, new] @ solver.P[new]
                     val_score += pad + [float(np.mean(F_val.argmax(axis=1) == y_val))]
-                    val_loss += pad + [float(np.sum((F_val - Y_val) ** 2)) / val_tss]
+                    errors = np.sum((F_val - Y_val) ** 2, axis=1) * (len(val_idx) / val_tss)
+                    val_loss += pad + [float(np.mean(errors))]
                     if val_loss[-1] < best_loss:
-                        best, best_loss = size, val_loss[-1]
+                        best, best_loss, best_errors = size, val_loss[-1], errors
                 if bar is not None:
                     bar.update(len(added))
                     bar.set_postfix(train=f"{train_score[-1]:.3f}", val=f"{val_score[-1]:.3f}",
@@ -864,11 +883,12 @@ class NGSNNClassifier(BaseSpikingClassifier):
                 if val_idx is not None:
                     step_sizes.append(size)
                     step_best.append(best_loss)
+                    step_errors.append(best_errors)
                     if size - best >= max(self.n_iter_no_change, _PATIENCE * best):
                         stop_reason = "early_stopping"
                         break
                     fraction = _PLATEAU * min(1.0, n_grow * float(size) ** 2 / _PLATEAU_WORK)
-                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best, fraction):
+                    if size >= 2 * self.n_iter_no_change and _plateau(step_sizes, step_best, fraction, step_errors):
                         stop_reason = "validation_plateau"
                         break
         finally:
@@ -1182,22 +1202,36 @@ def _syr(alpha, x, C):
     return dsyr(alpha, x, lower=1, a=C, overwrite_a=1)
 
 
-def _plateau(sizes, best_loss, fraction=_PLATEAU):
-    """Whether the last doubling of the layer brought less than ``fraction`` of the validation gain so far.
+def _plateau(sizes, best_loss, fraction=_PLATEAU, best_errors=None, z=None):
+    """Whether the last doubling of the layer brought too little validation gain (rule (b) of ``early_stopping``).
 
     ``sizes`` are the layer sizes at the end of each growth step (first 0)
     and ``best_loss`` the best validation loss up to each. With ``k`` the
-    current size and ``L*(j)`` the best loss at sizes ``<= j``, growth has
-    plateaued when ``L*(k/2) - L*(k) < fraction * (L*(0) - L*(k))``: the
-    neurons added in the last doubling improve the held-out loss, per
-    neuron, by less than ``2 * fraction`` times the average gain per neuron
-    so far. ``_grow`` passes ``fraction = f(k) = 0.05 min(1, n k^2 / 3e10)``
-    (see ``early_stopping``): no minimum share while the layer is cheap.
+    current size and ``L*(j)`` the best loss at sizes ``<= j``, the last
+    doubling's gain is ``G = L*(k/2) - L*(k)``. Growth has plateaued when
+    ``G < fraction * (L*(0) - L*(k))``: the neurons added in the last
+    doubling improve the held-out loss, per neuron, by less than ``2 *
+    fraction`` times the average gain per neuron so far (``_grow`` passes
+    ``fraction = f(k) = 0.05 min(1, n k^2 / 3e10)``: no minimum share while
+    the layer is cheap); or, with ``best_errors`` (per step, the per-sample
+    validation losses ``e_i`` of the best size, whose mean is ``L*``), when
+    the last two doublings together are within the noise of the validation
+    estimate, ``L*(k/4) - L*(k) < z s_d / sqrt(n_val)`` with ``s_d`` the
+    standard deviation over the validation samples of ``d_i = e_i(k/4) -
+    e_i(k)`` (a paired test: the two sizes are scored on the same samples).
     """
     k = sizes[-1]
     i = int(np.searchsorted(sizes, k // 2, side="right")) - 1
     gain = best_loss[0] - best_loss[-1]
-    return gain > 0 and best_loss[i] - best_loss[-1] < fraction * gain
+    if not gain > 0:
+        return False
+    if best_loss[i] - best_loss[-1] < fraction * gain:
+        return True
+    z = _PLATEAU_Z if z is None else z
+    if best_errors is None or len(best_errors[-1]) < 2 or not z > 0:
+        return False
+    d = best_errors[int(np.searchsorted(sizes, k // 4, side="right")) - 1] - best_errors[-1]
+    return float(np.mean(d)) < z * float(np.std(d, ddof=1)) / math.sqrt(len(d))
 
 
 def _activity_weights(activity, n_steps):
