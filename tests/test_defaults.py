@@ -102,12 +102,12 @@ def test_default_stdp_pipeline_on_digits(digits):
     hard = NGSNNClassifier(random_state=0).fit(stdp.transform(encoder.transform(X_train)), y_train)
     acc_hard = hard.score(stdp.transform(encoder.transform(X_test)), y_test)
     print(f"Poisson -> STDP -> NGSNN: {acc:.4f} (graded readout), {acc_hard:.4f} (read as trained)")
-    # issue 15 asks for 95 %: measured 95.3 % with the graded readout
-    # (inference_inhibition=0.5, inference_window=16; 89.3 % read as trained), seeds 1 and 2
-    # 94.9 / 95.1 % (benchmarks/bench_defaults.py). NGSNN's validation-plateau stop ends at
-    # ~100-200 neurons on these counts (TEAM.md, Seams). Guard: measured level minus a few
-    # test samples for platform variation.
-    assert acc >= 0.94
+    # issue 15 asks for 95 %: measured 97.8 % with the graded readout
+    # (inference_inhibition=0.5, inference_window=16; 90.9 % read as trained), seeds 1 and 2
+    # 96.9 / 95.8 % (benchmarks/bench_defaults.py). NGSNN grows on these counts to one neuron
+    # per growth sample (~1,200; issue 12: no validation rule stops a layer that is cheap
+    # and still improving). Guard: the issue's 95 %, 12 test samples below the measured level.
+    assert acc >= 0.95
     assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
 
 

@@ -663,6 +663,19 @@ def test_mnist1d_keeps_growing_past_the_linear_level(mnist1d_data):
     assert acc >= 0.45 and acc >= linear + 0.15, (acc, linear, clf.n_neurons_, clf.stop_reason_)
 
 
+def test_mnist1d_default_size_is_not_the_cap(mnist1d_data):
+    """Hard data whose validation loss falls like log k: with defaults no validation rule and no
+    cap stops growth; it ends at one neuron per growth sample, still improving."""
+    X, y, Xt, yt = mnist1d_data
+    clf = NGSNNClassifier(random_state=0).fit(X, y)
+    n_grow = 1440  # 1,600 training samples, 160 held out
+    assert clf.stop_reason_ == "growth_samples"
+    assert len(clf.growth_curve_["n_neurons"]) - 1 == n_grow
+    assert clf.n_neurons_ >= n_grow - max(clf.n_iter_no_change, n_grow // 4)
+    # seed 0: 0.60, against 0.50 with max_neurons=300 (test above)
+    assert clf.score(Xt, yt) >= 0.55
+
+
 # --------------------------------------------------- blocks, threads, growing arrays
 def test_growing_arrays_give_the_preallocated_solution():
     from skspike.classifiers._ngsnn_solver import GrowingColumns
