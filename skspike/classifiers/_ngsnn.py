@@ -173,14 +173,16 @@ class NGSNNClassifier(BaseSpikingClassifier):
     growth_samples : int or "auto", default="auto"
         Training samples the growth loop (candidate simulation and the
         incremental readout) runs on; ``"auto"``: at most 5,000 (with
-        ``max_neurons="auto"`` the growth then costs at most ``O(5000^3)``
-        multiply-adds, about a minute on two cores, whatever the size of
-        the data). The final readout is always solved on all training data,
+        ``max_neurons="auto"`` the growth work ``n_grow k^2`` is then at most
+        ``5000^3 = 1.25e11`` multiply-adds, whatever the size of the data). The final readout is always solved on all training data,
         in batches.
     memory_limit : float, default=4e9
         Bytes the growth may use. The need (see Notes) is computed before
-        anything is allocated; above the limit ``fit`` raises a MemoryError
-        saying how much it would need.
+        anything is allocated. With ``max_neurons="auto"`` the cap is
+        lowered to fit it (``stop_reason_ == "memory_limit"`` if growth
+        reaches that cap); with an integer ``max_neurons`` (or when even the
+        candidate pool and the growth inputs do not fit) ``fit`` raises a
+        MemoryError saying how much it would need.
     alpha : float, default=2.5
         Strength of the activity-dependent readout penalty (see Notes).
     tol : float, default=1e-4
@@ -216,9 +218,9 @@ class NGSNNClassifier(BaseSpikingClassifier):
         stops small data sets, whose few validation samples cannot resolve
         further gains; two doublings, because on hard data whose loss falls
         like ``log k`` one doubling's gain can be within the noise of a
-        small validation set while two double it). Work: ``n_grow k^2`` multiply-adds is the work of
-        growing ``k`` neurons on ``n_grow`` samples (the basis products of
-        the scores; ``3e10`` is about half a minute of one core, 2,450
+        small validation set while two double it). Work: ``n_grow k^2``
+        multiply-adds is the work of growing ``k`` neurons on ``n_grow``
+        samples (the basis products of the scores; ``3e10`` is about half a minute of one core, 2,450
         neurons on 5,000 samples); the rule reads work, not time, so the
         size does not depend on the machine or the thread count. While that
         work is small, neurons are cheap and any significant improvement of
