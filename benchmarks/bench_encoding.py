@@ -189,6 +189,7 @@ def main(quick=False, warm_cache=False):
     n_samples = 1000 if quick else 10_000
     repeats = 2 if quick else 3
     X = load_data(n_samples)
+    load_start = os.getloadavg()[0]
     print(f"data {X.shape}, mean intensity {X.mean():.3f}, nonzero {np.mean(X > 0):.2f}; "
           f"numba threads {numba.get_num_threads()}", flush=True)
     rows = run_skspike(X, repeats)
@@ -252,8 +253,8 @@ def main(quick=False, warm_cache=False):
         "(n_steps, batch, features) tensors, run in 1,000-row chunks (a single 10,000-row call "
         "needs two 3.1 GB float32 tensors). snntorch delta compares consecutive samples, "
         "skspike's DeltaEncoder the change since the last spike; snntorch latency here is "
-        "linear with normalize=True and clip=True. Timings are noisy: the 2 cores were shared "
-        "with about 7 other sessions during the run.",
+        "linear with normalize=True and clip=True. Timings are noisy: the cores are shared; "
+        f"1-min load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
     ]
     table = "\n".join(lines) + "\n"
     print(table)

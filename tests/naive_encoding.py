@@ -127,3 +127,68 @@ def fir_reconstruct(spikes, fir):
             if t - j >= 0:
                 rec[t] += fir[j] * spikes[t - j]
     return rec
+
+
+# --- Poisson: the generator's stream layout, in Python integers --------------
+_M64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def splitmix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def stream_seed(seed, index):
+    return splitmix((seed * _GOLDEN + splitmix((index + _GOLDEN) & _M64)) & _M64)
+
+
+def row_key(prob):
+    """Hash of a row's float64 bit patterns (the kernels' ``row_key``)."""
+    h = 0x243F6A8885A308D3
+    for bits in np.ascontiguousarray(prob, dtype=np.float64).view(np.uint64):
+        h = splitmix(h ^ int(bits))
+    return h
+
+
+def poisson_train(prob, key, n_steps, compare_min_p):
+    """One sample's spikes ``(n_steps, n_channels)`` as documented in ``poisson_draw``.
+
+    Channel ``c`` reads stream ``stream_seed(key, c)``: state ``z`` advances
+    by the golden gamma and each draw is ``splitmix(z)``. At
+    ``p >= compare_min_p`` word ``k`` decides steps ``2k`` (low 32 bits) and
+    ``2k + 1`` (high 32 bits) by ``bits < floor(p 2**32)``; below it the
+    gaps are ``floor(log(1 - u) / log1p(-p))`` with ``u`` the top 53 bits.
+    """
+    out = np.zeros((n_steps, len(prob)), dtype=np.uint8)
+    for c, p in enumerate(prob):
+        if p <= 0.0:
+            continue
+        z = stream_seed(key, c)
+        if p >= compare_min_p:
+            thresh = 1 << 32 if p >= 1.0 else int(p * 4294967296.0)
+            for t in range(n_steps):
+                if t % 2 == 0:
+                    z = (z + _GOLDEN) & _M64
+                    bits = splitmix(z)
+                half = bits & 0xFFFFFFFF if t % 2 == 0 else bits >> 32
+                out[t, c] = half < thresh
+            continue
+        inv_log_q = 1.0 / math.log1p(-p)
+        t = -1
+        while True:
+            z = (z + _GOLDEN) & _M64
+            u = (splitmix(z) >> 11) * (1.0 / 9007199254740992.0)
+            gap = math.floor(math.log(1.0 - u) * inv_log_q)
+            if t + 1 + gap >= n_steps:
+                break
+            t += 1 + gap
+            out[t, c] = 1
+    return out
+
+
+def poisson(prob, n_steps, seed, compare_min_p):
+    """PoissonEncoder's spikes of probabilities ``prob`` (n_samples, n_channels)."""
+    return np.stack([poisson_train(row, stream_seed(seed, row_key(row)), n_steps, compare_min_p)
+                     for row in prob])

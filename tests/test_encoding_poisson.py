@@ -3,8 +3,21 @@
 import numpy as np
 import pytest
 
+from scipy import stats
+
 from skspike.encoding import PoissonEncoder
-from skspike.encoding._kernels import poisson_kernel
+from skspike.encoding._kernels import (
+    _COMPARE_MIN_P,
+    events_from_spikes,
+    poisson_events,
+    poisson_kernel,
+)
+
+import naive_encoding as naive
+
+# one probability each side of the generator's switch between geometric gaps
+# and threshold compares, so that both ways of drawing are checked
+BOTH_WAYS = [0.3 * _COMPARE_MIN_P, 0.02, 3.0 * _COMPARE_MIN_P]
 
 
 @pytest.mark.parametrize("max_rate, dt", [(20.0, 1.0), (100.0, 1.0), (250.0, 0.5)])
@@ -27,14 +40,15 @@ def test_mean_count_matches_rate_times_duration(max_rate, dt):
     np.testing.assert_allclose(counts.var(axis=0), n_steps * p * (1 - p), rtol=0.1)
 
 
-def test_spikes_are_uniform_over_steps_and_independent_across_channels():
-    n_draws, n_steps, p = 4000, 50, 0.2
+@pytest.mark.parametrize("p", BOTH_WAYS)
+def test_spikes_are_uniform_over_steps_and_independent_across_channels(p):
+    n_draws, n_steps = 4000, 50
     prob = np.full((n_draws, 2), p) + 1e-15 * np.arange(n_draws)[:, None]  # distinct rows
     spikes = poisson_kernel(prob, n_steps, 7)
     per_step = spikes[:, :, 0].mean(axis=0)
     sigma = np.sqrt(p * (1 - p) / n_draws)
     assert np.all(np.abs(per_step - p) < 5 * sigma)
-    # the two channels share 64-bit draws: their spikes must still be uncorrelated
+    # the channels' streams start from one key: their spikes must still be uncorrelated
     corr = np.corrcoef(spikes[:, :, 0].ravel(), spikes[:, :, 1].ravel())[0, 1]
     assert abs(corr) < 5 / np.sqrt(n_draws * n_steps)
     # and consecutive steps too
@@ -90,3 +104,111 @@ def test_defaults_give_enough_spikes():
     # a feature at its maximum fires about 0.4 * 200 = 80 times in the window
     top = spikes[X.argmax(axis=0), :, np.arange(3)].sum(axis=1, dtype=np.int64)
     assert np.all(np.abs(top - 80) < 4 * np.sqrt(200 * 0.4 * 0.6))
+
+
+def _binned_chisquare(observed_values, pmf, n_max):
+    """p-value of a chi-square test of integer samples against ``pmf(k)``, k = 0..n_max.
+
+    Bins are merged from both tails until each expects at least 5 samples.
+    """
+    n = observed_values.size
+    expected = n * pmf(np.arange(n_max + 1))
+    expected[-1] += n - expected.sum()  # the tail beyond n_max
+    observed = np.bincount(np.minimum(observed_values, n_max), minlength=n_max + 1).astype(float)
+    obs_bins, exp_bins, o, e = [], [], 0.0, 0.0
+    for k in range(n_max + 1):
+        o, e = o + observed[k], e + expected[k]
+        if e >= 5.0:
+            obs_bins.append(o)
+            exp_bins.append(e)
+            o, e = 0.0, 0.0
+    obs_bins[-1] += o
+    exp_bins[-1] += e
+    return stats.chisquare(obs_bins, exp_bins).pvalue
+
+
+@pytest.mark.parametrize("p", BOTH_WAYS)
+def test_counts_per_channel_follow_the_binomial(p):
+    """Spike counts of 4000 trains x 8 channels against Binomial(n_steps, p) (chi-square)."""
+    n_draws, n_steps = 4000, 60
+    prob = np.full((n_draws, 8), p) + 1e-15 * np.arange(n_draws)[:, None]  # distinct rows
+    counts = poisson_kernel(prob, n_steps, 5).sum(axis=1, dtype=np.int64)
+    # a correct generator fails this at the 1e-4 level with probability 1e-4
+    for c in range(8):
+        assert _binned_chisquare(counts[:, c], lambda k: stats.binom.pmf(k, n_steps, p),
+                                 n_steps) > 1e-4
+    assert _binned_chisquare(counts.ravel(), lambda k: stats.binom.pmf(k, n_steps, p), n_steps) > 1e-4
+
+
+@pytest.mark.parametrize("p", BOTH_WAYS)
+def test_gaps_between_spikes_are_geometric(p):
+    """Silent steps between consecutive spikes: P(g) = (1 - p)**g p (chi-square)."""
+    n_draws, n_steps = 200, 1000
+    prob = np.full((n_draws, 4), p) + 1e-15 * np.arange(n_draws)[:, None]
+    spikes = poisson_kernel(prob, n_steps, 9)
+    gaps = []
+    for train in spikes.transpose(0, 2, 1).reshape(-1, n_steps):
+        gaps.append(np.diff(np.flatnonzero(train)) - 1)
+    gaps = np.concatenate(gaps)
+    assert gaps.size > 5000
+    assert _binned_chisquare(gaps, lambda g: stats.geom.pmf(g + 1, p), 400) > 1e-4
+
+
+def test_kernel_equals_the_naive_stream_layout():
+    """Bit-exact against the Python reference of the documented stream layout."""
+    rng = np.random.RandomState(0)
+    prob = rng.rand(5, 7) * 3.0 * _COMPARE_MIN_P
+    prob[0, :4] = [0.0, 1.0, 1e-300, _COMPARE_MIN_P]
+    for n_steps in (1, 2, 31, 60):
+        np.testing.assert_array_equal(poisson_kernel(prob, n_steps, 11),
+                                      naive.poisson(prob, n_steps, 11, _COMPARE_MIN_P))
+
+
+def test_a_longer_train_extends_a_shorter_one():
+    prob = np.random.RandomState(1).rand(6, 9) * 0.4
+    long = poisson_kernel(prob, 101, 2)
+    for n_steps in (1, 36, 37, 100):
+        np.testing.assert_array_equal(poisson_kernel(prob, n_steps, 2), long[:, :n_steps])
+
+
+def test_event_form_holds_the_dense_spikes():
+    """poisson_events (the fused STDP input) lists exactly the spikes poisson_kernel writes."""
+    from numba import njit
+
+    from skspike._numba._random import stream_seed
+    from skspike.encoding._kernels import row_key
+
+    @njit
+    def events_of(prob, seed, n_steps, step_ptr, ev_idx, ev_step, ev_chan):
+        key = stream_seed(seed, row_key(prob.view(np.uint64)))
+        return poisson_events(prob, key, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
+
+    prob = np.random.RandomState(3).rand(4, 50) * 0.3
+    prob[0, :3] = [0.0, 1.0, 1e-300]
+    n_steps = 45
+    dense = poisson_kernel(prob, n_steps, 8)
+    cap = n_steps * prob.shape[1]
+    for s in range(prob.shape[0]):
+        step_ptr = np.empty(n_steps + 1, dtype=np.int64)
+        ev_idx, ev_step, ev_chan = (np.empty(cap, dtype=np.int32) for _ in range(3))
+        n = events_of(np.ascontiguousarray(prob[s]), 8, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
+        ref_ptr = np.empty(n_steps + 1, dtype=np.int64)
+        ref_idx = np.empty(cap, dtype=np.int32)
+        events_from_spikes(dense[s], ref_ptr, ref_idx)
+        assert n == dense[s].sum() == ref_ptr[-1]
+        np.testing.assert_array_equal(step_ptr, ref_ptr)
+        np.testing.assert_array_equal(ev_idx[:n], ref_idx[:n])
+
+
+def test_same_spikes_whatever_the_thread_count():
+    import numba
+
+    X = np.random.RandomState(0).rand(64, 30)
+    enc = PoissonEncoder(max_rate=150.0, n_steps=40, random_state=1).fit(X)
+    full = enc.transform(X)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        np.testing.assert_array_equal(enc.transform(X), full)
+    finally:
+        numba.set_num_threads(threads)

@@ -495,3 +495,73 @@ def test_vote_classifier_class_without_neurons_never_wins():
 def test_vote_classifier_one_class_error():
     with pytest.raises(ValueError, match="one class"):
         VoteClassifier().fit(np.ones((3, 2)), [1, 1, 1])
+
+
+def test_fused_transform_sees_the_encoder_spikes():
+    """With an int encoder seed the fused readout draws encoder_.transform(X)'s spikes.
+
+    A network that learns nothing (zero learning rates, no threshold jumps,
+    a fixed weight_norm) has the same weights whether fitted on X or on the
+    encoder's spike trains. With one window and no repeats, the fused
+    transform of X then equals the transform of those trains. With more
+    windows the spike-train path replays the train while the fused one
+    draws a longer train whose first window is that train, so their output
+    spikes agree over the first window.
+    """
+    X = np.random.RandomState(5).rand(25, 12)
+    enc = PoissonEncoder(max_rate=300.0, n_steps=60, random_state=4)
+    frozen = dict(n_neurons=6, off_channels=False, min_spikes=0, inference_window=1, random_state=0,
+                  nu_pre=0.0, nu_post=0.0, w_init=1.0, weight_norm=3.0,
+                  neuron=DC(**{**FAST_NEURON, "theta_jump": 0.0}))
+    fused = STDPFeatureExtractor(encoder=enc, **frozen).fit(X)
+    spikes = PoissonEncoder(max_rate=300.0, n_steps=60, random_state=4).fit_transform(X)
+    explicit = STDPFeatureExtractor(encoder=None, **frozen).fit(spikes)
+    np.testing.assert_array_equal(fused.weights_, explicit.weights_)
+    np.testing.assert_array_equal(fused.encoder_.transform(X), spikes)
+    counts = fused.transform(X)
+    assert counts.sum() > 0
+    np.testing.assert_array_equal(counts, explicit.transform(spikes))
+    for est in (fused, explicit):
+        est.set_params(inference_window=3, output="spikes")
+    drawn, replayed = fused.transform(X), explicit.transform(spikes)
+    np.testing.assert_array_equal(drawn[:, :60], replayed[:, :60])
+    assert not np.array_equal(drawn, replayed)  # later windows: new draws vs the replay
+    # without an encoder seed the readout draws from the extractor's own stream
+    unseeded = STDPFeatureExtractor(encoder=enc.set_params(random_state=None), **frozen).fit(X)
+    np.testing.assert_array_equal(unseeded.weights_, explicit.weights_)
+    assert not np.array_equal(unseeded.transform(X), counts)
+
+
+def test_fused_training_is_the_explicit_path_on_the_generator_spikes():
+    """fit on static X = fit on the spikes poisson_draw gives each sample's training key.
+
+    Training keys a sample on its index in the data (so that partial_fit on
+    parts equals fit and every epoch draws new spikes), not on its values as
+    PoissonEncoder.transform does; drawn with those keys, the explicit spike
+    path learns bit for bit what the fused path learns.
+    """
+    from numba import njit
+
+    from skspike._numba._random import stream_seed
+    from skspike.encoding._kernels import poisson_draw
+    from skspike.utils._random import derive_seed
+
+    @njit
+    def training_spikes(prob, seed, n_steps):
+        out = np.empty((prob.shape[0], n_steps, prob.shape[1]), dtype=np.uint8)
+        none = np.empty(0, dtype=np.int32)
+        for i in range(prob.shape[0]):
+            poisson_draw(prob[i], stream_seed(seed, i), n_steps, out[i], none, none)
+        return out
+
+    X = np.random.RandomState(6).rand(30, 10)
+    enc = PoissonEncoder(max_rate=300.0, n_steps=50, feature_range=(0, 1), random_state=2)
+    params = dict(n_neurons=4, off_channels=False, min_spikes=0, n_epochs=1, weight_norm=2.0,
+                  random_state=1, **FAST)
+    fused = STDPFeatureExtractor(encoder=enc, **params).fit(X)
+    prob = np.ascontiguousarray(enc.fit(X).spike_probability(enc.intensities(X)))
+    spikes = training_spikes(prob, derive_seed(2), 50)
+    explicit = STDPFeatureExtractor(encoder=None, **params).fit(spikes)
+    assert explicit.theta_.sum() > 0
+    np.testing.assert_array_equal(fused.weights_, explicit.weights_)
+    np.testing.assert_array_equal(fused.theta_, explicit.theta_)

@@ -60,7 +60,13 @@ class PoissonEncoder(BaseEncoder):
     A sample's random stream is keyed on its intensities and the seed, so
     ``transform(X)[i]`` equals ``transform(X[i:i + 1])[0]`` whatever the other
     rows, their order or the number of threads (identical rows get identical
-    spikes).
+    spikes). Each channel draws from its own stream: a rare channel
+    (``p < 0.1``) the geometric gaps between its spikes, a busier one a
+    threshold compare per step, the cheaper way for each; either way a
+    channel's spikes over the first ``m`` steps are the same for any
+    ``n_steps >= m``. The same generator draws the spikes of
+    :class:`PopulationEncoder` (``coding="poisson"``) and the fused Poisson
+    input of :class:`~skspike.feature_extraction.STDPFeatureExtractor`.
 
     Examples
     --------

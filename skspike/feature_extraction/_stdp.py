@@ -386,11 +386,20 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
     one spike each. Measured on digits, the tabular data sets, MNIST-1D and
     UCR series in ``benchmarks/bench_defaults.py``.
 
-    Spikes drawn by a Poisson encoder during training use the random stream
-    of the sample's global index (``n_samples_seen_``), so ``partial_fit`` on
+    The fused Poisson encoder draws its spikes with PoissonEncoder's own
+    generator, seeded by the encoder's ``random_state`` when it is an int
+    (else by the extractor's). During training a sample's stream is keyed
+    on its global index (``n_samples_seen_``), so ``partial_fit`` on
     consecutive parts of a data set equals ``fit`` on the whole with one
-    epoch. In ``transform`` the stream of a sample is keyed by a hash of its
-    values, so a sample's output does not depend on the other rows.
+    epoch, and every epoch draws new spikes. In ``transform`` it is keyed
+    on the sample's values as in PoissonEncoder, so a sample's output does
+    not depend on the other rows, and with an int encoder seed the first
+    window holds exactly the spikes of ``encoder_.transform(X)`` (on the ON
+    channels): with ``inference_window=1``, ``min_spikes=0`` and
+    ``off_channels=False``, ``transform(X)`` equals
+    ``transform(encoder_.transform(X))``. Longer windows continue the draw
+    where the spike-train path replays the train; repeats of quiet samples
+    draw new spikes at raised rates.
 
     Learning is sequential over samples; ``transform`` runs samples in
     parallel. Work per step is event-driven: one weight row per input spike
@@ -824,6 +833,18 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
             return float(self.inhibition)
         return float(self.inference_inhibition)
 
+    def _poisson_seed(self, *, transform):
+        """Seed of the fused Poisson spikes of ``fit`` or ``transform`` (see Notes).
+
+        The encoder's seed when it has an int ``random_state`` (then the
+        spikes of ``transform`` are those of ``encoder_.transform``); else the
+        extractor's, with its own stream for ``transform``.
+        """
+        enc_state = getattr(getattr(self, "encoder_", None), "random_state", None)
+        if isinstance(enc_state, Integral) and not isinstance(enc_state, bool):
+            return derive_seed(enc_state)
+        return self._seed ^ _TRANSFORM_STREAM if transform else self._seed
+
     def _rate_step(self):
         max_rate = float(getattr(self.encoder_, "max_rate", 0.0))
         if max_rate <= 0.0:
@@ -880,6 +901,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         chunk = _VERBOSE_CHUNK if bar is not None else _ENCODE_BATCH
         if source["kind"] == "poisson" and bar is None:
             chunk = max(n_samples, 1)
+        seed = self._poisson_seed(transform=False) if source["kind"] == "poisson" else self._seed
         started = time.perf_counter()
         n_spikes = 0
         n_silent = 0
@@ -891,7 +913,7 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                     in_spikes = np.zeros(stop - start, dtype=np.int64)
                     presented = np.ones(stop - start, dtype=np.int64)
                     _network.learn_batch(self, net, source["kind"], payload, weights, theta, counts,
-                                         in_spikes, presented, _MAX_PRESENTATIONS)
+                                         in_spikes, presented, seed, _MAX_PRESENTATIONS)
                     self.n_samples_seen_ += stop - start
                     self.n_presentations_ += int(presented.sum())
                     n_silent += int(np.count_nonzero(counts.sum(axis=1) == 0))
@@ -961,7 +983,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
                 payload = np.ascontiguousarray(np.tile(payload, (1, window, 1)))
             _network.infer_batch(self, net, source["kind"], payload, weights, theta, counts[start:stop],
                                  in_spikes[start:stop], presented[start:stop], out_total[start:stop],
-                                 spikes_out[start:stop], record, _TRANSFORM_STREAM, _MAX_PRESENTATIONS)
+                                 spikes_out[start:stop], record, self._poisson_seed(transform=True),
+                                 _MAX_PRESENTATIONS)
         return counts, spikes_out, {"in_spikes": in_spikes, "out_spikes": out_total,
                                     "presentations": presented}
 

@@ -101,12 +101,18 @@ def setup(est, n_steps, *, learn):
                 tab=trace_tables(rprm, n_steps), n_steps=n_steps)
 
 
-def learn_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, max_presentations):
-    """Train ``weights``/``theta`` in place on one batch (``kind`` "poisson": probabilities, else spikes)."""
+def learn_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, seed,
+                max_presentations):
+    """Train ``weights``/``theta`` in place on one batch.
+
+    ``kind`` "poisson": ``payload`` holds spike probabilities, sample ``i``
+    of the data (``est.n_samples_seen_`` + its row) drawn from key
+    ``stream_seed(seed, i)``; else spike trains (``seed`` unused).
+    """
     args = (weights, net["model"], net["params"], theta, net["inhibition"], net["code"], net["rprm"],
             net["tab"], float(est.weight_norm_), float(est.w_max))
     if kind == "poisson":
-        T.learn_poisson(payload, est._seed, est.n_samples_seen_, net["n_steps"], *args,
+        T.learn_poisson(payload, seed, est.n_samples_seen_, net["n_steps"], *args,
                         int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
                         presented)
     else:
@@ -114,11 +120,17 @@ def learn_batch(est, net, kind, payload, weights, theta, counts, in_spikes, pres
 
 
 def infer_batch(est, net, kind, payload, weights, theta, counts, in_spikes, presented, out_total,
-                spikes_out, record, stream, max_presentations):
-    """Frozen network on one batch; the outputs are written into the given arrays."""
+                spikes_out, record, seed, max_presentations):
+    """Frozen network on one batch; the outputs are written into the given arrays.
+
+    ``kind`` "poisson": ``payload`` holds the spike probabilities (the OFF
+    channels, if any, after the ON ones), drawn from ``seed``, each sample
+    keyed on its ON channels as PoissonEncoder keys its rows.
+    """
     args = (weights, net["model"], net["params"], theta, net["inhibition"])
     if kind == "poisson":
-        T.infer_poisson(payload, payload.view(np.uint64), est._seed ^ stream, net["n_steps"], *args,
+        n_key = payload.shape[1] // (2 if est.off_channels_ else 1)
+        T.infer_poisson(payload, n_key, seed, net["n_steps"], *args,
                         int(est.min_spikes), est._rate_step(), max_presentations, counts, in_spikes,
                         presented, out_total, spikes_out, record)
     else:

@@ -40,13 +40,15 @@ def _poisson_buffers(n_steps, n_in):
 
 
 @jit()
-def _present_poisson(prob, state, n_steps, buffers, weights, model, params, theta, inhibition, learn,
+def _present_poisson(prob, key, n_steps, buffers, weights, model, params, theta, inhibition, learn,
                      code, rprm, tab, rstate, norm, w_max, cols, min_spikes, rate_step,
                      max_presentations, counts, out_spikes, record):
     """Present one sample's Poisson input until it makes ``min_spikes`` output spikes.
 
-    Presentation ``k`` (from 0) draws Bernoulli spikes with the rates
-    ``prob * (1 + k * rate_step)`` from the random ``state``, at most
+    Presentation ``k`` (from 0) draws the spikes of the rates
+    ``prob * (1 + k * rate_step)`` with the package's generator
+    (:func:`~skspike.encoding._kernels.poisson_draw`) from key ``key`` for
+    the first, ``stream_seed(key, k)`` for the repeats, at most
     ``max_presentations`` times, learning on with ``learn``. The output is
     that of the last presentation. Returns ``(input spikes, presentations,
     output spikes of all presentations)``.
@@ -58,7 +60,8 @@ def _present_poisson(prob, state, n_steps, buffers, weights, model, params, thet
     k = 0
     while True:
         scale_prob(prob, 1.0 + k * rate_step, p_now)
-        state = poisson_events(p_now, state, n_steps, step_ptr, ev_idx, ev_step, ev_chan)
+        poisson_events(p_now, key if k == 0 else stream_seed(key, k), n_steps, step_ptr, ev_idx,
+                       ev_step, ev_chan)
         if learn:
             total_in += _learn_one(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition,
                                    code, rprm, tab, rstate, norm, w_max, cols, counts, 0.0, no_eff)
@@ -101,8 +104,9 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, model, params, thet
                   in_spikes, n_presented):
     """Train on Poisson spikes drawn on the fly, samples in order.
 
-    Sample ``s`` uses random stream ``first_index + s`` of ``seed``, so a data
-    set presented in several calls gets the same spikes as in one call. A
+    Sample ``s`` draws from key ``stream_seed(seed, first_index + s)``, so a
+    data set presented in several calls gets the same spikes as in one call
+    and every epoch new ones. A
     sample that makes fewer than ``min_spikes`` output spikes is presented
     again with its rates multiplied by ``1 + k * rate_step`` (k-th repeat,
     learning on), at most ``max_presentations`` times.
@@ -113,9 +117,8 @@ def learn_poisson(prob, seed, first_index, n_steps, weights, model, params, thet
     cols = np.empty(weights.shape[1], dtype=np.int64)
     rstate = R.new_rule_state(code, rprm, n_in, weights.shape[1])
     for s in range(n_batch):
-        state = stream_seed(seed, first_index + s)
         in_spikes[s], n_presented[s], _ = _present_poisson(
-            prob[s], state, n_steps, buffers, weights, model, params, theta, inhibition, True, code,
+            prob[s], stream_seed(seed, first_index + s), n_steps, buffers, weights, model, params, theta, inhibition, True, code,
             rprm, tab, rstate, norm, w_max, cols, min_spikes, rate_step, max_presentations, counts[s],
             dummy, False)
 
@@ -139,17 +142,23 @@ def infer_spikes(spikes, weights, model, params, theta, inhibition, counts, in_s
 
 
 @jit(parallel=True)
-def infer_poisson(prob, prob_bits, seed, n_steps, weights, model, params, theta, inhibition,
+def infer_poisson(prob, n_key, seed, n_steps, weights, model, params, theta, inhibition,
                   min_spikes, rate_step, max_presentations, counts, in_spikes, n_presented,
                   out_total, out_spikes, record):
     """Frozen network on Poisson spikes, samples in parallel.
 
-    The stream of a sample is keyed by a hash of its spike probabilities, so
-    a sample gets the same spikes whatever its position in ``prob``. Repeats
+    Sample ``s`` draws from key ``stream_seed(seed, row_key(prob[s, :n_key]))``,
+    the key :func:`~skspike.encoding._kernels.poisson_kernel` gives the
+    first ``n_key`` channels (OFF channels appended after them are drawn
+    from the same key): a sample gets the same spikes whatever its position
+    in ``prob``, and its first ``n_key`` channels are those PoissonEncoder
+    draws with ``seed`` (over its first ``n_steps`` steps, whatever the
+    window). Repeats
     with raised rates as in :func:`learn_poisson`; the output is that of the
     last presentation, ``out_total`` the output spikes of all presentations.
     """
     n_batch, n_in = prob.shape
+    prob_bits = prob.view(np.uint64)
     n_blocks = max(1, min(n_batch, 64))
     tab = np.empty((0, 0))
     cols = np.empty(0, dtype=np.int64)
@@ -157,9 +166,8 @@ def infer_poisson(prob, prob_bits, seed, n_steps, weights, model, params, theta,
         buffers = _poisson_buffers(n_steps, n_in)
         rstate = R.new_rule_state(0, tab[0], 0, 0)
         for s in range(b, n_batch, n_blocks):
-            state = stream_seed(seed, row_key(prob_bits[s]))
             in_spikes[s], n_presented[s], out_total[s] = _present_poisson(
-                prob[s], state, n_steps, buffers, weights, model, params, theta, inhibition, False, 0,
+                prob[s], stream_seed(seed, row_key(prob_bits[s, :n_key])), n_steps, buffers, weights, model, params, theta, inhibition, False, 0,
                 tab[0], tab, rstate, 0.0, 1.0, cols, min_spikes, rate_step, max_presentations,
                 counts[s], out_spikes[s], record)
 
