@@ -8,8 +8,8 @@ and weight ``w_k``, so the synaptic drive at step ``t`` is
 
 a dilated temporal convolution (a kernel of length ``L`` and dilation ``D``
 is the ``L`` taps ``d = 0, D, ..., (L-1) D`` on each of its channels). The
-drive enters the package's neuron update
-(:func:`skspike.neurons._kernels.step_neurons`, any model) with the
+drive enters the engine's layer loop
+(:func:`skspike.neurons._kernels.run_layer`, any neuron model) with the
 neuron's constant ``bias``, and each neuron's response over the series is
 pooled on the fly (no ``(n_steps, n_neurons)`` array is built) into
 
@@ -41,7 +41,7 @@ import numpy as np
 from numba import prange
 
 from .._config import jit
-from ..neurons._kernels import new_state, reset_state, step_neurons
+from ..neurons._kernels import run_layer
 
 __all__ = [
     "POOL_RATE",
@@ -64,22 +64,10 @@ _BLOCK = 16  # samples per parallel work item
 
 
 @jit(inline="always")
-def _pool_start(n_neurons, acc_rate, acc_peak, first):
-    for j in range(n_neurons):
-        acc_rate[j] = 0.0
-        acc_peak[j] = -np.inf
-        first[j] = -1
-
-
-@jit(inline="always")
-def _pool_step(t, v, spikes, acc_rate, acc_peak, first):
-    for j in range(v.shape[0]):
-        sj = spikes[j]
-        acc_rate[j] += sj
-        if v[j] > acc_peak[j]:
-            acc_peak[j] = v[j]
-        if sj and first[j] < 0:
-            first[j] = t
+def _pool_buffers(n_samples, n_neurons):
+    """Arrays of the pooled observers of :func:`~skspike.neurons._kernels.run_layer`: rate, peak, first spike."""
+    return (np.empty((n_samples, n_neurons), dtype=np.float64), np.empty((n_samples, n_neurons), dtype=np.float64),
+            np.empty((n_samples, n_neurons), dtype=np.int64))
 
 
 @jit(inline="always")
@@ -167,28 +155,18 @@ def dense_temporal_kernel(x, tap_ptr, tap_channel, tap_delay, tap_weight, bias, 
     n_spikes = np.zeros(n_samples, dtype=np.int64)
     n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
     for blk in prange(n_blocks):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_neurons, dtype=np.uint8)
-        drive = np.empty(n_neurons, dtype=tap_weight.dtype)
         # One sample's delayed sums, neuron-major so each tap is one
         # contiguous (vectorisable) loop over the steps.
-        conv = np.empty((n_neurons, n_steps), dtype=tap_weight.dtype)
+        conv = np.empty((1, n_neurons, n_steps), dtype=tap_weight.dtype)
         xs = np.empty((x.shape[2], n_steps), dtype=x.dtype)
-        acc_rate = np.empty(n_neurons, dtype=np.float64)
-        acc_peak = np.empty(n_neurons, dtype=np.float64)
-        first = np.empty(n_neurons, dtype=np.int64)
+        acc_rate, acc_peak, first = _pool_buffers(1, n_neurons)
+        one = np.empty(1, dtype=np.int64)
         for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
-            reset_state(model, params, v, syn, w, ref)
-            _pool_start(n_neurons, acc_rate, acc_peak, first)
-            _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, True, conv, xs)
-            total = 0
-            for t in range(n_steps):
-                for j in range(n_neurons):
-                    drive[j] = conv[j, t]
-                total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-                _pool_step(t, v, spikes, acc_rate, acc_peak, first)
-            _pool_store(s, n_steps, acc_rate, acc_peak, first, out)
-            n_spikes[s] = total
+            _delayed_sum(x[s], tap_ptr, tap_channel, tap_delay, tap_weight, True, conv[0], xs)
+            run_layer(model, params, bias, n_steps, 0, 1, one, columns=conv, acc=acc_rate, peak=acc_peak,
+                      first=first)
+            n_spikes[s] = one[0]
+            _pool_store(s, n_steps, acc_rate[0], acc_peak[0], first[0], out)
     return n_spikes
 
 
@@ -250,39 +228,17 @@ def event_temporal_kernel(
     """
     n_samples, n_steps, n_channels = spikes_in.shape
     n_neurons = bias.shape[0]
-    n_ring = max_delay + 1
     n_spikes = np.zeros(n_samples, dtype=np.int64)
     n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
     for blk in prange(n_blocks):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_neurons, dtype=np.uint8)
-        ring = np.zeros((n_ring, n_neurons), dtype=tap_weight.dtype)
-        acc_rate = np.empty(n_neurons, dtype=np.float64)
-        acc_peak = np.empty(n_neurons, dtype=np.float64)
-        first = np.empty(n_neurons, dtype=np.int64)
-        for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
-            reset_state(model, params, v, syn, w, ref)
-            _pool_start(n_neurons, acc_rate, acc_peak, first)
-            ring[:, :] = 0.0
-            events = 0
-            total = 0
-            for t in range(n_steps):
-                row = spikes_in[s, t]
-                for c in range(n_channels):
-                    if row[c]:
-                        for i in range(chan_ptr[c], chan_ptr[c + 1]):
-                            k = chan_taps[i]
-                            ring[(t + tap_delay[k]) % n_ring, tap_neuron[k]] += tap_weight[k]
-                        events += chan_ptr[c + 1] - chan_ptr[c]
-                slot = t % n_ring
-                drive = ring[slot]
-                total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-                for j in range(n_neurons):
-                    drive[j] = 0.0
-                _pool_step(t, v, spikes, acc_rate, acc_peak, first)
-            _pool_store(s, n_steps, acc_rate, acc_peak, first, out)
-            n_spikes[s] = total
-            n_events[s] = events
+        start, stop = blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)
+        ring = np.empty((max_delay + 1, n_neurons), dtype=tap_weight.dtype)
+        acc_rate, acc_peak, first = _pool_buffers(stop - start, n_neurons)
+        delayed = (spikes_in[start:stop], chan_ptr, chan_taps, tap_neuron, tap_delay, tap_weight, ring)
+        run_layer(model, params, bias, n_steps, 0, stop - start, n_spikes[start:stop], n_events[start:stop],
+                  delayed=delayed, acc=acc_rate, peak=acc_peak, first=first)
+        for s in range(start, stop):
+            _pool_store(s, n_steps, acc_rate[s - start], acc_peak[s - start], first[s - start], out)
     return n_spikes
 
 

@@ -122,7 +122,7 @@ N_GRADS = 4
 @jit()
 def _forward(spikes, static, s, use_current, weights, bias, model, params, vprev, uprev, syn_hist, vpre,
              sub_hist, out):
-    """Simulate one sample with the engine's recording step, storing what the backward pass needs.
+    """Run one sample through the engine's recording layer loop, storing what the backward pass needs.
 
     ``vprev``/``uprev``: state at the start of each step; ``syn_hist``: the
     synaptic current of each step; ``vpre``: the potential at the spike
@@ -131,23 +131,20 @@ def _forward(spikes, static, s, use_current, weights, bias, model, params, vprev
     (``n_rec = NK.n_substeps_recorded(model, params)``, 0 for the LIF family).
     """
     n_steps, n_out = vpre.shape
-    n_in = weights.shape[0]
-    v, syn, u, ref = NK.new_state(model, params)
-    drive = np.zeros(n_out, dtype=np.float64)
-    fanout = np.zeros(n_in, dtype=np.int64)
+    n_rec = sub_hist.shape[1]
+    drive = np.zeros((1, n_out), dtype=np.float64)
+    fanout = np.zeros(weights.shape[0], dtype=np.int64)
+    n_spikes = np.empty(1, dtype=np.int64)
+    shape = (1, n_steps, n_out)  # one sample: a leading axis of 1
+    bptt = (vprev.reshape(shape), uprev.reshape(shape), syn_hist.reshape(shape), vpre.reshape(shape),
+            sub_hist.reshape((1, n_steps, n_rec, n_out)))
+    rec = out.reshape(shape)
     if use_current:
-        NK.accumulate_current(static[s], weights, drive, fanout)
-    for t in range(n_steps):
-        if not use_current:
-            for j in range(n_out):
-                drive[j] = 0.0
-            NK.accumulate_spikes(spikes[s, t], weights, drive, fanout)
-        for j in range(n_out):
-            vprev[t, j] = v[j]
-            uprev[t, j] = u[j]
-        NK.step_recorded(model, params, v, syn, u, ref, drive, bias, out[t], vpre[t], sub_hist[t])
-        for j in range(n_out):
-            syn_hist[t, j] = syn[j]
+        NK.accumulate_current(static[s], weights, drive[0], fanout)
+        NK.run_layer(model, params, bias, n_steps, 0, 1, n_spikes, held=drive, rec=rec, bptt=bptt)
+    else:
+        NK.run_layer(model, params, bias, n_steps, 0, 1, n_spikes, spikes_in=spikes[s:s + 1], weights=weights,
+                     fanout=fanout, rec=rec, bptt=bptt)
 
 
 @jit()
@@ -476,16 +473,16 @@ def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
     (``k = 0``) and of the trains re-binned by ``bins[k - 1]``.
 
     One layer (``weights`` (n_in, n_out + n_det), packed ``params`` of
-    ``model``) is advanced by the engine's step function, so its spikes are
-    those of :func:`skspike.neurons.simulate` (the input current of a step
-    is the sum of the weight rows of the active channels, in channel order,
-    as in the engine's ``accumulate_spikes``): its first ``n_out`` neurons
-    are the learned layer (``n_out = 0`` when the caller simulates it
-    apart), the others the detectors. ``spikes`` must be 0/1 (validated by
-    the caller).
+    ``model``) runs through the engine's layer loop
+    (:func:`skspike.neurons._kernels.run_layer`), so its spikes are those
+    of :func:`skspike.neurons.simulate`: its first ``n_out`` neurons are
+    the learned layer (``n_out = 0`` when the caller simulates it apart),
+    the others the detectors. ``spikes`` must be 0/1 (validated by the
+    caller).
 
-    One pass over the input steps records each channel's spikes (count,
-    times, and the train as bit words) while it drives the layer. Trains of
+    One pass over the steps then records each input channel's spikes
+    (count, times, and the train as bit words) and reduces the layer's
+    recorded spikes (counts, bit words). Trains of
     up to ``REGISTER_MAX_STEPS`` steps (also after re-binning) are parsed
     from bit words by :func:`~skspike.complexity._kernels.lz76_words`;
     longer ones go through uint8 arrays and
@@ -507,14 +504,12 @@ def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
     out_trains = np.empty((n_out, 0 if short else n_steps), dtype=np.uint8)
     out_counts = np.zeros(n_out, dtype=np.int64)
     det_counts = np.zeros(n_det, dtype=np.int64)
-    v, syn, w, ref = NK.new_state(model, params)
-    drive = np.empty(n_all, dtype=np.float64)
-    out = np.empty(n_all, dtype=np.uint8)
+    rec = np.empty((1, n_steps, n_all), dtype=np.uint8)
+    NK.run_layer(model, params, bias, n_steps, 0, 1, np.empty(1, dtype=np.int64), spikes_in=spikes[s:s + 1],
+                 weights=weights, fanout=np.zeros(n_ch, dtype=np.int64), rec=rec)
     for t in range(n_steps):
         bit = np.uint64(1) << np.uint64(t & 63)
         word = t >> 6
-        for j in range(n_all):
-            drive[j] = 0.0
         for c in range(n_ch):
             x = spikes[s, t, c]
             if not short:
@@ -523,9 +518,7 @@ def _sample_multiscale_features(spikes, s, weights, bias, model, params, n_out,
                 spike_times[c, counts[c]] = t
                 counts[c] += 1
                 in_words[c, word] |= bit
-                for j in range(n_all):  # (a row view here would cost reference counting per spike)
-                    drive[j] += weights[c, j]
-        NK.step_neurons(model, params, v, syn, w, ref, drive, bias, out)
+        out = rec[0, t]
         for j in range(n_out):
             if out[j]:
                 out_counts[j] += 1

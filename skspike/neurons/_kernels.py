@@ -27,13 +27,23 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   potential, for the BPTT training of ``SNNLZCClassifier``;
   ``step_recorded(model, ..., v_pre, sub)`` the same for every model (the
   Izhikevich sub-steps go into ``sub``, see ``n_substeps_recorded``).
+- ``run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events,
+  <source>=..., <observers>=...)``: samples of a layer from rest, the layer loop of
+  :func:`~skspike.neurons.simulate`, ``NGSNNClassifier``'s temporal
+  candidates (dense and delayed event inputs) and ``SNNLZCClassifier``
+  (the BPTT recording and the readout features). The source of each step's drive (held current,
+  spikes or weighted inputs through ``weights``, per-step currents,
+  delayed synapses) and what is observed (counts, kappa-weighted activity,
+  spike or voltage record, peak, first spike, the BPTT record) are keyword
+  arrays; those left out are compiled out.
 - ``run_events(...)``: one sample of an event-driven layer with lateral
   inhibition and, optionally, a plasticity rule's hooks
   (:mod:`skspike.plasticity._kernels`): the loop of ``STDPFeatureExtractor``
   (every rule, the default included) and ``learn_from_reward``.
 
-Layer kernels (``prange`` over samples; ``out_mode`` 0 = spikes, 1 = counts,
-2 = voltage; the unused outputs may be empty arrays):
+Layer kernels of ``simulate`` (``prange`` over blocks of samples, each
+block one ``run_layer``; ``out_mode`` 0 = spikes, 1 = counts, 2 = voltage; the unused
+outputs may be empty arrays):
 
 - ``spike_input_kernel``: binary spikes ``(n_samples, n_steps, n_in)`` through
   ``weights``, event-driven.
@@ -419,6 +429,186 @@ def _deliver_rows(weights, ev_idx, first, last, drive):
 
 
 @jit()
+def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None, held=None, spikes_in=None,
+              weighted_in=None, weights=None, fanout=None, currents=None, columns=None, delayed=None, counts=None,
+              kappa=None, acc=None, rec=None, vrec=None, peak=None, first=None, bptt=None, output=None):
+    """Samples ``start`` to ``stop - 1``, each from rest for ``n_steps`` steps: the layer loop of every estimator.
+
+    The keyword arguments left out are compiled out (numba prunes the
+    branches on omitted arguments): each combination of source and
+    observers is its own specialisation, a loop with only those. Every
+    array below has a leading sample axis (index ``s``); a caller that runs
+    one sample passes views of shape ``(1, ...)`` and ``start, stop = 0, 1``.
+    The state and work buffers are allocated here, once per call, so the
+    compiler knows they alias nothing and keeps the neuron loop tight.
+    ``n_spikes[s]`` receives the layer's spikes, ``n_events[s]`` the
+    synaptic events of the source (rows delivered times fan-out,
+    multiply-accumulates or tap events; 0 for ``held``, ``currents`` and
+    ``columns``).
+
+    The drive of step ``t`` comes from exactly one source:
+
+    - ``held`` ``(n_samples, n_out)``: the same current every step (direct
+      encoding);
+    - ``spikes_in`` ``(n_samples, n_steps, n_in)`` 0/1 with ``weights``
+      ``(n_in, n_out)`` and ``fanout`` ``(n_in,)``: the rows of the active
+      inputs (:func:`accumulate_spikes`, event-driven);
+    - ``weighted_in`` ``(n_samples, n_steps, n_in)`` with ``weights`` and
+      ``fanout``: ``weighted_in[s, t] @ weights`` over the non-zero entries
+      (:func:`accumulate_current`; efficacy-scaled spikes);
+    - ``currents`` ``(n_samples, n_steps, n_out)``: the drive itself;
+    - ``columns`` ``(n_samples, n_out, n_steps)``: neuron-major drives;
+    - ``delayed = (spikes_in, chan_ptr, chan_taps, tap_neuron, tap_delay,
+      tap_weight, ring)``: delayed synapses; each input spike on channel
+      ``c`` adds the weights of the channel's taps into the work buffer
+      ``ring`` ``(max_delay + 1, n_out)``, the drives of the coming steps.
+
+    Observers (any combination, rows ``s`` reset here): ``counts``
+    ``+= spikes``; ``acc`` (float64) ``+= kappa[t] * spikes`` (``+=
+    spikes`` without ``kappa`` ``(n_steps,)``); ``rec`` ``(n_samples,
+    n_steps, n_out)`` uint8 the spikes; ``vrec`` (same shape) the potential
+    after each step; ``peak`` (float64) its maximum; ``first`` (int64) the
+    step of the first spike (-1: none); all but ``rec`` and ``vrec`` of
+    shape ``(n_samples, n_out)``. ``bptt = (vprev, uprev, syn_hist, vpre,
+    sub_hist)`` (each ``(n_samples, n_steps, ...)``) runs the recording step
+    (:func:`step_recorded`) and stores per step ``v`` and ``w`` before it,
+    ``syn`` after it, the potential at the spike test and the Izhikevich
+    sub-steps: what surrogate-gradient training needs (give ``rec`` for the
+    spikes). ``output = (out_mode, out_spikes, out_counts, out_voltage)``
+    writes what ``out_mode`` (``OUT_SPIKES``, ``OUT_COUNTS``,
+    ``OUT_VOLTAGE``) selects, the other arrays unused: the output of
+    :func:`~skspike.neurons.simulate` chosen at run time, in one
+    specialisation.
+    """
+    v, syn, w, ref = new_state(model, params)
+    n_out = v.shape[0]
+    spikes = np.empty(n_out, dtype=np.uint8)
+    drive = np.empty(n_out, dtype=params.dtype)
+    acc_s = np.empty(n_out, dtype=np.float64)  # local, not a row of ``acc``: the compiler sees no aliasing
+    if delayed is not None:
+        events_in, chan_ptr, chan_taps, tap_neuron, tap_delay, tap_weight, ring = delayed
+    if output is not None:
+        out_mode, out_spikes, out_counts, out_voltage = output
+    if bptt is not None:
+        vprev, uprev, syn_hist, vpre, sub_hist = bptt
+    for s in range(start, stop):
+        reset_state(model, params, v, syn, w, ref)
+        for j in range(n_out):
+            if counts is not None:
+                counts[s, j] = 0
+            acc_s[j] = 0.0
+            if peak is not None:
+                peak[s, j] = -np.inf
+            if first is not None:
+                first[s, j] = -1
+        if delayed is not None:
+            ring[:, :] = 0.0
+        if output is not None:
+            if out_mode == OUT_COUNTS:
+                for j in range(n_out):
+                    out_counts[s, j] = 0
+        total = 0
+        events = 0
+        # Array variables are set once a sample where possible: an assignment
+        # (reference counting) at every step costs a small layer's update.
+        if held is not None:
+            drive_t = held[s]
+        if columns is not None:
+            drive_t = drive
+        if spikes_in is not None:
+            drive_t = drive
+        if weighted_in is not None:
+            drive_t = drive
+        for t in range(n_steps):
+            if currents is not None:
+                drive_t = currents[s, t]
+            if columns is not None:
+                for j in range(n_out):
+                    drive[j] = columns[s, j, t]
+            if spikes_in is not None:
+                for j in range(n_out):
+                    drive[j] = 0.0
+                events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
+            if weighted_in is not None:
+                for j in range(n_out):
+                    drive[j] = 0.0
+                events += accumulate_current(weighted_in[s, t], weights, drive, fanout)
+            if delayed is not None:
+                events += _deliver_delayed(t, events_in[s], chan_ptr, chan_taps, tap_neuron, tap_delay, tap_weight,
+                                           ring)
+                drive_t = ring[t % ring.shape[0]]
+            if bptt is not None:
+                for j in range(n_out):
+                    vprev[s, t, j] = v[j]
+                    uprev[s, t, j] = w[j]
+                total += step_recorded(model, params, v, syn, w, ref, drive_t, bias, spikes, vpre[s, t],
+                                       sub_hist[s, t])
+                for j in range(n_out):
+                    syn_hist[s, t, j] = syn[j]
+            else:
+                total += step_neurons(model, params, v, syn, w, ref, drive_t, bias, spikes)
+            if delayed is not None:
+                for j in range(n_out):
+                    drive_t[j] = 0.0
+            if rec is not None:
+                for j in range(n_out):
+                    rec[s, t, j] = spikes[j]
+            if counts is not None:
+                for j in range(n_out):
+                    counts[s, j] += spikes[j]
+            if acc is not None:
+                if kappa is not None:
+                    k_t = kappa[t]
+                    for j in range(n_out):
+                        acc_s[j] += k_t * spikes[j]
+                else:
+                    for j in range(n_out):
+                        acc_s[j] += spikes[j]
+            if vrec is not None:
+                for j in range(n_out):
+                    vrec[s, t, j] = v[j]
+            if output is not None:
+                if out_mode == OUT_SPIKES:
+                    for j in range(n_out):
+                        out_spikes[s, t, j] = spikes[j]
+                elif out_mode == OUT_COUNTS:
+                    for j in range(n_out):
+                        out_counts[s, j] += spikes[j]
+                else:
+                    for j in range(n_out):
+                        out_voltage[s, t, j] = v[j]
+            if peak is not None:
+                for j in range(n_out):
+                    if v[j] > peak[s, j]:
+                        peak[s, j] = v[j]
+            if first is not None:
+                for j in range(n_out):
+                    if spikes[j] and first[s, j] < 0:
+                        first[s, j] = t
+        if acc is not None:
+            for j in range(n_out):
+                acc[s, j] = acc_s[j]
+        n_spikes[s] = total
+        if n_events is not None:
+            n_events[s] = events
+
+
+@jit(inline="always")
+def _deliver_delayed(t, spikes_in, chan_ptr, chan_taps, tap_neuron, tap_delay, tap_weight, ring):
+    """Add the taps of the input spikes of step ``t`` into ``ring``; returns the tap events."""
+    n_ring = ring.shape[0]
+    row = spikes_in[t]
+    n_events = 0
+    for c in range(row.shape[0]):
+        if row[c]:
+            for i in range(chan_ptr[c], chan_ptr[c + 1]):
+                k = chan_taps[i]
+                ring[(t + tap_delay[k]) % n_ring, tap_neuron[k]] += tap_weight[k]
+            n_events += chan_ptr[c + 1] - chan_ptr[c]
+    return n_events
+
+
+@jit()
 def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibition, learn, code,
                rprm, tab, rstate, counts, out_spikes, record, eff):
     """One sample of an event-driven layer, optionally plastic; returns the input spikes.
@@ -503,18 +693,7 @@ def run_events(step_ptr, ev_idx, n_steps, weights, model, params, theta, inhibit
     return step_ptr[n_steps]
 
 
-@jit(inline="always")
-def _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage):
-    n_out = spikes.shape[0]
-    if out_mode == OUT_SPIKES:
-        for j in range(n_out):
-            out_spikes[s, t, j] = spikes[j]
-    elif out_mode == OUT_COUNTS:
-        for j in range(n_out):
-            out_counts[s, j] += spikes[j]
-    else:
-        for j in range(n_out):
-            out_voltage[s, t, j] = v[j]
+_SIM_BLOCK = 16  # samples per parallel work item of the simulate kernels
 
 
 @jit(parallel=True)
@@ -532,27 +711,15 @@ def spike_input_kernel(
     fan-out) and ``n_spikes[s]`` the output spikes of sample ``s``.
     """
     n_samples, n_steps, _ = spikes_in.shape
-    n_out = weights.shape[1]
-    for s in prange(n_samples):
-        v, syn, w, ref = new_state(model, params)
-        drive = np.empty(n_out, dtype=weights.dtype)
-        spikes = np.empty(n_out, dtype=np.uint8)
-        if out_mode == OUT_COUNTS:
-            for j in range(n_out):
-                out_counts[s, j] = 0
-        events = 0
-        total = 0
-        for t in range(n_steps):
-            for j in range(n_out):
-                drive[j] = 0.0
-            if eff.shape[0] > 0:
-                events += accumulate_current(eff[s, t], weights, drive, fanout)
-            else:
-                events += accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
-            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
-        n_events[s] = events
-        n_spikes[s] = total
+    output = (out_mode, out_spikes, out_counts, out_voltage)
+    for blk in prange((n_samples + _SIM_BLOCK - 1) // _SIM_BLOCK):
+        start, stop = blk * _SIM_BLOCK, min(n_samples, (blk + 1) * _SIM_BLOCK)
+        if eff.shape[0] > 0:
+            run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events, weighted_in=eff, weights=weights,
+                      fanout=fanout, output=output)
+        else:
+            run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events, spikes_in=spikes_in,
+                      weights=weights, fanout=fanout, output=output)
 
 
 @jit(parallel=True)
@@ -568,36 +735,23 @@ def static_input_kernel(
     """
     n_samples = x.shape[0]
     n_out = params.shape[1]
-    for s in prange(n_samples):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_out, dtype=np.uint8)
-        if out_mode == OUT_COUNTS:
-            for j in range(n_out):
-                out_counts[s, j] = 0
-        if use_weights:
-            drive = np.zeros(n_out, dtype=params.dtype)
-            n_macs[s] = accumulate_current(x[s], weights, drive, fanout)
-        else:
-            drive = x[s]
-        total = 0
-        for t in range(n_steps):
-            total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
-        n_spikes[s] = total
+    if use_weights:
+        held = np.zeros((n_samples, n_out), dtype=params.dtype)
+        for s in prange(n_samples):
+            n_macs[s] = accumulate_current(x[s], weights, held[s], fanout)
+    else:
+        held = x
+    output = (out_mode, out_spikes, out_counts, out_voltage)
+    for blk in prange((n_samples + _SIM_BLOCK - 1) // _SIM_BLOCK):
+        start, stop = blk * _SIM_BLOCK, min(n_samples, (blk + 1) * _SIM_BLOCK)
+        run_layer(model, params, bias, n_steps, start, stop, n_spikes, held=held, output=output)
 
 
 @jit(parallel=True)
 def current_input_kernel(currents, bias, model, params, out_mode, out_spikes, out_counts, out_voltage, n_spikes):
     """Layer driven by time-varying currents ``(n_samples, n_steps, n_out)``."""
     n_samples, n_steps, n_out = currents.shape
-    for s in prange(n_samples):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_out, dtype=np.uint8)
-        if out_mode == OUT_COUNTS:
-            for j in range(n_out):
-                out_counts[s, j] = 0
-        total = 0
-        for t in range(n_steps):
-            total += step_neurons(model, params, v, syn, w, ref, currents[s, t], bias, spikes)
-            _record(out_mode, s, t, v, spikes, out_spikes, out_counts, out_voltage)
-        n_spikes[s] = total
+    output = (out_mode, out_spikes, out_counts, out_voltage)
+    for blk in prange((n_samples + _SIM_BLOCK - 1) // _SIM_BLOCK):
+        start, stop = blk * _SIM_BLOCK, min(n_samples, (blk + 1) * _SIM_BLOCK)
+        run_layer(model, params, bias, n_steps, start, stop, n_spikes, currents=currents, output=output)
