@@ -162,8 +162,9 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         ``"rate"`` is the deterministic ``RateEncoder(max_rate=500,
         n_steps=n_steps, dt=dt)`` (a sample's spikes depend only on its
         values); ``"poisson"`` is ``PoissonEncoder(max_rate=200,
-        n_steps=n_steps, dt=dt)`` seeded from ``random_state`` (its spikes
-        depend on the sample's row position); an estimator is cloned and
+        n_steps=n_steps, dt=dt)`` seeded from ``random_state`` (a sample's
+        spikes are keyed on its values and the seed, not on its position in
+        the call); an estimator is cloned and
         fitted on ``X``; None feeds ``X`` as a constant input current held for
         ``n_steps`` steps (direct encoding).
     n_steps : int, default=100
@@ -415,7 +416,9 @@ class SNNLZCClassifier(BaseSpikingClassifier):
 
     **Static input.** The default ``RateEncoder`` is deterministic, so a
     prediction depends only on the sample (not on its position in the
-    call). ``encoder="poisson"`` gives Poisson spikes keyed on row position.
+    call). ``encoder="poisson"`` gives Poisson spikes keyed on each sample's values
+    and the seed, so a prediction does not depend on the sample's position
+    either.
 
     References
     ----------

@@ -440,8 +440,10 @@ def nir_input(estimator, X, *, input="raw"):
         clipped features (``input="standardised"``), or the estimator's
         encoder's spikes (``encoder_.transform(X)``: the very spikes
         NGSNNClassifier and SNNLZCClassifier simulate; for
-        STDPFeatureExtractor's fused Poisson code a draw of the same rates,
-        not the spikes its ``transform`` draws internally).
+        STDPFeatureExtractor's fused Poisson code a draw of the same rates:
+        the very spikes of its first inference window when the encoder has
+        an int ``random_state`` and there are no OFF channels, else other
+        spikes of the same rates).
     """
     if isinstance(estimator, Pipeline):
         for _, step in estimator.steps[:-1]:
