@@ -33,8 +33,8 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   candidates (dense and delayed event inputs) and ``SNNLZCClassifier``
   (the BPTT recording and the readout features). The source of each step's drive (held current,
   spikes or weighted inputs through ``weights``, per-step currents,
-  delayed synapses) and what is observed (counts, kappa-weighted activity,
-  spike or voltage record, peak, first spike, the BPTT record) are keyword
+  delayed synapses) and what is observed (spike counts, spike record, peak
+  potential, first spike, the BPTT record) are keyword
   arrays; those left out are compiled out.
 - ``run_events(...)``: one sample of an event-driven layer with lateral
   inhibition and, optionally, a plasticity rule's hooks
@@ -430,8 +430,8 @@ def _deliver_rows(weights, ev_idx, first, last, drive):
 
 @jit()
 def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None, held=None, spikes_in=None,
-              weighted_in=None, weights=None, fanout=None, currents=None, columns=None, delayed=None, counts=None,
-              kappa=None, acc=None, rec=None, vrec=None, peak=None, first=None, bptt=None, output=None):
+              weighted_in=None, weights=None, fanout=None, currents=None, columns=None, delayed=None, acc=None,
+              rec=None, peak=None, first=None, bptt=None, output=None):
     """Samples ``start`` to ``stop - 1``, each from rest for ``n_steps`` steps: the layer loop of every estimator.
 
     The keyword arguments left out are compiled out (numba prunes the
@@ -463,13 +463,12 @@ def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None
       ``c`` adds the weights of the channel's taps into the work buffer
       ``ring`` ``(max_delay + 1, n_out)``, the drives of the coming steps.
 
-    Observers (any combination, rows ``s`` reset here): ``counts``
-    ``+= spikes``; ``acc`` (float64) ``+= kappa[t] * spikes`` (``+=
-    spikes`` without ``kappa`` ``(n_steps,)``); ``rec`` ``(n_samples,
-    n_steps, n_out)`` uint8 the spikes; ``vrec`` (same shape) the potential
-    after each step; ``peak`` (float64) its maximum; ``first`` (int64) the
-    step of the first spike (-1: none); all but ``rec`` and ``vrec`` of
-    shape ``(n_samples, n_out)``. ``bptt = (vprev, uprev, syn_hist, vpre,
+    Observers (any combination, rows ``s`` reset here): ``acc`` (float64)
+    ``+= spikes``; ``rec`` ``(n_samples, n_steps, n_out)`` uint8 the
+    spikes; ``peak`` (float64) the maximum potential; ``first`` (int64) the
+    step of the first spike (-1: none); all but ``rec`` of shape
+    ``(n_samples, n_out)``. (A new observer is one keyword and its branch
+    here.) ``bptt = (vprev, uprev, syn_hist, vpre,
     sub_hist)`` (each ``(n_samples, n_steps, ...)``) runs the recording step
     (:func:`step_recorded`) and stores per step ``v`` and ``w`` before it,
     ``syn`` after it, the potential at the spike test and the Izhikevich
@@ -494,8 +493,6 @@ def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None
     for s in range(start, stop):
         reset_state(model, params, v, syn, w, ref)
         for j in range(n_out):
-            if counts is not None:
-                counts[s, j] = 0
             acc_s[j] = 0.0
             if peak is not None:
                 peak[s, j] = -np.inf
@@ -553,20 +550,9 @@ def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None
             if rec is not None:
                 for j in range(n_out):
                     rec[s, t, j] = spikes[j]
-            if counts is not None:
-                for j in range(n_out):
-                    counts[s, j] += spikes[j]
             if acc is not None:
-                if kappa is not None:
-                    k_t = kappa[t]
-                    for j in range(n_out):
-                        acc_s[j] += k_t * spikes[j]
-                else:
-                    for j in range(n_out):
-                        acc_s[j] += spikes[j]
-            if vrec is not None:
                 for j in range(n_out):
-                    vrec[s, t, j] = v[j]
+                    acc_s[j] += spikes[j]
             if output is not None:
                 if out_mode == OUT_SPIKES:
                     for j in range(n_out):
