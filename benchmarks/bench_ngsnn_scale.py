@@ -22,20 +22,26 @@ RBF SVC where they finish in reasonable time. Each fit is timed
 compiles its numba kernels, whose time is in the notes column) and its peak traced memory (``tracemalloc``: numpy
 allocations) reported; BLAS and numba threads are left at their defaults
 (``n_jobs=None``: NGSNN runs its fixed blocks on as many threads as BLAS may
-use, the MLP uses multithreaded BLAS). Writes
-``benchmarks/results/ngsnn_scale.md``.
+use, the MLP uses multithreaded BLAS). Adds a dated section at the top of
+``benchmarks/results/ngsnn_scale.md``, keeping the earlier runs.
 """
 
 import argparse
 import os
+import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import Record  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "ngsnn_scale.md"
+HEADING = "NGSNN on hard and large outside data (issue 12)"
+RECORD = None  # this run's section of OUT (earlier runs are kept below it)
 
 
 def mnist1d(num_samples=None, seed=None):
@@ -189,8 +195,6 @@ def predict_speed():
 
 def write_table(rows, load, notes=()):
     lines = [
-        "## NGSNN on hard and large outside data (issue 12)",
-        "",
         f"Same run, same splits; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         f"on {os.cpu_count()} cores (times are inflated under load; the 1-minute load average before / after "
         "each fit is in its row). Fit CPU time sums all threads of the process. Peak = traced numpy memory "
@@ -204,10 +208,10 @@ def write_table(rows, load, notes=()):
         lines.append(f"| {name} | {model_name} | {acc * 100:.1f} | {fit_s:.1f} | {cpu_s:.1f} | {fit_load} | "
                      f"{peak:.0f} | {pred_us:.1f} | {extra} |")
     lines += [""] + list(notes)
-    table = "\n".join(lines) + "\n"
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(table)
-    return table
+    global RECORD
+    if RECORD is None or RECORD.path != OUT:
+        RECORD = Record(OUT, HEADING)
+    return RECORD.write("\n".join(lines))
 
 
 def main(quick=False, sets_only=None, models_only=None, out=None):
