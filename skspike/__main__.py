@@ -166,7 +166,8 @@ def main(argv=None):
     print(f"NGSNN alone        {alone_accuracy * 100:.1f} % (direct current input, defaults; "
           f"fit {alone_time:.1f} s), {alone_joules:.3e} J per sample on {HARDWARE[0]}")
     answer = "yes" if diff > 0.05 else "no" if diff < -0.05 else "a tie"
-    print(f"STDP + NGSNN beats NGSNN alone here: {answer} ({accuracy * 100:.1f} % vs "
+    head = {"ngsnn": "NGSNN", "snnlzc": "SNN-LZC"}[args.classifier]
+    print(f"STDP + {head} beats NGSNN alone here: {answer} ({accuracy * 100:.1f} % vs "
           f"{alone_accuracy * 100:.1f} %, {diff:+.1f} points)")
     print(f"the front end buys a label-free code: {stdp_spikes:.1f} output spikes per sample "
           f"of {stdp.n_neurons} unsupervised neurons ({silent:.0%} of them silent on the test set), "

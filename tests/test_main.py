@@ -20,6 +20,15 @@ def test_main_quick_iris_prints_results_and_plots(tmp_path, capsys):
     assert [name for name, _ in energies] == ["loihi", "cmos45_fp32"]
     assert all(float(value) > 0 for _, value in energies)
     assert png.stat().st_size > 10_000
+    assert re.search(r"STDP \+ NGSNN beats NGSNN alone here: (yes|no|a tie) \(", out), out
+
+
+def test_main_snnlzc_path_names_its_classifier(capsys):
+    assert main(["--dataset", "iris", "--classifier", "snnlzc", "--quick", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "SNNLZCClassifier" in out and "hidden neurons" not in out
+    assert float(re.search(r"test accuracy\s+([\d.]+) %", out).group(1)) > 100 / 3, out  # above chance
+    assert re.search(r"STDP \+ SNN-LZC beats NGSNN alone here: (yes|no|a tie) \(", out), out
 
 
 def test_build_pipeline_chains_encoder_stdp_classifier():
