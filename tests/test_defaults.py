@@ -136,6 +136,55 @@ def test_default_stdp_pipeline_on_tabular_data(dataset):
     assert min(accs) >= 0.80  # no seed breaks down
 
 
+def _iris_split():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+
+
+def test_default_poisson_window_resolves_the_values():
+    """Counts are Binomial(400, 0.4 x): the rate estimate's spread is sqrt(x (2.5 - x) / 400)."""
+    m = 4000
+    enc = encoding.PoissonEncoder(random_state=0).fit(np.array([[0.0] * m, [1.0] * m]))
+    counts = enc.transform(np.array([[0.5] * m, [0.0] * m])).sum(axis=1)
+    assert np.all(counts[1] == 0)
+    estimate = counts[0] / (400 * 0.4)
+    assert abs(estimate.mean() - 0.5) < 0.005
+    assert 0.045 < estimate.std() < 0.055  # 0.05; the former 200-step window gave 0.071
+
+
+def test_default_poisson_rates_keep_what_a_linear_model_reads():
+    """A linear readout of the default encoder's rates on iris stays near its raw level (97.4 %) at
+    every seed: 92.1 / 97.4 / 100 / 97.4 / 97.4 % with 400 steps, 92.1 / 89.5 / 94.7 / 84.2 / 97.4 %
+    with the former 200."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    X_train, X_test, y_train, y_test = _iris_split()
+    accs = []
+    for seed in range(5):
+        enc = encoding.PoissonEncoder(random_state=seed).fit(X_train)
+        rates_train, rates_test = enc.transform(X_train).mean(axis=1), enc.transform(X_test).mean(axis=1)
+        lr = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(rates_train, y_train)
+        accs.append(lr.score(rates_test, y_test))
+    assert min(accs) >= 0.92 and np.mean(accs) >= 0.95, accs
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_default_stdp_pipeline_on_iris_at_each_seed(seed):
+    """Issue 15's 90 % on iris for single seeds, not only on average (94.7 / 97.4 %; with the former
+    200-step encoder window 84.2 / 86.8 %)."""
+    X_train, X_test, y_train, y_test = _iris_split()
+    pipe = make_pipeline(encoding.PoissonEncoder(random_state=seed), STDPFeatureExtractor(random_state=seed),
+                         NGSNNClassifier(random_state=seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        acc = pipe.fit(X_train, y_train).score(X_test, y_test)
+    print(f"iris, seed {seed}: Poisson -> STDP -> NGSNN {acc:.4f}")
+    assert acc >= 0.90
+
+
 def _rows_alone(method, X, idx):
     return np.stack([method(X[i:i + 1])[0] for i in idx])
 
