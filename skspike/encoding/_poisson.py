@@ -35,9 +35,11 @@ class PoissonEncoder(BaseEncoder):
         noise as well (1000 Hz, one spike per step at intensity 1: iris
         97.4 %), but the STDP layer learns worse from such dense trains
         (UCR Coffee 84.3 %, GunPoint 75.1 %, against 87.9 % and 76.5 %
-        with 400 steps at 400 Hz; ``benchmarks/bench_defaults.py``). The
-        cost is linear in the window (twice the work of 200 steps for
-        every consumer of the trains).
+        with 400 steps at 400 Hz; means over seeds 0-4). The longer window
+        is not free on long flattened series: there the pipeline gave 90.7 %
+        and 77.2 % with 200 steps, and its cost is linear in the window
+        (twice the work of 200 steps for every consumer of the trains;
+        ``benchmarks/results/defaults.md``).
     dt : float, default=1.0
         Step length in milliseconds, the default step of every skspike
         encoder and spiking estimator.
