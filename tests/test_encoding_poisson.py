@@ -100,10 +100,10 @@ def test_a_sample_gets_the_same_spikes_in_any_batch():
 def test_defaults_give_enough_spikes():
     X = np.random.RandomState(0).rand(200, 3)
     spikes = PoissonEncoder(random_state=0).fit_transform(X)
-    assert spikes.shape[1] == 200
-    # a feature at its maximum fires about 0.4 * 200 = 80 times in the window
+    assert spikes.shape[1] == 400
+    # a feature at its maximum fires about 0.4 * 400 = 160 times in the window
     top = spikes[X.argmax(axis=0), :, np.arange(3)].sum(axis=1, dtype=np.int64)
-    assert np.all(np.abs(top - 80) < 4 * np.sqrt(200 * 0.4 * 0.6))
+    assert np.all(np.abs(top - 160) < 4 * np.sqrt(400 * 0.4 * 0.6))
 
 
 def _binned_chisquare(observed_values, pmf, n_max):
