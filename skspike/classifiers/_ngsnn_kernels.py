@@ -1,24 +1,25 @@
 """Numba kernels of NGSNNClassifier: hidden-layer activity of a pool of neurons.
 
-Both kernels run the package's neuron update
-(:func:`skspike.neurons._kernels.step_neurons`, any model) and reduce each
-neuron's spike train on the fly to one activity value,
+Both activity kernels are the engine's layer loop
+(:func:`skspike.neurons._kernels.run_layer`, any neuron model) over blocks
+of ``_BLOCK`` samples in parallel (``prange``); each reduces every neuron's
+spike train on the fly to one activity value (the ``acc``/``kappa``
+observer),
 
     a[s, j] = sum_t kappa[t] * spike[s, t, j],
 
 so no ``(n_samples, n_steps, n_neurons)`` spike array is ever built. The
 per-step weights ``kappa`` define the activity (firing rate or filtered
-trace, see ``NGSNNClassifier``). Samples run in parallel (``prange``) and
-are independent, so results do not depend on the number of threads; each
-thread reuses one state buffer for a block of samples (``reset_state``
-between samples) instead of allocating per sample.
+trace, see ``NGSNNClassifier``). Samples are independent, so results do not
+depend on the number of threads; ``run_layer`` allocates its state once per
+block and resets it between samples.
 """
 
 import numpy as np
 from numba import prange
 
 from .._config import jit
-from ..neurons._kernels import accumulate_spikes, new_state, reset_state, step_neurons
+from ..neurons._kernels import run_layer
 
 __all__ = ["static_activity_kernel", "spike_activity_kernel", "readout_kernel"]
 
@@ -49,28 +50,11 @@ def static_activity_kernel(drive, bias, model, params, kappa, out):
     n_spikes : ndarray of shape (n_samples,), int64
         Spikes of each sample's layer.
     """
-    n_samples, n_neurons = drive.shape
-    n_steps = kappa.shape[0]
+    n_samples = drive.shape[0]
     n_spikes = np.zeros(n_samples, dtype=np.int64)
-    n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
-    for blk in prange(n_blocks):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_neurons, dtype=np.uint8)
-        acc = np.empty(n_neurons, dtype=np.float64)
-        for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
-            reset_state(model, params, v, syn, w, ref)
-            for j in range(n_neurons):
-                acc[j] = 0.0
-            x = drive[s]
-            total = 0
-            for t in range(n_steps):
-                total += step_neurons(model, params, v, syn, w, ref, x, bias, spikes)
-                k = kappa[t]
-                for j in range(n_neurons):
-                    acc[j] += k * spikes[j]
-            for j in range(n_neurons):
-                out[s, j] = acc[j]
-            n_spikes[s] = total
+    for blk in prange((n_samples + _BLOCK - 1) // _BLOCK):
+        start, stop = blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)
+        run_layer(model, params, bias, kappa.shape[0], start, stop, n_spikes, held=drive, acc=out, kappa=kappa)
     return n_spikes
 
 
@@ -96,30 +80,11 @@ def spike_activity_kernel(spikes_in, weights, fanout, bias, model, params, kappa
         Spikes of each sample's layer.
     """
     n_samples, n_steps, _ = spikes_in.shape
-    n_neurons = weights.shape[1]
     n_spikes = np.zeros(n_samples, dtype=np.int64)
-    n_blocks = (n_samples + _BLOCK - 1) // _BLOCK
-    for blk in prange(n_blocks):
-        v, syn, w, ref = new_state(model, params)
-        spikes = np.empty(n_neurons, dtype=np.uint8)
-        drive = np.empty(n_neurons, dtype=weights.dtype)
-        acc = np.empty(n_neurons, dtype=np.float64)
-        for s in range(blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)):
-            reset_state(model, params, v, syn, w, ref)
-            for j in range(n_neurons):
-                acc[j] = 0.0
-            total = 0
-            for t in range(n_steps):
-                for j in range(n_neurons):
-                    drive[j] = 0.0
-                accumulate_spikes(spikes_in[s, t], weights, drive, fanout)
-                total += step_neurons(model, params, v, syn, w, ref, drive, bias, spikes)
-                k = kappa[t]
-                for j in range(n_neurons):
-                    acc[j] += k * spikes[j]
-            for j in range(n_neurons):
-                out[s, j] = acc[j]
-            n_spikes[s] = total
+    for blk in prange((n_samples + _BLOCK - 1) // _BLOCK):
+        start, stop = blk * _BLOCK, min(n_samples, (blk + 1) * _BLOCK)
+        run_layer(model, params, bias, n_steps, start, stop, n_spikes, spikes_in=spikes_in, weights=weights,
+                  fanout=fanout, acc=out, kappa=kappa)
     return n_spikes
 
 

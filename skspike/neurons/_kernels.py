@@ -29,12 +29,13 @@ Building blocks for estimators' own loops (all ``@jit``, callable from numba):
   Izhikevich sub-steps go into ``sub``, see ``n_substeps_recorded``).
 - ``run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events,
   <source>=..., <observers>=...)``: samples of a layer from rest, the layer loop of
-  :func:`~skspike.neurons.simulate`, ``NGSNNClassifier``'s temporal
-  candidates (dense and delayed event inputs) and ``SNNLZCClassifier``
+  :func:`~skspike.neurons.simulate`, ``NGSNNClassifier`` (the activity
+  kernels of static and spike input, the temporal candidates' dense and
+  delayed event inputs) and ``SNNLZCClassifier``
   (the BPTT recording and the readout features). The source of each step's drive (held current,
   spikes or weighted inputs through ``weights``, per-step currents,
-  delayed synapses) and what is observed (spike counts, spike record, peak
-  potential, first spike, the BPTT record) are keyword
+  delayed synapses) and what is observed (spike counts or kappa-weighted
+  activity, spike record, peak potential, first spike, the BPTT record) are keyword
   arrays; those left out are compiled out.
 - ``run_events(...)``: one sample of an event-driven layer with lateral
   inhibition and, optionally, a plasticity rule's hooks
@@ -58,6 +59,7 @@ compiles one specialisation per dtype, cached on disk.
 
 import numpy as np
 from numba import prange
+from numba.core import compiler, compiler_machinery, ir_utils, typed_passes
 
 from .._config import jit
 from ..plasticity import _kernels as PK
@@ -126,10 +128,12 @@ def new_state(model, params):
 
 
 # The step functions are inlined into the layer loops (``inline="always"``):
-# as separate calls, the reference counting of their many array arguments and
-# row views cost more than the update of a 50-neuron layer. Their loops are
-# written branch-free (selects) over contiguous parameter rows, so the
-# compiler can vectorise the plain LIF update.
+# as separate calls, the reference counting of their many array arguments
+# costs more than the update of a 50-neuron layer. They index ``params[P_X, j]``
+# rather than taking row views ``params[P_X]``: a view is an array made (and
+# reference counted) at every step, which only a ``prange`` body would hoist.
+# Their loops are written branch-free (selects) over contiguous parameter rows,
+# so the compiler can vectorise the plain LIF update.
 
 
 @jit(inline="always")
@@ -176,35 +180,28 @@ def _step_izhikevich(params, v, syn, w, drive, bias, spikes, v_pre, sub, record)
 @jit(inline="always")
 def _step_lif(params, v, syn, ref, drive, bias, spikes):
     n_out = v.shape[0]
-    decay_syn = params[P_DECAY_SYN]
-    decay_m = params[P_DECAY_M]
-    gain = params[P_GAIN]
-    rest_drive = params[P_REST_DRIVE]
-    v_reset = params[P_V_RESET]
-    v_thresh = params[P_V_THRESH]
-    ref_steps = params[P_REF_STEPS]
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     any_ref = params[P_ANY_REF, 0] != 0.0 if n_out > 0 else False
     n_spikes = 0
     if not any_ref:
         for j in range(n_out):
-            current = decay_syn[j] * syn[j] + drive[j]
+            current = params[P_DECAY_SYN, j] * syn[j] + drive[j]
             syn[j] = current
-            vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
-            fired = vj >= v_thresh[j]
-            v[j] = v_reset[j] + subtract * (vj - v_thresh[j]) if fired else vj
+            vj = params[P_DECAY_M, j] * v[j] + params[P_REST_DRIVE, j] + params[P_GAIN, j] * (current + bias[j])
+            fired = vj >= params[P_V_THRESH, j]
+            v[j] = params[P_V_RESET, j] + subtract * (vj - params[P_V_THRESH, j]) if fired else vj
             spikes[j] = fired
             n_spikes += fired
         return n_spikes
     for j in range(n_out):
-        current = decay_syn[j] * syn[j] + drive[j]
+        current = params[P_DECAY_SYN, j] * syn[j] + drive[j]
         syn[j] = current
         r = ref[j]
-        vj = decay_m[j] * v[j] + rest_drive[j] + gain[j] * (current + bias[j])
-        fired = (r <= 0) & (vj >= v_thresh[j])
+        vj = params[P_DECAY_M, j] * v[j] + params[P_REST_DRIVE, j] + params[P_GAIN, j] * (current + bias[j])
+        fired = (r <= 0) & (vj >= params[P_V_THRESH, j])
         if fired:
-            v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
-            ref[j] = np.int32(ref_steps[j])
+            v[j] = params[P_V_RESET, j] + subtract * (vj - params[P_V_THRESH, j])
+            ref[j] = np.int32(params[P_REF_STEPS, j])
         elif r > 0:
             ref[j] = r - 1
         else:
@@ -221,34 +218,25 @@ def _step_adaptive(params, v, syn, w, ref, drive, bias, spikes, v_pre, record, c
     same operations in the same order (so the same bits) without streaming
     ten parameter rows through the cache at every step."""
     n_out = v.shape[0]
-    decay_syn = params[P_DECAY_SYN]
-    decay_m = params[P_DECAY_M]
-    gain = params[P_GAIN]
-    rest_drive = params[P_REST_DRIVE]
-    v_reset = params[P_V_RESET]
-    v_thresh = params[P_V_THRESH]
-    ref_steps = params[P_REF_STEPS]
-    decay_a = params[P_DECAY_W]
-    jump = params[P_JUMP]
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     n_spikes = 0
     for j in range(n_out):  # branch-free (selects), so that the loop vectorises
         k = j * col
-        current = decay_syn[k] * syn[j] + drive[j]
+        current = params[P_DECAY_SYN, k] * syn[j] + drive[j]
         syn[j] = current
-        theta = decay_a[k] * w[j]
+        theta = params[P_DECAY_W, k] * w[j]
         r = ref[j]
         v_old = v[j]
-        vj = decay_m[k] * v_old + rest_drive[k] + gain[k] * (current + bias[j])
+        vj = params[P_DECAY_M, k] * v_old + params[P_REST_DRIVE, k] + params[P_GAIN, k] * (current + bias[j])
         if record:
             v_pre[j] = vj
-        threshold = v_thresh[k] + theta
+        threshold = params[P_V_THRESH, k] + theta
         free = r <= 0
         fired = free & (vj >= threshold)
-        v_fire = v_reset[k] + subtract * (vj - threshold)
+        v_fire = params[P_V_RESET, k] + subtract * (vj - threshold)
         v[j] = v_fire if fired else (vj if free else v_old)
-        w[j] = theta + jump[k] if fired else theta
-        ref[j] = np.int32(ref_steps[k]) if fired else (r if free else r - 1)
+        w[j] = theta + params[P_JUMP, k] if fired else theta
+        ref[j] = np.int32(params[P_REF_STEPS, k]) if fired else (r if free else r - 1)
         spikes[j] = fired
         n_spikes += fired
     return n_spikes
@@ -268,36 +256,24 @@ def _shared_columns(params):
 @jit(inline="always")
 def _step_meta(params, v, syn, w, ref, drive, bias, spikes, v_pre, record):
     n_out = v.shape[0]
-    decay_syn = params[P_DECAY_SYN]
-    decay_m = params[P_DECAY_M]
-    gain = params[P_GAIN]
-    rest_drive = params[P_REST_DRIVE]
-    v_rest = params[P_V_REST]
-    v_reset = params[P_V_RESET]
-    v_thresh = params[P_V_THRESH]
-    ref_steps = params[P_REF_STEPS]
-    decay_u = params[P_DECAY_W]
-    jump = params[P_JUMP]
-    u_drive = params[P_U_DRIVE]
-    coupling = params[P_COUPLING]
     subtract = params[P_SUBTRACT, 0] if n_out > 0 else 0.0
     n_spikes = 0
     for j in range(n_out):
-        current = decay_syn[j] * syn[j] + drive[j]
+        current = params[P_DECAY_SYN, j] * syn[j] + drive[j]
         syn[j] = current
         v_old = v[j]
         u_old = w[j]
-        u_new = decay_u[j] * u_old + u_drive[j] * (v_old - v_rest[j])
+        u_new = params[P_DECAY_W, j] * u_old + params[P_U_DRIVE, j] * (v_old - params[P_V_REST, j])
         r = ref[j]
-        vj = decay_m[j] * v_old + rest_drive[j] + gain[j] * (current + bias[j])
-        vj = vj - coupling[j] * u_old
+        vj = params[P_DECAY_M, j] * v_old + params[P_REST_DRIVE, j] + params[P_GAIN, j] * (current + bias[j])
+        vj = vj - params[P_COUPLING, j] * u_old
         if record:
             v_pre[j] = vj
-        fired = (r <= 0) & (vj >= v_thresh[j])
+        fired = (r <= 0) & (vj >= params[P_V_THRESH, j])
         if fired:
-            v[j] = v_reset[j] + subtract * (vj - v_thresh[j])
-            w[j] = u_new + jump[j]
-            ref[j] = np.int32(ref_steps[j])
+            v[j] = params[P_V_RESET, j] + subtract * (vj - params[P_V_THRESH, j])
+            w[j] = u_new + params[P_JUMP, j]
+            ref[j] = np.int32(params[P_REF_STEPS, j])
         else:
             w[j] = u_new
             if r > 0:
@@ -428,10 +404,45 @@ def _deliver_rows(weights, ev_idx, first, last, drive):
             drive[j] += row[j]
 
 
-@jit()
+@compiler_machinery.register_pass(mutates_CFG=True, analysis_only=False)
+class _PropagateCopies(compiler_machinery.FunctionPass):
+    """Copy propagation and dead-code removal on the typed IR (numba's ``ir_utils.simplify``).
+
+    Numba's IR inlining (``inline="always"``) binds every argument of the
+    inlined function to a new variable; for an array that is a reference
+    count increment and decrement (atomic), about fifteen per step of
+    :func:`step_neurons`, which LLVM's reference-count pruning does not
+    remove across the neuron loops. They cost as much as the update of a
+    50-neuron layer. The parallel pipeline runs this simplification on every
+    ``prange`` body (which is why a step loop written inside a ``prange`` was
+    faster than the same loop in a plain function); this pass runs it on
+    :func:`run_layer`.
+    """
+
+    _name = "skspike_propagate_copies"
+
+    def __init__(self):
+        compiler_machinery.FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        ir_utils.simplify(state.func_ir, state.typemap, state.calltypes, state.metadata)
+        return True
+
+
+class _LayerLoopCompiler(compiler.CompilerBase):
+    """numba's nopython pipeline plus :class:`_PropagateCopies` after the typed inlining."""
+
+    def define_pipelines(self):
+        pm = compiler.DefaultPassBuilder.define_nopython_pipeline(self.state)
+        pm.add_pass_after(_PropagateCopies, typed_passes.InlineOverloads)
+        pm.finalize()
+        return [pm]
+
+
+@jit(pipeline_class=_LayerLoopCompiler)
 def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None, held=None, spikes_in=None,
               weighted_in=None, weights=None, fanout=None, currents=None, columns=None, delayed=None, acc=None,
-              rec=None, peak=None, first=None, bptt=None, output=None):
+              kappa=None, rec=None, peak=None, first=None, bptt=None, output=None):
     """Samples ``start`` to ``stop - 1``, each from rest for ``n_steps`` steps: the layer loop of every estimator.
 
     The keyword arguments left out are compiled out (numba prunes the
@@ -464,7 +475,8 @@ def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None
       ``ring`` ``(max_delay + 1, n_out)``, the drives of the coming steps.
 
     Observers (any combination, rows ``s`` reset here): ``acc`` (float64)
-    ``+= spikes``; ``rec`` ``(n_samples, n_steps, n_out)`` uint8 the
+    ``+= spikes``, or ``+= kappa[t] * spikes`` with ``kappa`` ``(n_steps,)``
+    (NG-SNN's rate or trace activity); ``rec`` ``(n_samples, n_steps, n_out)`` uint8 the
     spikes; ``peak`` (float64) the maximum potential; ``first`` (int64) the
     step of the first spike (-1: none); all but ``rec`` of shape
     ``(n_samples, n_out)``. (A new observer is one keyword and its branch
@@ -551,8 +563,13 @@ def run_layer(model, params, bias, n_steps, start, stop, n_spikes, n_events=None
                 for j in range(n_out):
                     rec[s, t, j] = spikes[j]
             if acc is not None:
-                for j in range(n_out):
-                    acc_s[j] += spikes[j]
+                if kappa is not None:
+                    k_t = kappa[t]
+                    for j in range(n_out):
+                        acc_s[j] += k_t * spikes[j]
+                else:
+                    for j in range(n_out):
+                        acc_s[j] += spikes[j]
             if output is not None:
                 if out_mode == OUT_SPIKES:
                     for j in range(n_out):
