@@ -5,10 +5,13 @@ apply package-wide. They are read from environment variables once, at import:
 
 ``SKSPIKE_NUMBA_CACHE`` (default ``1``)
     Cache compiled kernels on disk (``cache=True``). Cache entries are keyed
-    by the compile settings (``fastmath``, ``parallel``): a run with other
-    settings compiles and stores its own entry instead of loading one
-    compiled under different options (numba's own cache key leaves the
-    options out).
+    by the compile settings (``fastmath``, ``parallel``) and by a digest of
+    the package's sources: a run with other settings, or with changed or
+    upgraded skspike code, compiles and stores its own entry instead of
+    loading one compiled under different options or against other callees
+    (numba's own cache key is the function's file alone: it leaves the
+    options out and misses changes to the kernels it inlines from other
+    files).
 ``SKSPIKE_NUMBA_FASTMATH`` (default ``0``)
     Allow ``fastmath``. Off by default so that results are bit-reproducible.
 ``SKSPIKE_NUMBA_PARALLEL`` (default ``1``)
@@ -169,8 +172,29 @@ class _SerialLaunch:
 
 
 # ------------------------------------------------------------------- caching
+def _source_tag(root=None):
+    """Digest of the package's Python sources (every ``skspike/**/*.py``, or below ``root``).
+
+    numba keys a cache entry on its own function's file only, yet the entry
+    holds the machine code of every ``inline="always"`` helper and every
+    compiled callee from other files (the engine's step functions in
+    ``run_layer``'s callers). Keyed on all sources, a changed or upgraded
+    package never loads a caller compiled against the callees it had
+    before; the price is one recompilation after any change.
+    """
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent if root is None else Path(root)
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _settings_tag():
-    return f"fm{int(NUMBA_FASTMATH)}par{int(NUMBA_PARALLEL)}"
+    return f"fm{int(NUMBA_FASTMATH)}par{int(NUMBA_PARALLEL)}src{_source_tag()}"
 
 
 def _keyed_cache_class():

@@ -206,6 +206,21 @@ def test_cache_entries_are_keyed_by_compile_settings(tmp_path):
     assert run(SKSPIKE_NUMBA_FASTMATH="1")[::2] == [fast, "1"]
     names = {p.name for p in tmp_path.rglob("*.nbi")}
     assert {n.split("~")[1][:7] for n in names} == {"fm0par1", "fm1par1", "fm0par0"}
+    # and by the package's sources: a caller's entry holds the code it inlined from other files
+    assert all(f"src{_config._source_tag()}" in n for n in names), names
+
+
+def test_source_tag_follows_every_source_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "sub" / "b.py").write_text("y = 2\n")
+    tag = _config._source_tag(tmp_path)
+    assert tag == _config._source_tag(tmp_path)
+    (tmp_path / "sub" / "b.py").write_text("y = 3\n")  # a callee in another file changed
+    changed = _config._source_tag(tmp_path)
+    assert changed != tag
+    (tmp_path / "sub" / "b.py").rename(tmp_path / "b.py")  # same text, other place
+    assert _config._source_tag(tmp_path) not in (tag, changed)
 
 
 # ------------------------------------------------------------------- limits

@@ -107,7 +107,8 @@ class STDPFeatureExtractor(TransformerMixin, BaseEstimator):
         growth and decay, ``theta_jump * tau_adapt / (n_neurons * T_w) = 2.5``
         mV with ``T_w = n_steps * dt`` the presentation window (the paper:
         0.05 mV x 1e7 ms / (400 x 500 ms)), i.e. ``tau_adapt = 2.5 n_neurons
-        T_w / theta_jump`` (200 s for the defaults and 200-step trains). At
+        T_w / theta_jump`` (400 s for the defaults behind a default
+        ``PoissonEncoder``'s 400-step trains). At
         equilibrium the mean threshold increment is 2.5 mV per output spike
         per sample of the whole layer (see Notes), so thresholds follow the
         input drive instead of rising until the layer is silent. The fitted
