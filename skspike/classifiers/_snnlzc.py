@@ -362,9 +362,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       fixed order. Gradients flow to weights, bias and the intrinsic
       parameters, through every state variable of the model (``u`` of the
       meta-neuron and of Izhikevich, the adaptive threshold ``theta``; the
-      spike-triggered jumps ``d`` / ``theta_jump`` through the surrogate);
-      an Izhikevich step is differentiated through its sub-steps, its spike
-      at the last spike test. The tests check these gradients against
+      LIF family's spike-triggered jumps ``d`` / ``theta_jump`` through the
+      surrogate); an Izhikevich step is differentiated through its
+      sub-steps, its spike at the last spike test, with its reset (``v = c``,
+      ``u += d``) and regenerative upstroke detached (see Parameterisation). The tests check these gradients against
       central differences of the forward pass with the spikes held and the
       surrogate in their place.
     - ``"tempotron"`` (Gutig & Sompolinsky 2006): an own neuron must fire at
