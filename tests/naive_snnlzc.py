@@ -154,7 +154,13 @@ def pseudo_loss_izhikevich(spikes, weights, bias, p, g_spike, seed_v, slope, fix
     """The same for an Izhikevich layer (``p``: ``a``, ``b``, ``c``, ``d``, ``v_peak``, ``v_init``, ``tau_syn``).
 
     Forward Euler in ``ceil(dt / 0.5)`` sub-steps with the spike test after
-    each; the reference also holds the number of sub-steps each step ran.
+    each; the reference also holds the number of sub-steps each step ran and
+    the potential at each sub-step. Two parts of a spike are held at the
+    reference, as the resets are: the jump ``u += d`` (by the reference
+    spike, not through ``sigma``) and the regenerative part of the
+    upstroke: the quadratic ``q(v) = 0.04 v^2 + 5 v + 140`` is replaced by
+    its tangent at the reference potential ``v0`` with the slope clipped at
+    0, ``q(v0) + min(q'(v0), 0) (v - v0)`` (equal to ``q`` at the reference).
     """
     n_steps = spikes.shape[0]
     n_out = weights.shape[1]
@@ -168,6 +174,7 @@ def pseudo_loss_izhikevich(spikes, weights, bias, p, g_spike, seed_v, slope, fix
     pattern = np.zeros((n_steps, n_out), dtype=bool)
     xs = np.zeros((n_steps, n_out))
     done = np.zeros((n_steps, n_out), dtype=int)
+    v_sub = np.zeros((n_steps, n_sub, n_out))
     loss = 0.0
     for t in range(n_steps):
         syn = ds * syn + spikes[t] @ weights
@@ -176,7 +183,13 @@ def pseudo_loss_izhikevich(spikes, weights, bias, p, g_spike, seed_v, slope, fix
         up = u.copy()
         for j in range(n_out):
             for k in range(n_sub if fixed is None else fixed[2][t, j]):
-                dv = 0.04 * vp[j] ** 2 + 5.0 * vp[j] + 140.0 - up[j] + current[j]
+                if fixed is None:
+                    q = 0.04 * vp[j] ** 2 + 5.0 * vp[j] + 140.0
+                    v_sub[t, k, j] = vp[j]
+                else:
+                    v0 = fixed[3][t, k, j]
+                    q = 0.04 * v0**2 + 5.0 * v0 + 140.0 + min(0.08 * v0 + 5.0, 0.0) * (vp[j] - v0)
+                dv = q - up[j] + current[j]
                 up[j] = up[j] + h * a[j] * (b[j] * vp[j] - up[j])
                 vp[j] = vp[j] + h * dv
                 done[t, j] = k + 1
@@ -188,5 +201,5 @@ def pseudo_loss_izhikevich(spikes, weights, bias, p, g_spike, seed_v, slope, fix
         pattern[t], xs[t] = s0, x
         loss += np.sum(g_spike * s + seed_v[t] * vp)
         v = np.where(s0, c, vp)
-        u = up + d * s
-    return loss, (pattern, xs, done)
+        u = up + d * s0
+    return loss, (pattern, xs, done, v_sub)

@@ -599,3 +599,72 @@ from skspike.utils._estimator_checks import CHECK_PARAMS, expected_failed_checks
 )
 def test_sklearn_compatible_with_every_neuron_model(estimator, check):
     check(estimator)
+
+
+# Every trainable model with its defaults, and two other Izhikevich cell classes.
+RATE_MODELS = {"lif": LIF(), "meta": MetaNeuron(a=0.5, b=0.5, d=0.2), "adaptive": AdaptiveLIF(),
+               "izhikevich": Izhikevich(), "izhikevich-fs": Izhikevich.preset("fast_spiking"),
+               "izhikevich-ch": Izhikevich.preset("chattering")}
+
+
+def _two_rates(n_train=120, n_test=200):
+    kw = dict(n_steps=100, n_channels=10, rates=[20.0, 40.0])
+    X, y = make_spike_trains(n_samples=n_train, random_state=1, **kw)
+    Xt, yt = make_spike_trains(n_samples=n_test, random_state=101, **kw)
+    return X, y, Xt, yt
+
+
+@pytest.mark.parametrize("name", list(RATE_MODELS))
+def test_initial_layer_is_neither_silent_nor_saturated(name):
+    """The untrained layer (weights from the model's drive scale) fires for both classes, below saturation."""
+    X, y, _, _ = _two_rates()
+    clf = SNNLZCClassifier(neuron=RATE_MODELS[name], decision="rate", max_iter=0, random_state=0).fit(X, y)
+    rates = clf.output_spikes(X).mean(axis=1)
+    for k in (0, 1):
+        assert 0.005 < rates[y == k].mean() < 0.3, (k, rates[y == k].mean())
+    assert (rates.mean(axis=0) > 0).all()  # no silent neuron
+    assert rates[y == 1].mean() > rates[y == 0].mean()  # it responds to the input rate
+
+
+@pytest.mark.parametrize("name", list(RATE_MODELS))
+def test_bias_gradient_follows_the_spiking_loss(name):
+    """Batch BPTT gradient of the surrogate loss vs central differences of the true (spiking) loss.
+
+    Direction: each output neuron's bias. The Izhikevich layer's exact
+    pseudo-gradient through its upstroke and its jump ``u += d`` was ~1e9
+    times too large with a cosine of 0.2 (random direction) before these
+    were detached.
+    """
+    X, y, _, _ = _two_rates(n_train=200)
+    clf = SNNLZCClassifier(neuron=RATE_MODELS[name], decision="rate", max_iter=0, n_per_class=3,
+                           random_state=0).fit(X, y)
+    W, bias = clf.coef_, clf.intercept_
+    n, n_out = len(X), W.shape[1]
+    own = ((np.arange(n_out) // 3)[None] == y[:, None]).astype(np.uint8)
+    targets = np.array([0.02, 0.2])
+    model, params = K.pack_model(clf.neuron_, n_out, 1.0)
+    g_bias = np.zeros((n, n_out))
+    K.train_batch(K.RULE_SURROGATE, X, np.arange(n), np.zeros((0, 0)), False, X.shape[1], np.ascontiguousarray(W),
+                  bias, model, params, own, targets, 25.0 / clf._voltage_scale(), False, 0.9,
+                  np.zeros((n, n_out), np.int64), np.zeros((n, X.shape[2], n_out)), np.zeros((n, n_out)), g_bias,
+                  np.zeros((n, K.N_GRADS, n_out)), np.zeros(n))
+    grad = g_bias.mean(axis=0)
+
+    def loss(b):
+        rates = simulate(clf.neuron_, X, W, bias=b, dt=1.0, output="spikes")[0].mean(axis=1)
+        return 0.5 * np.mean(np.sum((rates - targets[own]) ** 2, axis=1) / n_out)
+
+    eps = 0.1 * clf._drive_scale(targets)
+    fd = np.array([(loss(bias + eps * e) - loss(bias - eps * e)) / (2 * eps) for e in np.eye(n_out)])
+    cos = grad @ fd / (np.linalg.norm(grad) * np.linalg.norm(fd))
+    assert cos > 0.6, cos  # 0.99-1.0 for the LIF family, 0.78-0.95 for Izhikevich
+    assert 0.03 < np.linalg.norm(grad) / np.linalg.norm(fd) < 30.0  # 0.4 (LIF) to 11 (Izhikevich RS)
+
+
+@pytest.mark.parametrize("name", list(RATE_MODELS))
+def test_rate_decision_learns_two_rates_with_every_model(name):
+    """decision='rate' (argmax of the classes' mean counts) on 20 vs 40 Hz Poisson trains, every model."""
+    X, y, Xt, yt = _two_rates()
+    clf = SNNLZCClassifier(neuron=RATE_MODELS[name], decision="rate", n_per_class=2, max_iter=40,
+                           random_state=0).fit(X, y)
+    assert clf.score(Xt, yt) >= 0.8, clf.score(Xt, yt)

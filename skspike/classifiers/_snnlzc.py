@@ -1,6 +1,7 @@
 """SNN-LZC classifier: one spiking layer read out by Lempel-Ziv complexity."""
 
 import dataclasses
+import functools
 import math
 import warnings
 from contextlib import nullcontext
@@ -60,6 +61,37 @@ _STATE_KEY = {"tau": "log_{}", "thresh": "theta", "factor": "log_{}"}
 _FACTOR_RANGE = (math.log(0.1), math.log(10.0))
 # Bounds of the Izhikevich membrane's time constant at rest (the STDP rule's trace).
 _IZ_TRACE_TAU = (1.0, 100.0)
+
+
+def _fi_current(neuron, rate, dt, n_steps):
+    """Least constant current (bisection, relative tolerance 1e-3) at which ``neuron`` fires ``rate`` per step."""
+    from ..neurons import simulate
+
+    def fires(current):
+        counts, _ = simulate(neuron, np.array([[current]]), np.eye(1), n_steps=n_steps, dt=dt, output="counts")
+        return counts[0, 0] >= rate * n_steps
+
+    low, high = 0.0, 1.0
+    while not fires(high):
+        low, high = high, 2.0 * high
+        if high > 1e6:
+            return high
+    while high - low > 1e-3 * high:
+        mid = 0.5 * (low + high)
+        low, high = (low, mid) if fires(mid) else (mid, high)
+    return high
+
+
+@functools.lru_cache(maxsize=16)
+def _lif_fi_span(off, on, dt):
+    return _fi_span(LIF(), (off, on), dt)
+
+
+def _fi_span(neuron, target_rates, dt):
+    """Current span of the f-I curve of ``neuron`` between the (off, on) target rates (per step)."""
+    off, on = max(float(target_rates[0]), 0.01), float(target_rates[1])
+    n_steps = int(math.ceil(20.0 / off))
+    return _fi_current(neuron, on, dt, n_steps) - _fi_current(neuron, off, dt, n_steps)
 
 
 def _threads_for(n_samples):
@@ -309,9 +341,15 @@ class SNNLZCClassifier(BaseSpikingClassifier):
     ``w_hat``, ``b_hat``, ``log tau`` and ``theta`` with ``learning_rate``.
     Learned values are clamped after each step: ``tau`` to ``[dt, 10 x`` its
     initial value ``]``, ``v_thresh`` to ``[0.05, 20] x`` its initial value.
-    For an Izhikevich layer ``g`` is its rheobase ``(5 - b)^2 / 0.16 - 140``
-    (at least 1; 4 for ``b = 0.2``), the least constant current that makes it
-    fire, and the surrogate's potential scale is ``v_peak - c``.
+    For an Izhikevich layer ``g`` is the current span of its f-I curve
+    between the two target rates divided by that of the default LIF (24 for
+    the default regular-spiking cell, whose rate grows ~24 times more slowly
+    with its current), at least its rheobase ``(5 - b)^2 / 0.16 - 140`` (4
+    for ``b = 0.2``), so that an Adam step moves its rate as it moves a
+    LIF's; the surrogate's potential scale is ``v_peak - c``, and its
+    backward pass detaches the after-spike reset (``v = c`` and ``u += d``)
+    and the regenerative upstroke (the slope of the quadratic above -62.5
+    mV), whose exact derivatives grow ~1e9-fold over a spike.
 
     **Learning rules** (neuron ``j`` is "own" if it belongs to the sample's
     class; rates are spikes per step; ``T = n_steps``):
@@ -324,9 +362,10 @@ class SNNLZCClassifier(BaseSpikingClassifier):
       fixed order. Gradients flow to weights, bias and the intrinsic
       parameters, through every state variable of the model (``u`` of the
       meta-neuron and of Izhikevich, the adaptive threshold ``theta``; the
-      spike-triggered jumps ``d`` / ``theta_jump`` through the surrogate);
-      an Izhikevich step is differentiated through its sub-steps, its spike
-      at the last spike test. The tests check these gradients against
+      LIF family's spike-triggered jumps ``d`` / ``theta_jump`` through the
+      surrogate); an Izhikevich step is differentiated through its
+      sub-steps, its spike at the last spike test, with its reset (``v = c``,
+      ``u += d``) and regenerative upstroke detached (see Parameterisation). The tests check these gradients against
       central differences of the forward pass with the spikes held and the
       surrogate in their place.
     - ``"tempotron"`` (Gutig & Sompolinsky 2006): an own neuron must fire at
@@ -576,7 +615,7 @@ class SNNLZCClassifier(BaseSpikingClassifier):
             total = float(np.abs(data).mean(axis=0).sum())
         else:
             total = float(data.mean(axis=(0, 1), dtype=np.float64).sum())
-        gap = self._drive_scale()
+        gap = self._drive_scale(target_rates)
         w_scale = gap / max(total, 1e-3)
         b_scale = gap
         state = {
@@ -672,17 +711,27 @@ class SNNLZCClassifier(BaseSpikingClassifier):
         tmpl = self._neuron_template
         return float(tmpl.v_thresh - tmpl.v_rest)
 
-    def _drive_scale(self):
-        """Scale of weights and bias: the threshold gap, or an Izhikevich neuron's rheobase.
+    def _drive_scale(self, target_rates):
+        """Scale of weights and bias: the threshold gap, or for Izhikevich its f-I span.
 
-        The rheobase of the Izhikevich model (the least constant current that
-        makes it fire) is ``(5 - b)^2 / 0.16 - 140`` (where the resting and
-        threshold fixed points of ``0.04 v^2 + (5 - b) v + 140 + I`` merge),
-        held at least 1.
+        A LIF-family layer uses its threshold gap ``v_thresh - v_rest`` (its
+        rheobase). The rate of an Izhikevich neuron grows far more slowly
+        with its current (the default regular-spiking cell needs about 82
+        units to go from 0.02 to 0.2 spikes per step at dt = 1 ms, a default
+        LIF 3.4 gaps), so with its rheobase as the unit Adam's steps, a fixed size
+        in these units, move its rate several times less than a LIF's. Its
+        unit is the current span of its f-I curve between the two target
+        rates divided by that of the default LIF (``_fi_span``), so a step
+        moves both rates alike; at least the rheobase
+        ``(5 - b)^2 / 0.16 - 140`` (where the resting and threshold fixed
+        points of ``0.04 v^2 + (5 - b) v + 140 + I`` merge), so that the
+        initial mean drive reaches it.
         """
         tmpl = self._neuron_template
         if isinstance(tmpl, Izhikevich):
-            return max(float((5.0 - tmpl.b) ** 2 / 0.16 - 140.0), 1.0)
+            rheobase = max(float((5.0 - tmpl.b) ** 2 / 0.16 - 140.0), 1.0)
+            span = _fi_span(tmpl, target_rates, self.dt) / _lif_fi_span(*map(float, target_rates), float(self.dt))
+            return max(rheobase, span)
         return self._gap()
 
     def _voltage_scale(self):

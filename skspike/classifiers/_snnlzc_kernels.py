@@ -147,6 +147,21 @@ def _forward(spikes, static, s, use_current, weights, bias, model, params, vprev
                      fanout=fanout, rec=rec, bptt=bptt)
 
 
+
+@jit(inline="always")
+def _end_adjoints(n_intrinsic):
+    """Zero state of a reverse pass at the last step, for one neuron.
+
+    The adjoints of ``v``, ``w`` (``u`` / ``theta``) and ``syn``, then
+    ``n_intrinsic`` intrinsic-gradient accumulators (3: the LIF family's
+    decay_m, decay_w, v_thresh; 4: Izhikevich's a, b, v_peak, d), then the
+    accumulator of d loss / d current. ``n_intrinsic`` must be a literal.
+    """
+    if n_intrinsic == 3:
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+
+
 @jit()
 def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
               use_surrogate, adaptive, lsyn_hist, g_intr, g_bias_row):
@@ -181,13 +196,7 @@ def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, 
         r_m = params[P_R_M, j]
         a = params[P_A, j]
         b = params[P_B, j]
-        lv = 0.0
-        lu = 0.0
-        lsyn = 0.0
-        g_dm = 0.0
-        g_du = 0.0
-        g_thr = 0.0
-        g_cur = 0.0
+        lv, lu, lsyn, g_dm, g_du, g_thr, g_cur = _end_adjoints(3)
         for t in range(n_steps - 1, -1, -1):
             spiked = out[t, j] != 0
             lw = lu  # adjoint of w after its decay, before the jump
@@ -234,11 +243,26 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
 
     Conventions as :func:`_backward`: the spike of a step is differentiated
     with the surrogate at its spike test (``vpre`` against ``v_peak``), the
-    reset ``v = c`` is detached, the jump ``u += d`` goes through the
-    surrogate, the number of sub-steps run (fewer after an early spike) is
-    held fixed. Sub-step ``k`` maps ``(v, u)`` to
+    number of sub-steps run (fewer after an early spike) is held fixed.
+    Sub-step ``k`` maps ``(v, u)`` to
     ``(v + h (0.04 v^2 + 5 v + 140 - u + I), u + h a (b v - u))`` with
-    ``I = syn + bias``. Writes d loss / d syn into ``lsyn_hist``,
+    ``I = syn + bias``. Two parts of the spike are detached, as the reset of
+    the LIF family is, because their exact derivatives grow without bound:
+
+    - the whole after-spike reset, ``v = c`` and the jump ``u += d`` (the
+      jump's path through the surrogate, ``u`` -> spike -> ``u``, has a gain
+      up to ``h d`` per sub-step, 4 for the default ``d = 8``; in the LIF
+      family the jump, ``d`` or ``theta_jump``, is well below the threshold
+      gap and its path is kept);
+    - the regenerative part of the upstroke: where ``0.08 v + 5 > 0``
+      (``v`` above -62.5 mV, the minimum of the v-nullcline) a sub-step
+      multiplies the adjoint of ``v`` by ``1 + h (0.08 v + 5) > 1``, about
+      1e9 over an upstroke near rheobase, the sensitivity of the overshoot
+      at the spike test rather than of the spike; the slope of the quadratic
+      is clipped at 0 there (``v`` integrates its input, as a LIF with
+      ``tau_m`` -> infinity), and kept below.
+
+    Writes d loss / d syn into ``lsyn_hist``,
     d loss / d(a, b, v_peak, d) into ``g_intr`` rows ``G_IZ_A``, ``G_IZ_B``,
     ``G_THRESH``, ``G_JUMP`` and d loss / d bias into ``g_bias_row``.
     """
@@ -247,18 +271,10 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
         ds = params[P_DECAY_SYN, j]
         a = params[NK.P_IZ_A, j]
         b = params[NK.P_IZ_B, j]
-        jump = params[NK.P_IZ_D, j]
         peak = params[NK.P_IZ_PEAK, j]
         h = params[NK.P_IZ_H, j]
         n_sub = int(params[NK.P_IZ_NSUB, j])
-        lv = 0.0
-        lu = 0.0
-        lsyn = 0.0
-        g_a = 0.0
-        g_b = 0.0
-        g_peak = 0.0
-        g_jump = 0.0
-        g_cur = 0.0
+        lv, lu, lsyn, g_a, g_b, g_peak, g_jump, g_cur = _end_adjoints(4)
         for t in range(n_steps - 1, -1, -1):
             spiked = out[t, j] != 0
             lvk = 0.0 if spiked else lv
@@ -266,11 +282,10 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
             if spiked:
                 g_jump += lu
             if use_surrogate:
-                g_s = g_spike[j] + jump * lu
                 x = slope * abs(vpre[t, j] - peak)
                 sg = 1.0 / ((1.0 + x) * (1.0 + x))
-                lvk += g_s * sg
-                g_peak -= g_s * sg
+                lvk += g_spike[j] * sg
+                g_peak -= g_spike[j] * sg
             lvk += seed_v[t, j]
             l_cur = 0.0
             for k in range(int(sub_hist[t, 0, j]) - 1, -1, -1):
@@ -279,7 +294,7 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
                 l_cur += lvk * h
                 g_a += luk * h * (b * vk - uk)
                 g_b += luk * h * a * vk
-                lv_k = lvk * (1.0 + h * (0.08 * vk + 5.0)) + luk * (h * a * b)
+                lv_k = lvk * (1.0 + h * min(0.08 * vk + 5.0, 0.0)) + luk * (h * a * b)
                 luk = luk * (1.0 - h * a) - lvk * h
                 lvk = lv_k
             lsyn = l_cur + ds * lsyn
