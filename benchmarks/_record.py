@@ -15,6 +15,18 @@ import sys
 from pathlib import Path
 
 
+def write_section(path, heading, table, command=None):
+    """Put ``table`` into ``path`` as this run's section under ``heading``; returns the section.
+
+    A first line ``## ...`` of ``table`` (a script's own title, which may
+    carry the run's figures) becomes the section's bold first line.
+    """
+    lines = table.strip("\n").splitlines()
+    if lines and lines[0].startswith("## "):
+        lines[0] = f"**{lines[0][3:]}**"
+    return Record(path, heading, command).write("\n".join(lines))
+
+
 class Record:
     """The section of this run in ``path``, under the level-2 ``heading``.
 
@@ -35,8 +47,8 @@ class Record:
         self.started = datetime.datetime.now(datetime.timezone.utc)
         old = self.path.read_text() if self.path.exists() else ""
         lines = old.splitlines()
-        if lines and lines[0].startswith("## "):  # the topic heading of an earlier run: keep what follows it
-            lines = lines[1:]
+        if lines and lines[0].startswith("## "):  # the topic heading of an earlier run
+            lines = lines[1:] if lines[0] == self.heading else [f"**{lines[0][3:]}**"] + lines[1:]
         self.older = "\n".join(lines).strip("\n")
 
     def title(self):

@@ -15,16 +15,20 @@ code; seed 0), ``NGSNNClassifier`` alone (direct current input) and the
 classical baseline a user would try first (standardised logistic
 regression), all measured in the same run. Also the mean number of spikes
 per sample the STDP layer emits and the energy per test sample on Loihi
-(``skspike.energy``; what the front end buys or costs). Writes
+(``skspike.energy``; what the front end buys or costs). Adds a dated section to
 ``benchmarks/results/defaults.md``.
 """
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import write_section  # noqa: E402
 from sklearn import datasets
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -137,8 +141,7 @@ def main(quick=False, names=None, encoders=True):
               "skspike.energy (first 200 test samples)."]
     table = "\n".join(lines) + "\n"
     print(table)
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(table)
+    write_section(OUT, 'Default pipelines (only random_state set)', table)  # a dated section on top; earlier runs kept
     return table
 
 

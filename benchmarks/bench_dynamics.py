@@ -19,16 +19,20 @@ is the least noisy estimate). Every method runs with the same thread count,
 once with 1 thread and once with 2 (``--threads``): on an oversubscribed
 machine multi-threaded runs of every library slow down a lot. A secondary table times the direct-current
 path used by NGSNN (static current + bias, 1,500 samples x 50 neurons x 30
-steps). Writes ``benchmarks/results/dynamics.md``. ``--quick``: 200 samples.
+steps). Adds a dated section to ``benchmarks/results/dynamics.md`` (earlier runs kept). ``--quick``: 200 samples.
 """
 
 import argparse
+import sys
 import os
 import platform
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import write_section  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "dynamics.md"
 
@@ -293,8 +297,7 @@ def main(quick=False, threads=(1, 2)):
     table = "\n".join(lines) + "\n"
     print()
     print(table)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(table)
+    write_section(OUT, "Neuron dynamics: skspike's layer loop against a minimal numba loop and snnTorch", table)  # a dated section on top; earlier runs kept
     return table
 
 

@@ -22,17 +22,21 @@ constant input current for 30 steps of 1 ms (direct current encoding).
 
 Every model runs single-threaded (numba 1 thread, torch 1 thread, BLAS
 1 thread), so the times compare like for like on a shared machine. Inference
-is the warm ``predict`` time on the test set per sample. Writes
+is the warm ``predict`` time on the test set per sample. Adds a dated section to
 ``benchmarks/results/ngsnn.md``.
 """
 
 import argparse
+import sys
 import math
 import os
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import write_section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "ngsnn.md"
@@ -238,8 +242,7 @@ def main(quick=False):
     ]
     table = "\n".join(lines) + "\n"
     print(table)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(table)
+    write_section(OUT, 'NGSNN on digits: closed-form growth vs surrogate-gradient training', table)  # a dated section on top; earlier runs kept
     return table
 
 
