@@ -147,21 +147,6 @@ def _forward(spikes, static, s, use_current, weights, bias, model, params, vprev
                      fanout=fanout, rec=rec, bptt=bptt)
 
 
-
-@jit(inline="always")
-def _end_adjoints(n_intrinsic):
-    """Zero state of a reverse pass at the last step, for one neuron.
-
-    The adjoints of ``v``, ``w`` (``u`` / ``theta``) and ``syn``, then
-    ``n_intrinsic`` intrinsic-gradient accumulators (3: the LIF family's
-    decay_m, decay_w, v_thresh; 4: Izhikevich's a, b, v_peak, d), then the
-    accumulator of d loss / d current. ``n_intrinsic`` must be a literal.
-    """
-    if n_intrinsic == 3:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
-    return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
-
-
 @jit()
 def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, slope,
               use_surrogate, adaptive, lsyn_hist, g_intr, g_bias_row):
@@ -196,7 +181,7 @@ def _backward(params, vprev, uprev, syn_hist, vpre, out, bias, g_spike, seed_v, 
         r_m = params[P_R_M, j]
         a = params[P_A, j]
         b = params[P_B, j]
-        lv, lu, lsyn, g_dm, g_du, g_thr, g_cur = _end_adjoints(3)
+        lv = lu = lsyn = g_dm = g_du = g_thr = g_cur = 0.0  # adjoints and accumulators at the last step
         for t in range(n_steps - 1, -1, -1):
             spiked = out[t, j] != 0
             lw = lu  # adjoint of w after its decay, before the jump
@@ -274,7 +259,7 @@ def _backward_izhikevich(params, vpre, sub_hist, out, g_spike, seed_v, slope, us
         peak = params[NK.P_IZ_PEAK, j]
         h = params[NK.P_IZ_H, j]
         n_sub = int(params[NK.P_IZ_NSUB, j])
-        lv, lu, lsyn, g_a, g_b, g_peak, g_jump, g_cur = _end_adjoints(4)
+        lv = lu = lsyn = g_a = g_b = g_peak = g_jump = g_cur = 0.0  # adjoints and accumulators at the last step
         for t in range(n_steps - 1, -1, -1):
             spiked = out[t, j] != 0
             lvk = 0.0 if spiked else lv
